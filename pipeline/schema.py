@@ -1,0 +1,194 @@
+"""The output tables, stated once.
+
+Every stage, writer, expectation suite, diff and data dictionary asks this
+module for table names, column names, types, labels and order.  The contract
+behind it is ``../shared/CONTRACT.md``; add columns here, never rename or drop.
+
+Types are pandas extension dtypes so that nulls survive Parquet round trips:
+``int`` → ``Int64`` (non-null by contract where ``nullable`` is False),
+``str`` → ``string``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+if TYPE_CHECKING:  # pandas is imported lazily: `--help` and the CLI stay fast
+    import pandas as pd
+
+PANDAS_DTYPES = {"int": "Int64", "str": "string"}
+ARROW_TYPES = {"int": "int64", "str": "string"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: English snake_case name, type (``int``/``str``), Chinese label."""
+
+    name: str
+    type: str
+    label: str
+    description: str
+    example: str = ""
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One output table, written as ``<name>.parquet`` and ``<name>.csv``."""
+
+    name: str
+    label: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def frame(self, rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+        """Build a DataFrame with exactly this table's columns, order and dtypes.
+
+        ``rows`` are mappings; missing keys become null, extra keys are dropped.
+        """
+        import pandas as pd
+
+        rows = list(rows)
+        data = {c.name: [r.get(c.name) for r in rows] for c in self.columns}
+        df = pd.DataFrame(data, columns=self.column_names)
+        return self.conform(df)
+
+    def conform(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Cast an existing frame to this table's columns and dtypes (in order)."""
+        missing = [c for c in self.column_names if c not in df.columns]
+        if missing:
+            raise KeyError(f"{self.name}: missing columns {missing}")
+        out = df[self.column_names].copy()
+        for c in self.columns:
+            out[c.name] = out[c.name].astype(PANDAS_DTYPES[c.type])
+        return out.reset_index(drop=True)
+
+
+def _c(name: str, type_: str, label: str, description: str, example: str = "",
+       nullable: bool = False) -> Column:
+    return Column(name, type_, label, description, example, nullable)
+
+
+SEQ = _c("seq", "int", "序号", "the item's number as printed in the list", "1")
+
+ITEMS = Table(
+    "items", "清单事项", "one row per list item, in document order",
+    (
+        SEQ,
+        _c("name", "str", "事项名称", "the parent list's item name", "协助做好社会救助工作"),
+        _c("content", "str", "具体内容", "what the committee assists with; paragraphs one per line",
+           "协助开展最低生活保障、特困供养……等工作。"),
+        _c("tasks_text", "str", "协助工作细化事项", "the whole cell, sub-items one per line",
+           "1. 协助发现需救助困难群众。…"),
+        _c("basis_text", "str", "依据", "the whole cell, one citation per line",
+           "《社会救助暂行办法》第四条"),
+        _c("department_text", "str", "主管单位", "the whole cell, white space removed",
+           "生态环境、公安、文化旅游部门"),
+        _c("remarks", "str", "备注", "remarks; empty string where the cell is empty", ""),
+        _c("page_start", "int", "起始页", "1-based PDF page where the row starts", "3"),
+        _c("page_end", "int", "结束页", "1-based PDF page where the row ends", "4"),
+    ),
+    key=("seq",),
+)
+
+TASKS = Table(
+    "tasks", "细化事项", "one row per numbered sub-item of 协助工作细化事项, in document order",
+    (
+        SEQ,
+        _c("task_no", "int", "顺序", "1-based position of the sub-item within its item", "2"),
+        _c("level", "int", "层级", "1 for \"1.\" items, 2 for \"①\" items under them", "1"),
+        _c("section", "str", "分组", "an unnumbered heading grouping level-1 items",
+           "灾害信息报送", nullable=True),
+        _c("marker", "str", "编号", "the marker as printed (\"1.\", \"①\"); null for a single "
+           "unnumbered task", "1.", nullable=True),
+        _c("parent_no", "int", "上级顺序", "task_no of the level-1 parent of a level-2 item",
+           "2", nullable=True),
+        _c("text", "str", "内容", "the sub-item's own text, without marker and children",
+           "协助发现需救助困难群众。…"),
+    ),
+    key=("seq", "task_no"),
+)
+
+CITATIONS = Table(
+    "citations", "依据条款", "one row per article cited in 依据 (one row with null "
+    "article_ref for a law cited without article)",
+    (
+        SEQ,
+        _c("citation_no", "int", "顺序", "1-based position of the row within its item", "1"),
+        _c("law", "str", "法规名称", "title inside 《》 (nested 〈〉 kept)", "社会救助暂行办法"),
+        _c("note", "str", "注", "a parenthesised remark after the title", "2020年10月17日……修订",
+           nullable=True),
+        _c("article_ref", "str", "条款", "the article reference as printed", "第六条第二款",
+           nullable=True),
+        _c("article", "int", "条", "article number parsed from the Chinese numeral; null where "
+           "the numeral is not valid", "6", nullable=True),
+        _c("paragraph", "int", "款", "paragraph number, where one is cited", "2", nullable=True),
+    ),
+    key=("seq", "citation_no"),
+)
+
+DEPARTMENTS = Table(
+    "departments", "主管单位", "one row per responsible department (a shared suffix distributed)",
+    (
+        SEQ,
+        _c("department_no", "int", "顺序", "1-based position within its item", "1"),
+        _c("department", "str", "单位", "one department", "生态环境部门"),
+    ),
+    key=("seq", "department_no"),
+)
+
+CHANGES = Table(
+    "changes", "变更", "one row per change between two versions of the list "
+    "(one row per changed field of a changed item)",
+    (
+        _c("change", "str", "变更类型", "added, removed, changed or renumbered", "changed"),
+        _c("old_seq", "int", "原序号", "序号 in the old version", "17", nullable=True),
+        _c("new_seq", "int", "新序号", "序号 in the new version", "16", nullable=True),
+        _c("field", "str", "字段", "the changed items column", "basis_text", nullable=True),
+        _c("old_value", "str", "原值", "the old cell", nullable=True),
+        _c("new_value", "str", "新值", "the new cell", nullable=True),
+    ),
+)
+
+#: The tables of one extracted notice version, in the order they are written.
+EXTRACTION_TABLES: tuple[Table, ...] = (ITEMS, TASKS, CITATIONS, DEPARTMENTS)
+TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, CHANGES)}
+
+#: The columns of `items` that come from the printed table, in printed order.
+CELL_FIELDS: tuple[str, ...] = (
+    "seq", "name", "content", "tasks_text", "basis_text", "department_text", "remarks")
+#: The text fields a diff compares (CONTRACT: `changes.field`).
+TEXT_FIELDS: tuple[str, ...] = CELL_FIELDS[1:]
+#: Cell fields that must not be empty in a good extraction.
+REQUIRED_FIELDS: tuple[str, ...] = ("name", "content", "tasks_text", "basis_text",
+                                    "department_text")
+
+#: Keys of notice.json, with what each holds.
+NOTICE_FIELDS: dict[str, str] = {
+    "version": "name of the version folder (date first, so versions sort)",
+    "doc_no": "document number, e.g. 渝民发〔2021〕6号 (null if the PDF holds no notice text)",
+    "date": "date of issue, ISO 8601 (null if not found)",
+    "title": "title of the notice",
+    "issuers": "issuing bodies, in printed order",
+    "list_title": "title of the attached list",
+    "parent_doc_no": "document number printed in the table header (the parent list), if any",
+    "item_count": "number of items extracted",
+    "source_file": "file name of the PDF",
+    "source_sha256": "sha256 of the PDF",
+    "page_count": "pages in the PDF",
+    "table_pages": "first and last page of the list's table",
+    "pipeline_version": "version of this pipeline",
+    "extracted_at": "UTC time of extraction",
+}

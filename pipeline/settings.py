@@ -1,0 +1,111 @@
+"""Named settings: every layout quirk and resource limit the pipeline knows of.
+
+Layout facts that vary between producers (Word, WPS, LibreOffice, browsers)
+are detected per page (table region, column edges, where a cell's text ends);
+what remains are tolerances and vocabularies, kept here as data, in the spirit
+of pdfplumber's ``TableSettings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: How each items column is recognised from its header text.  Tried in this
+#: order; each column takes the first field whose pattern matches its label
+#: (labels of a two-level header are the column's header cells joined).
+COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("seq", r"序号|编号"),
+    ("tasks_text", r"细化|协助工作.*事项"),
+    ("basis_text", r"依据"),
+    ("department_text", r"主管|责任单位|单位|部门"),
+    ("remarks", r"备注|备\s*注|说明"),
+    ("name", r"名称"),
+    ("content", r"内容"),
+)
+
+#: The column order assumed when a table has no header row at all.
+DEFAULT_COLUMN_ORDER: tuple[str, ...] = (
+    "seq", "name", "content", "tasks_text", "basis_text", "department_text", "remarks")
+
+#: Fields a list table must have; a table without them is not the list.
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "seq", "name", "content", "tasks_text", "basis_text", "department_text")
+
+# Where a wrapped line must keep its line break: the next line starts a new
+# sub-item or citation.  Applied per field (see FIELD_JOIN).
+TASK_START = (r"(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[①-⑳㉑-㉟]"
+              r"|[一二三四五六七八九十]{1,3}\s*、)")
+CITATION_START = r"《"
+
+
+@dataclass(frozen=True)
+class FieldJoin:
+    """How the lines of one cell are joined.
+
+    ``breaks_before``: a regex; a line starting with it keeps its line break.
+    ``paragraphs``: keep a break after a line that ends short of the cell's
+    text edge (a paragraph end).  ``joiner``: what replaces other breaks.
+    """
+
+    breaks_before: str | None = None
+    paragraphs: bool = True
+
+
+FIELD_JOIN: dict[str, FieldJoin] = {
+    "seq": FieldJoin(paragraphs=False),
+    "name": FieldJoin(paragraphs=False),
+    "content": FieldJoin(),
+    "tasks_text": FieldJoin(breaks_before=TASK_START),
+    "basis_text": FieldJoin(breaks_before=CITATION_START),
+    # Department cells are narrow and wrap at every 、: keep none of it.
+    "department_text": FieldJoin(paragraphs=False),
+    "remarks": FieldJoin(),
+}
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """Tolerances for finding the table and reading its cells (PDF points)."""
+
+    #: pdfplumber TableFinder settings (ruled tables only).
+    snap_tolerance: float = 3.0
+    join_tolerance: float = 3.0
+    edge_min_length: float = 3.0
+    intersection_tolerance: float = 3.0
+    #: A vertical rule shorter than this does not make a table region.
+    min_rule_height: float = 12.0
+    #: Characters drawn twice within this distance (fake bold) are one.
+    dedupe_tolerance: float = 1.0
+    #: Characters whose vertical centres differ by less than this fraction of
+    #: their size are on one line.
+    line_tolerance: float = 0.5
+    #: A line is "full" (it wrapped) when it ends within this many character
+    #: widths of the cell's text edge; a shorter line ends a paragraph.
+    full_line_slack: float = 2.2
+    #: A gap wider than this fraction of the font size between two Latin
+    #: letters or digits is a space.
+    word_gap: float = 0.3
+    #: Cells of two pages are the same column when their edges differ by less.
+    column_tolerance: float = 4.0
+    #: Text inside the table region but in no cell is an error beyond this
+    #: many characters (a stray mark is tolerated).
+    max_stray_chars: int = 0
+    column_patterns: tuple[tuple[str, str], ...] = COLUMN_PATTERNS
+    default_column_order: tuple[str, ...] = DEFAULT_COLUMN_ORDER
+    required_columns: tuple[str, ...] = REQUIRED_COLUMNS
+    field_join: dict[str, FieldJoin] = field(default_factory=lambda: dict(FIELD_JOIN))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for reading one PDF; each has a CLI flag."""
+
+    max_file_mb: float = 50.0
+    max_pages: int = 500
+    timeout_s: float = 60.0
+    memory_mb: int = 1024
+    cpu_s: int = 60
+
+
+DEFAULT_LAYOUT = LayoutSettings()
+DEFAULT_LIMITS = Limits()

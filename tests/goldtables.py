@@ -1,0 +1,71 @@
+"""Turn a gold JSON (../shared/gold/README.md) into the contract tables.
+
+Tests use it to compare extractions row by row and to build extracted
+folders without reading a PDF (for the validation, diff and dataset tests).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline import schema
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+GOLD_2021 = SHARED / "gold" / "notice-2021.json"
+GOLD_2023 = SHARED / "gold" / "notice-2023-synthetic.json"
+
+
+def load_gold(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def tasks_text(tasks: list[dict]) -> str:
+    """The 协助工作细化事项 cell as the extraction writes it: one sub-item per line."""
+    lines, section = [], None
+    for t in tasks:
+        if t.get("section") and t["section"] != section:
+            section = t["section"]
+            lines.append(f"{section}：")
+        lines.append(f"{t['marker'] or ''}{t['text']}")
+        lines.extend(f"{c['marker']}{c['text']}" for c in t["children"])
+    return "\n".join(lines)
+
+
+def gold_rows(gold: dict) -> dict[str, list[dict]]:
+    """Rows of items, tasks, citations and departments (pages unknown: 1)."""
+    rows: dict[str, list[dict]] = {t.name: [] for t in schema.EXTRACTION_TABLES}
+    for it in gold["items"]:
+        seq = it["seq"]
+        rows["items"].append({
+            "seq": seq, "name": it["name"], "content": it["content"],
+            "tasks_text": tasks_text(it["tasks"]), "basis_text": it["basis_text"],
+            "department_text": it["department_text"], "remarks": it.get("remarks") or "",
+            "page_start": 1, "page_end": 1,
+        })
+        n = 0
+        for t in it["tasks"]:
+            n += 1
+            parent = n
+            rows["tasks"].append({"seq": seq, "task_no": n, "level": 1, "section": t.get("section"),
+                                  "marker": t["marker"], "parent_no": None, "text": t["text"]})
+            for c in t["children"]:
+                n += 1
+                rows["tasks"].append({"seq": seq, "task_no": n, "level": 2,
+                                      "section": t.get("section"), "marker": c["marker"],
+                                      "parent_no": parent, "text": c["text"]})
+        n = 0
+        for b in it["basis"]:
+            for ref in b["articles"] or [None]:
+                n += 1
+                rows["citations"].append({"seq": seq, "citation_no": n, "law": b["law"],
+                                          "note": b.get("note"), "article_ref": ref,
+                                          "article": None, "paragraph": None})
+        for i, d in enumerate(it["departments"], 1):
+            rows["departments"].append({"seq": seq, "department_no": i, "department": d})
+    return rows
+
+
+def gold_frames(gold: dict) -> dict:
+    """The gold as typed DataFrames keyed by table name (article numbers left null)."""
+    return {name: schema.TABLES[name].frame(r) for name, r in gold_rows(gold).items()}
