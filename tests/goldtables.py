@@ -11,9 +11,10 @@ from pathlib import Path
 
 from pipeline import schema
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-GOLD_2021 = SHARED / "gold" / "notice-2021.json"
-GOLD_2023 = SHARED / "gold" / "notice-2023-synthetic.json"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = FIXTURES / "shared"  # copies of ../shared: CI has only this repository
+GOLD_2021 = SHARED / "notice-2021.json"
+GOLD_2023 = SHARED / "notice-2023-synthetic.json"
 
 
 def load_gold(path: Path) -> dict:
