@@ -11,8 +11,9 @@ Types are pandas extension dtypes so that nulls survive Parquet round trips:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pandas is imported lazily: `--help` and the CLI stay fast
     import pandas as pd

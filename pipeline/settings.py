@@ -72,6 +72,9 @@ class LayoutSettings:
     join_tolerance: float = 3.0
     edge_min_length: float = 3.0
     intersection_tolerance: float = 3.0
+    #: A filled rectangle at most this thick is a rule (browsers draw borders
+    #: so); a thicker filled one is a background and draws no rule.
+    rule_max_thickness: float = 3.0
     #: A vertical rule shorter than this does not make a table region.
     min_rule_height: float = 12.0
     #: Characters drawn twice within this distance (fake bold) are one.
@@ -85,6 +88,8 @@ class LayoutSettings:
     #: A gap wider than this fraction of the font size between two Latin
     #: letters or digits is a space.
     word_gap: float = 0.3
+    #: Outside the table, a gap wider than this many font sizes is a space.
+    outside_word_gap: float = 1.5
     #: Cells of two pages are the same column when their edges differ by less.
     column_tolerance: float = 4.0
     #: Text inside the table region but in no cell is an error beyond this

@@ -1,0 +1,156 @@
+"""Extract one or many notices into version folders: skip, parse, write, validate.
+
+    extract_notices(pdfs, options) → list of ``Outcome``
+
+Each notice is parsed by ``extract.run`` in a child process with resource
+limits (``sandbox``); only this (parent) process writes under the output
+folder.  With several notices and ``jobs`` > 1, notices run in parallel, one
+worker process per notice.  A notice that fails is reported and the others go on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import PipelineError
+from .settings import DEFAULT_LIMITS, Limits
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to extract: where to, whether to validate or redo, with which limits."""
+
+    out: Path | None = None  # one notice: this folder; else extracted_root/<version>
+    extracted_root: Path = Path("extracted")
+    validate: bool = False
+    force: bool = False
+    jobs: int = 1
+    limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
+
+
+@dataclass
+class Outcome:
+    """What happened to one notice."""
+
+    pdf: Path
+    status: str  # "extracted", "unchanged", "invalid" (written, failed validation), "failed"
+    folder: Path | None = None
+    items: int = 0
+    message: str = ""
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("extracted", "unchanged")
+
+
+def extract_notices(pdfs: list[Path], options: Options,
+                    progress: Callable[[int, int, Outcome], None] | None = None) -> list[Outcome]:
+    """Extract every PDF; return one Outcome each, in input order.
+
+    ``progress(done, total, outcome)`` is called as each notice finishes.
+    """
+    total = len(pdfs)
+    if options.jobs <= 1 or total <= 1:
+        outcomes = []
+        for i, pdf in enumerate(pdfs, 1):
+            outcomes.append(_extract_one(pdf, options))
+            if progress:
+                progress(i, total, outcomes[-1])
+        return outcomes
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                      else "spawn")
+    results: dict[int, Outcome] = {}
+    with ProcessPoolExecutor(max_workers=options.jobs, mp_context=ctx) as pool:
+        futures = {pool.submit(_extract_one, pdf, options): i for i, pdf in enumerate(pdfs)}
+        for done, fut in enumerate(as_completed(futures), 1):
+            results[futures[fut]] = fut.result()
+            if progress:
+                progress(done, total, results[futures[fut]])
+    return [results[i] for i in range(total)]
+
+
+def _extract_one(pdf: Path, options: Options) -> Outcome:
+    from .extract import sha256_file
+
+    pdf = Path(pdf)
+    try:
+        _check_input(pdf, options.limits)
+        digest = sha256_file(pdf)
+        if not options.force:
+            done = _previous(digest, options)
+            if done is not None:
+                return Outcome(pdf, "unchanged", done, _item_count(done),
+                               "unchanged since its last extraction")
+        extraction = _parse(pdf, options.limits)
+        folder = options.out or options.extracted_root / extraction.notice["version"]
+        from .write import write_tables
+
+        write_tables(extraction.frames(), folder, {"notice.json": extraction.notice})
+        outcome = Outcome(pdf, "extracted", Path(folder), len(extraction.rows["items"]))
+        if options.validate:
+            _validate(outcome)
+        return outcome
+    except PipelineError as e:
+        return Outcome(pdf, "failed", message=str(e.located(str(pdf))))
+
+
+def _check_input(pdf: Path, limits: Limits) -> None:
+    """File-level checks before any parsing (guard module)."""
+    from .guard import check_pdf
+
+    check_pdf(pdf, limits)
+
+
+def _parse(pdf: Path, limits: Limits):
+    """Run the extraction chain in a child process with resource limits."""
+    from .extract import run
+    from .sandbox import run_isolated
+
+    return run_isolated(run, pdf, limits=limits, label=str(pdf))
+
+
+def _validate(outcome: Outcome) -> None:
+    from .validate import validate_extraction
+
+    result = validate_extraction(outcome.folder)
+    if not result.success:
+        outcome.status = "invalid"
+        outcome.failures = result.failure_lines()
+        outcome.message = f"failed validation ({len(outcome.failures)} checks)"
+
+
+def _previous(digest: str, options: Options) -> Path | None:
+    """A complete earlier extraction of the same file by this pipeline version, if any."""
+    from .write import read_manifest
+
+    candidates = [options.out] if options.out else sorted(options.extracted_root.glob("*/"))
+    for folder in candidates:
+        if folder is None or read_manifest(folder) is None:
+            continue
+        notice = _read_json(folder / "notice.json")
+        if (notice.get("source_sha256") != digest
+                or notice.get("pipeline_version") != __version__):
+            continue
+        if options.validate and not _read_json(folder / "validation.json").get("success"):
+            continue
+        return Path(folder)
+    return None
+
+
+def _item_count(folder: Path) -> int:
+    return int(_read_json(folder / "notice.json").get("item_count") or 0)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

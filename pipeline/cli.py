@@ -1,0 +1,209 @@
+"""Command line: ``python -m pipeline extract|validate|diff|dataset``.
+
+Exit status: 0 success; 1 bad input or failed validation (one ``error: …`` line
+per problem on stderr, no traceback); 2 wrong usage (argparse).
+Heavy libraries are imported by the command that needs them, never here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import PipelineError
+from .settings import DEFAULT_LIMITS, Limits
+
+EPILOG = """\
+examples:
+  python -m pipeline extract raw/notice-2021.pdf --validate
+  python -m pipeline extract raw/*.pdf --validate --jobs 2
+  python -m pipeline validate extracted/2021-02-10_1a2b3c4d
+  python -m pipeline diff extracted/OLD extracted/NEW
+  python -m pipeline dataset
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PipelineError as e:
+        _error(str(e))
+        return 1
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Extract the list table of a Chinese government notice (PDF) into "
+                    "CSV + Parquet tables, validate it, and compare versions.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"pipeline {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ex = sub.add_parser(
+        "extract", help="extract notices into version folders",
+        description="Extract each PDF into a version folder (items, tasks, citations, "
+                    "departments as .parquet and .csv, notice.json, manifest.json). "
+                    "Without --out the folder is extracted/<date>_<hash>/ and its path is "
+                    "printed. A notice whose file is unchanged since its last successful "
+                    "extraction is skipped unless --force.")
+    ex.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
+    ex.add_argument("--out", type=Path, metavar="DIR",
+                    help="write to DIR instead of extracted/<version>/ (one PDF only)")
+    ex.add_argument("--extracted", type=Path, default=Path("extracted"), metavar="ROOT",
+                    help="root of the version folders (default: extracted)")
+    ex.add_argument("--validate", action="store_true",
+                    help="also run the expectation suite; exit 1 if it fails")
+    ex.add_argument("--force", action="store_true", help="extract even if unchanged")
+    ex.add_argument("--jobs", type=int, default=1, metavar="N",
+                    help="notices extracted in parallel (default 1; 0 = one per core)")
+    _limit_flags(ex)
+    ex.set_defaults(func=_cmd_extract)
+
+    va = sub.add_parser(
+        "validate", help="run the expectation suite on an extracted folder",
+        description="Run the expectation suite on an extracted folder; write "
+                    "validation.json and validation.html into it; exit 0 only if it passes.")
+    va.add_argument("folder", type=Path, metavar="DIR")
+    va.set_defaults(func=_cmd_validate)
+
+    di = sub.add_parser(
+        "diff", help="compare two versions of the list",
+        description="Compare two versions (extracted folders, or PDFs extracted first) and "
+                    "write changes.parquet/.csv, report.md and report.html.")
+    di.add_argument("old", type=Path, metavar="OLD")
+    di.add_argument("new", type=Path, metavar="NEW")
+    di.add_argument("--out", type=Path, metavar="DIR",
+                    help="output folder (default: extracted/diffs/<old>__<new>/)")
+    di.add_argument("--extracted", type=Path, default=Path("extracted"), metavar="ROOT",
+                    help="where PDFs given to diff are extracted (default: extracted)")
+    _limit_flags(di)
+    di.set_defaults(func=_cmd_diff)
+
+    ds = sub.add_parser(
+        "dataset", help="combine every version into one dataset",
+        description="Write extracted/dataset/<table>/version=<v>/part-0.parquet for every "
+                    "version folder, so one read gets all versions.")
+    ds.add_argument("--extracted", type=Path, default=Path("extracted"), metavar="ROOT")
+    ds.set_defaults(func=_cmd_dataset)
+    return p
+
+
+def _limit_flags(p: argparse.ArgumentParser) -> None:
+    d = DEFAULT_LIMITS
+    g = p.add_argument_group("resource limits (per notice)")
+    g.add_argument("--timeout", type=float, default=d.timeout_s, metavar="S",
+                   help=f"wall-clock seconds to read one PDF (default {d.timeout_s:g})")
+    g.add_argument("--memory-mb", type=int, default=d.memory_mb, metavar="MB",
+                   help=f"memory for reading one PDF (default {d.memory_mb})")
+    g.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
+                   help=f"refuse PDFs with more pages (default {d.max_pages})")
+    g.add_argument("--max-file-mb", type=float, default=d.max_file_mb, metavar="MB",
+                   help=f"refuse larger files (default {d.max_file_mb:g})")
+
+
+def _limits(args) -> Limits:
+    return Limits(max_file_mb=args.max_file_mb, max_pages=args.max_pages,
+                  timeout_s=args.timeout, memory_mb=args.memory_mb,
+                  cpu_s=max(1, int(args.timeout)))
+
+
+def _cmd_extract(args) -> int:
+    from .batch import Options, extract_notices
+
+    if args.out and len(args.pdfs) > 1:
+        _usage_error("extract: --out takes one PDF; without --out each notice gets "
+                     "its own folder under extracted/")
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    options = Options(out=args.out, extracted_root=args.extracted, validate=args.validate,
+                      force=args.force, jobs=jobs, limits=_limits(args))
+    many = len(args.pdfs) > 1
+
+    def progress(done, total, outcome):
+        prefix = f"[{done}/{total}] " if many else ""
+        if outcome.status == "failed":
+            _error(outcome.message)
+            return
+        if outcome.status == "invalid":
+            for line in outcome.failures:
+                _error(f"{outcome.folder}: {line}")
+            _error(f"{outcome.pdf}: extracted to {outcome.folder} but {outcome.message}")
+            return
+        note = " (unchanged, skipped)" if outcome.status == "unchanged" else ""
+        valid = ", valid" if args.validate else ""
+        if many:
+            print(f"{prefix}{outcome.pdf}: {outcome.items} items{valid} → {outcome.folder}{note}",
+                  flush=True)
+        else:
+            print(outcome.folder, flush=True)
+            print(f"{outcome.items} items{valid}{note}", file=sys.stderr)
+
+    outcomes = extract_notices(args.pdfs, options, progress)
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def _cmd_validate(args) -> int:
+    from .validate import validate_extraction
+
+    folder = args.folder
+    if not (folder / "items.parquet").is_file():
+        raise PipelineError("not an extracted folder (no items.parquet)", file=str(folder),
+                            hint="give a folder written by `python -m pipeline extract`")
+    result = validate_extraction(folder)
+    for line in result.failure_lines():
+        _error(f"{folder}: {line}")
+    for line in result.warning_lines():
+        print(f"warning: {folder}: {line}", file=sys.stderr)
+    print(f"{folder}: {'valid' if result.success else 'INVALID'} — {result.summary()}")
+    return 0 if result.success else 1
+
+
+def _cmd_diff(args) -> int:
+    from .batch import Options, extract_notices
+    from .diff import diff_versions
+    from .report import write_report
+
+    folders = []
+    for side in (args.old, args.new):
+        if side.is_dir():
+            folders.append(side)
+            continue
+        if side.suffix.lower() != ".pdf" and not side.exists():
+            raise PipelineError("no such folder or PDF", file=str(side))
+        options = Options(extracted_root=args.extracted, limits=_limits(args))
+        outcome = extract_notices([side], options)[0]
+        if outcome.status == "failed":
+            raise PipelineError(outcome.message)
+        folders.append(outcome.folder)
+    old, new = folders
+    out = args.out or args.extracted / "diffs" / f"{old.name}__{new.name}"
+    diff = diff_versions(old, new)
+    write_report(diff, out, old_label=old.name, new_label=new.name)
+    print(out)
+    print(diff.summary(), file=sys.stderr)
+    return 0
+
+
+def _cmd_dataset(args) -> int:
+    from .dataset import build_dataset
+
+    out = build_dataset(args.extracted)
+    print(out)
+    return 0
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+def _usage_error(message: str) -> None:
+    print(f"usage error: {message}", file=sys.stderr)
+    raise SystemExit(2)

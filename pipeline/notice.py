@@ -1,0 +1,151 @@
+"""Stage 7: read the notice's own facts from the text around the table.
+
+    read_notice(page_layouts, list_table) → dict (document number, date, title, …)
+
+The notice text is what lies outside the table on the pages before the list,
+and above the table on its first page.  Every field is null when not found:
+a PDF holding only the attachment has no document number or date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .glyphs import unify_ideographs
+from .model import ListTable, PageLayout
+
+_DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔［\[【（(]\d{4}[〕］\]】）)]\d{1,5}号")
+_DATE_DIGITS = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_DATE_HANZI = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月"
+                         r"([一二三四五六七八九十]{1,3})日")
+_TITLE_START = re.compile(r"^关于")
+_TITLE_END = re.compile(r"(通知|决定|意见|办法|批复|通报|函|公告|通告)$")
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:]?\s*")
+_PAGE_NUMBER = re.compile(
+    r"^[-－—–一\s]*(第\s*)?\d+(\s*页)?(\s*/\s*\d+)?(\s*共\s*\d+\s*页)?[-－—–一\s]*$")
+_HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+#: Points by which a running header's height may differ between pages.
+FURNITURE_TOLERANCE = 12.0
+#: Lines this long are body text, not an issuer's name.
+MAX_ISSUER_CHARS = 30
+
+
+def read_notice(pages: list[PageLayout], table: ListTable) -> dict:
+    """Return doc_no, date (ISO), title, issuers, list_title, parent_doc_no (nulls if absent)."""
+    first_table_page = table.pages[0]
+    furniture = _repeated_lines(pages)
+    notice_lines: list[str] = []
+    above_table: list[str] = []
+    for page in pages:
+        if page.number < first_table_page:
+            notice_lines.extend(_texts(page.outside, furniture))
+        elif page.number == first_table_page:
+            above = [ln for ln in page.outside
+                     if page.table_top is None or ln.top < page.table_top]
+            above_table = _texts(above, furniture)
+    title, title_at = _title(notice_lines)
+    return {
+        "doc_no": _doc_no(notice_lines),
+        "date": _date(notice_lines),
+        "title": title,
+        "issuers": _issuers(notice_lines[:title_at]) if title_at is not None else [],
+        "list_title": _list_title(above_table, notice_lines),
+        "parent_doc_no": _first(_DOC_NO.findall(table.header_text)),
+    }
+
+
+def _texts(lines, furniture: set[str]) -> list[str]:
+    out = []
+    for ln in lines:
+        text = _squash(unify_ideographs(ln.text))
+        if text and text not in furniture and not _PAGE_NUMBER.match(text):
+            out.append(text)
+    return out
+
+
+def _repeated_lines(pages: list[PageLayout]) -> set[str]:
+    """Running headers and footers: the same line at the same height on several pages.
+
+    The height matters: a notice's issuers head its first page and sign its
+    last, which is repetition but not furniture.
+    """
+    seen: dict[str, list[tuple[int, float]]] = {}
+    for page in pages:
+        for ln in page.outside:
+            seen.setdefault(_squash(ln.text), []).append((page.number, ln.top))
+    return {text for text, places in seen.items() if text and any(
+        p1 != p2 and abs(t1 - t2) <= FURNITURE_TOLERANCE
+        for i, (p1, t1) in enumerate(places) for p2, t2 in places[i + 1:])}
+
+
+def _doc_no(lines: list[str]) -> str | None:
+    # The notice's own number opens its line; numbers cited in the body do not.
+    for text in lines:
+        m = _DOC_NO.match(text)
+        if m:
+            return m.group(0)
+    return None
+
+
+def _date(lines: list[str]) -> str | None:
+    # The date of issue is the last date standing on its own line (the signature).
+    for text in reversed(lines):
+        stripped = text.strip("（）()")
+        m = _DATE_DIGITS.fullmatch(stripped)
+        if m:
+            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+        m = _DATE_HANZI.fullmatch(stripped)
+        if m:
+            year = int("".join(str(_HANZI_DIGITS[c]) for c in m[1]))
+            return f"{year:04d}-{_hanzi_small(m[2]):02d}-{_hanzi_small(m[3]):02d}"
+    return None
+
+
+def _hanzi_small(text: str) -> int:
+    """一…三十一 → 1…31."""
+    if "十" not in text:
+        return _HANZI_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_HANZI_DIGITS[tens] if tens else 1) * 10 + (_HANZI_DIGITS[ones] if ones else 0)
+
+
+def _title(lines: list[str]) -> tuple[str | None, int | None]:
+    """The title ("关于…的通知", possibly over several lines) and its first line's index."""
+    for i, text in enumerate(lines):
+        if _TITLE_START.match(text):
+            parts = []
+            for part in lines[i:i + 4]:
+                parts.append(part)
+                if _TITLE_END.search(part):
+                    return "".join(parts), i
+            return text, i
+    return None, None
+
+
+def _issuers(lines: list[str]) -> list[str]:
+    out = []
+    for text in lines:
+        if len(text) > MAX_ISSUER_CHARS or _DOC_NO.search(text) or re.search(r"\d", text):
+            continue
+        name = re.sub(r"文件$", "", text)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def _list_title(above_table: list[str], notice_lines: list[str]) -> str | None:
+    candidates = [t for t in above_table if _ATTACHMENT.sub("", t)]
+    if candidates:
+        return _ATTACHMENT.sub("", max(candidates, key=len))
+    for text in notice_lines:
+        if _ATTACHMENT.match(text) and _ATTACHMENT.sub("", text):
+            return _ATTACHMENT.sub("", text)
+    return None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _first(values: list[str]) -> str | None:
+    return values[0] if values else None

@@ -1,0 +1,53 @@
+"""Stage 4: stitch rows that a page break cut into one item each.
+
+    stitch_rows(list_table) → list of ``model.RawItem``
+
+A row fragment that opens a page continues the item above when its 序号 is
+empty or repeats the item's 序号; every cell of it continues the same cell
+above.  A fragment that closes a page with an empty 序号 starts an item whose
+序号 is printed on the next page (a vertically centred 序号 can fall there).
+Anywhere else, a row without a 序号 cannot be placed with confidence.
+"""
+
+from __future__ import annotations
+
+from .errors import LayoutError
+from .model import ListTable, RawItem
+
+
+def stitch_rows(table: ListTable) -> list[RawItem]:
+    """Return one ``RawItem`` per list item, with its lines per field and page span.
+
+    Raises ``LayoutError`` naming the page and row of a fragment that is neither
+    a new item nor a continuation.
+    """
+    seq_col = table.fields["seq"]
+    items: list[RawItem] = []
+    for frag in table.fragments:
+        seq = "".join(frag.column_text(seq_col).split())
+        prev = items[-1] if items else None
+        opens_page = frag.index == 0
+        if prev is not None and opens_page and (not seq or seq == prev.seq_text
+                                                or not prev.seq_text):
+            if seq and not prev.seq_text:
+                prev.seq_text = seq
+            _extend(prev, frag, table)
+            prev.page_end = frag.page
+            continue
+        if not seq and not frag.last_on_page:
+            raise LayoutError(
+                "a row has no 序号 and does not continue a row from the previous page",
+                page=frag.page, row=frag.index + 1, column="序号",
+                hint="the row may be a stray line of the table; compare with the PDF")
+        if not seq and prev is None and not frag.last_on_page:
+            raise LayoutError("the first row of the list has no 序号", page=frag.page,
+                              row=frag.index + 1, column="序号")
+        item = RawItem(seq, {f: [] for f in table.fields}, frag.page, frag.page, frag.index + 1)
+        _extend(item, frag, table)
+        items.append(item)
+    return items
+
+
+def _extend(item: RawItem, frag, table: ListTable) -> None:
+    for name, j in table.fields.items():
+        item.lines[name].extend(frag.column_lines(j))

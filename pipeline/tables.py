@@ -1,0 +1,290 @@
+"""Stage 2: find the ruled table on a page and read its cells line by line.
+
+    find_tables(page) → ``model.PageLayout``
+
+The chain, as in pdfplumber's TableFinder: edges → rules → table region →
+grid of bands × columns → merged cells → rows → characters into cells → lines.
+
+Facts are detected per page rather than assumed:
+- the table region is the extent of its vertical rules, and its top and bottom
+  close the grid even where no horizontal rule is drawn (browsers slice cell
+  borders at a page break, so the last row of a page has no bottom rule);
+- column edges are the x of the vertical rules; a cell spans the grid columns
+  that no rule separates (a two-level header);
+- a row is a run of bands that no cell crosses;
+- whether a line is ``short`` (it ends before the cell's text edge, so a
+  paragraph ended there) is measured against the column's right text edge.
+"""
+
+from __future__ import annotations
+
+import bisect
+import statistics
+
+from .errors import LayoutError
+from .model import Cell, Fragment, Line, Page, PageLayout
+from .settings import DEFAULT_LAYOUT, LayoutSettings
+
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayout:
+    """Return the page's table as rows of cells (or no table) and the text around it.
+
+    Raises ``LayoutError`` when text sits beside the table inside its vertical
+    extent (it belongs to no cell, so the table cannot be read with confidence).
+    """
+    verticals, horizontals = _rules(page.edges, layout)
+    region = _largest_region(verticals, layout)
+    if region is None:
+        return PageLayout(page.number, [], [], _lines_outside(page.chars, layout))
+    x0, top, x1, bottom, region_verticals = region
+    xs = _cluster([v["x0"] for v in region_verticals], layout.snap_tolerance)
+    ys = _row_boundaries(horizontals, x0, top, x1, bottom, layout)
+    grid = _Grid(xs, ys, region_verticals, horizontals, layout)
+
+    inside: list[list[dict]] = [[] for _ in grid.cells]
+    outside, stray = [], []
+    for ch in page.chars:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        cy = (ch["top"] + ch["bottom"]) / 2
+        if top <= cy <= bottom and x0 <= cx <= x1:
+            inside[grid.cell_at(cx, cy)].append(ch)
+        elif top <= cy <= bottom and not ch["text"].isspace():
+            stray.append(ch)
+        else:
+            outside.append(ch)
+    if len(stray) > layout.max_stray_chars:
+        sample = "".join(c["text"] for c in stray[:20])
+        raise LayoutError(
+            f"{len(stray)} characters lie beside the table, in no cell: {sample!r}",
+            page=page.number, hint="the page's ruling does not enclose its text; "
+            "check the table's borders in a viewer")
+
+    rows = grid.rows([_cell_lines(chars, layout) for chars in inside])
+    _mark_short_lines(rows, xs, layout)
+    columns = [(xs[j], xs[j + 1]) for j in range(len(xs) - 1)]
+    return PageLayout(page.number, columns, rows, _lines_outside(outside, layout), top)
+
+
+def _rules(edges: list[dict], layout: LayoutSettings) -> tuple[list[dict], list[dict]]:
+    """Merged vertical rules (long enough to make a table) and horizontal rules."""
+    from pdfplumber.table import merge_edges
+
+    edges = [e for e in edges if (e["height"] if e["orientation"] == "v" else e["width"])
+             >= layout.edge_min_length]
+    if not edges:
+        return [], []
+    merged = merge_edges(edges, layout.snap_tolerance, layout.snap_tolerance,
+                         layout.join_tolerance, layout.join_tolerance)
+    verticals = [e for e in merged if e["orientation"] == "v"
+                 and e["bottom"] - e["top"] >= layout.min_rule_height]
+    horizontals = [e for e in merged if e["orientation"] == "h"]
+    return verticals, horizontals
+
+
+def _largest_region(verticals: list[dict], layout: LayoutSettings):
+    """The biggest group of vertical rules whose extents overlap: one table."""
+    groups: list[list[dict]] = []
+    for v in sorted(verticals, key=lambda e: e["top"]):
+        for g in groups:
+            if v["top"] <= max(e["bottom"] for e in g) + layout.join_tolerance:
+                g.append(v)
+                break
+        else:
+            groups.append([v])
+    best = None
+    for g in groups:
+        xs = _cluster([e["x0"] for e in g], layout.snap_tolerance)
+        if len(xs) < 3:  # fewer than two columns: a box or a rule, not a table
+            continue
+        x0, x1 = xs[0], xs[-1]
+        top = min(e["top"] for e in g)
+        bottom = max(e["bottom"] for e in g)
+        area = (x1 - x0) * (bottom - top)
+        if best is None or area > best[0]:
+            best = (area, (x0, top, x1, bottom, g))
+    return best[1] if best else None
+
+
+def _cluster(values: list[float], tolerance: float) -> list[float]:
+    """Sorted distinct values, merging those within ``tolerance`` (mean of each run)."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tolerance:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(run) / len(run) for run in out]
+
+
+def _row_boundaries(horizontals, x0, top, x1, bottom, layout) -> list[float]:
+    """y of every horizontal rule crossing the region, plus its top and bottom.
+
+    The region's own top and bottom always bound the grid: where a producer
+    leaves out the rule at a page break, the vertical rules still end there.
+    """
+    tol = layout.snap_tolerance
+    ys = [top, bottom]
+    for h in horizontals:
+        if top + tol < h["top"] < bottom - tol and h["x1"] > x0 + tol and h["x0"] < x1 - tol:
+            ys.append(h["top"])
+    return _cluster(ys, tol)
+
+
+class _Grid:
+    """Bands × columns, with elementary cells merged where no rule separates them."""
+
+    def __init__(self, xs, ys, verticals, horizontals, layout):
+        self.xs, self.ys = xs, ys
+        tol = layout.snap_tolerance
+        nb, nc = len(ys) - 1, len(xs) - 1
+        parent = list(range(nb * nc))
+
+        def find(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        def union(a, b):
+            parent[find(a)] = find(b)
+
+        def v_rule_at(x, y_mid):
+            return any(abs(v["x0"] - x) <= tol and v["top"] - tol <= y_mid <= v["bottom"] + tol
+                       for v in verticals)
+
+        def h_rule_at(y, x_mid):
+            return any(abs(h["top"] - y) <= tol and h["x0"] - tol <= x_mid <= h["x1"] + tol
+                       for h in horizontals)
+
+        for b in range(nb):
+            y_mid = (ys[b] + ys[b + 1]) / 2
+            for c in range(nc - 1):
+                if not v_rule_at(xs[c + 1], y_mid):
+                    union(b * nc + c, b * nc + c + 1)
+        for b in range(nb - 1):
+            for c in range(nc):
+                x_mid = (xs[c] + xs[c + 1]) / 2
+                if not h_rule_at(ys[b + 1], x_mid):
+                    union(b * nc + c, (b + 1) * nc + c)
+
+        roots: dict[int, int] = {}
+        self._cell_of = [roots.setdefault(find(i), len(roots)) for i in range(nb * nc)]
+        self.cells = list(roots.values())
+        # Each merged cell's span in bands and columns.
+        self.span: list[list[int]] = [[nb, -1, nc, -1] for _ in self.cells]
+        for i, k in enumerate(self._cell_of):
+            b, c = divmod(i, nc)
+            s = self.span[k]
+            s[0], s[1], s[2], s[3] = min(s[0], b), max(s[1], b), min(s[2], c), max(s[3], c)
+        self.nb, self.nc = nb, nc
+
+    def cell_at(self, x: float, y: float) -> int:
+        c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), self.nc - 1)
+        b = min(max(bisect.bisect_right(self.ys, y) - 1, 0), self.nb - 1)
+        return self._cell_of[b * self.nc + c]
+
+    def rows(self, cell_lines: list[list[Line]]) -> list[Fragment]:
+        """Group bands into rows (no cell crosses a row boundary) and fill their cells."""
+        reach = list(range(self.nb))  # the last band each band's row reaches so far
+        for b0, b1, _, _ in self.span:
+            for b in range(b0, b1 + 1):
+                reach[b] = max(reach[b], b1)
+        groups, start, end = [], 0, 0
+        for b in range(self.nb):
+            end = max(end, reach[b])
+            if b == end:
+                groups.append((start, end))
+                start, end = b + 1, b + 1
+        row_of_band = {}
+        for r, (b0, b1) in enumerate(groups):
+            for b in range(b0, b1 + 1):
+                row_of_band[b] = r
+        per_row: list[list[Cell]] = [[] for _ in groups]
+        for k, (b0, _, c0, c1) in enumerate(self.span):
+            per_row[row_of_band[b0]].append(Cell(c0, c1 + 1, cell_lines[k]))
+        fragments = []
+        for r, cells in enumerate(per_row):
+            cells.sort(key=lambda c: (c.col0, c.lines[0].top if c.lines else 0))
+            fragments.append(Fragment(0, r, r == len(per_row) - 1, cells))
+        return fragments
+
+
+def _cell_lines(chars: list[dict], layout: LayoutSettings,
+                wide_gap: float | None = None) -> list[Line]:
+    """Characters of one cell → its printed lines, top to bottom."""
+    if not chars:
+        return []
+    chars = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
+    runs: list[list[dict]] = []
+    centre = None
+    for ch in chars:
+        cy = (ch["top"] + ch["bottom"]) / 2
+        if runs and abs(cy - centre) <= layout.line_tolerance * max(ch["size"], 1.0):
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+            centre = cy
+    return [line for run in runs if (line := _line(run, layout, wide_gap)) is not None]
+
+
+def _line(run: list[dict], layout: LayoutSettings, wide_gap: float | None) -> Line | None:
+    """One line's characters → its text: doubles dropped, spaces only between Latin words."""
+    run.sort(key=lambda c: c["x0"])
+    out: list[str] = []
+    kept: list[dict] = []
+    pending_space = False
+    for ch in run:
+        t = ch["text"]
+        if t.isspace() or not t:
+            pending_space = True
+            continue
+        if kept:
+            prev = kept[-1]
+            # A glyph drawn twice at (almost) the same place is fake bold, not text.
+            if (t == prev["text"] and abs(ch["x0"] - prev["x0"]) <= layout.dedupe_tolerance
+                    and abs(ch["top"] - prev["top"]) <= layout.dedupe_tolerance):
+                continue
+            gap = ch["x0"] - prev["x1"]
+            if (prev["text"][-1] in _LATIN and t[0] in _LATIN
+                    and (pending_space or gap > layout.word_gap * ch["size"])):
+                out.append(" ")
+            elif wide_gap is not None and gap > wide_gap * ch["size"]:
+                out.append(" ")
+        out.append(t)
+        kept.append(ch)
+        pending_space = False
+    if not kept:
+        return None
+    size = statistics.median(c["size"] for c in kept)
+    return Line("".join(out), kept[0]["x0"], max(c["x1"] for c in kept),
+                min(c["top"] for c in kept), size)
+
+
+def _mark_short_lines(rows: list[Fragment], xs: list[float], layout: LayoutSettings) -> None:
+    """Flag lines that end before their column's text edge (a paragraph ended there).
+
+    The text edge is the rightmost end of any line in that column on this page;
+    where a column holds too few lines to tell, the cell's own padding is mirrored.
+    """
+    for j in range(len(xs) - 1):
+        lines = [ln for row in rows for c in row.cells if c.col0 == j and c.col1 == j + 1
+                 for ln in c.lines]
+        if not lines:
+            continue
+        edge = max(ln.x1 for ln in lines)
+        if len(lines) < 3:
+            pad = min(ln.x0 for ln in lines) - xs[j]
+            edge = max(edge, xs[j + 1] - pad)
+        for ln in lines:
+            ln.short = ln.x1 < edge - layout.full_line_slack * ln.size
+
+
+def _lines_outside(chars: list[dict], layout: LayoutSettings) -> list[Line]:
+    """Text outside the table (notice text, running headers, page numbers), as lines.
+
+    Unlike in a cell, a wide gap becomes one space, so that "附件" and a title
+    printed on one line, or a header and a page number, stay apart.
+    """
+    return _cell_lines(chars, layout, wide_gap=layout.outside_word_gap)

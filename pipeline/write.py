@@ -1,0 +1,105 @@
+"""Stage 8: write tables into a folder, all or nothing.
+
+    write_tables(tables, out_dir, extra_json) → out_dir
+
+Every file is written into a temporary folder beside ``out_dir``; a manifest
+(files and their sha256) is written last; then the folder is moved into place.
+A run that fails, or is killed, before the move leaves any earlier folder as it
+was; the temporary folder is removed on failure (or by the next run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import PipelineError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MANIFEST = "manifest.json"
+#: Temporary folders are named with this prefix, so a later run can sweep them.
+TEMP_PREFIX = ".tmp-"
+#: CSV for spreadsheet programs: UTF-8 with a byte-order mark so Excel reads Chinese.
+CSV_ENCODING = "utf-8-sig"
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
+                 extra_json: dict[str, dict] | None = None) -> Path:
+    """Write each frame as NAME.parquet and NAME.csv, each ``extra_json`` as NAME.
+
+    ``tables`` must already conform to ``schema`` (``Table.frame``).  Returns
+    ``out_dir``.  Raises ``PipelineError`` if the folder cannot be written.
+    """
+    out_dir = Path(out_dir)
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        _sweep(parent)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-", dir=parent))
+    except OSError as e:
+        raise PipelineError(f"cannot write the output folder: {e.strerror}",
+                            file=str(out_dir)) from None
+    try:
+        for name, frame in tables.items():
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            frame.to_csv(tmp / f"{name}.csv", index=False, encoding=CSV_ENCODING)
+        for name, data in (extra_json or {}).items():
+            (tmp / name).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+                                    encoding="utf-8")
+        _write_manifest(tmp)
+        _move_into_place(tmp, out_dir)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise PipelineError(f"cannot write the output folder: {e}", file=str(out_dir)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest of a complete folder, or None if there is none (or it is unreadable)."""
+    try:
+        return json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_manifest(folder: Path) -> None:
+    files = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            files[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    # Written last: its presence says every other file is complete.
+    (folder / MANIFEST).write_text(json.dumps({"files": files}, indent=1) + "\n",
+                                   encoding="utf-8")
+
+
+def _move_into_place(tmp: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(tmp, out_dir)
+        return
+    # Swap: the old folder steps aside, the new one takes its name, the old is removed.
+    old = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-old-", dir=out_dir.parent))
+    os.rename(out_dir, old / out_dir.name)
+    os.rename(tmp, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _sweep(parent: Path) -> None:
+    """Remove temporary folders that a killed run left behind (older than a minute)."""
+    import time
+
+    for path in parent.glob(f"{TEMP_PREFIX}*"):
+        try:
+            if path.is_dir() and time.time() - path.stat().st_mtime > 60:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
