@@ -1,0 +1,50 @@
+# Document-ingestion pipeline for Chinese list notices. `make` (or `make help`) lists targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NOTICE ?=
+JOBS ?= 0
+OLD ?=
+NEW ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup extract validate diff dataset test lint bench notebook clean
+
+help: ## Show this list of targets
+	@echo "usage: make TARGET [NOTICE=path.pdf] [OLD=… NEW=…]"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install the pinned dependencies (requirements.txt)
+
+extract: $(STAMP) ## Extract + validate every PDF in raw/ (or NOTICE=path.pdf); unchanged notices are skipped
+	$(PY) -m pipeline extract $(if $(NOTICE),$(NOTICE),raw/*.pdf) --validate --jobs $(JOBS)
+
+validate: $(STAMP) ## Validate an extracted folder: make validate DIR=extracted/<version>
+	$(PY) -m pipeline validate $(DIR)
+
+diff: $(STAMP) ## Compare two versions: make diff OLD=folder-or-pdf NEW=folder-or-pdf
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make diff OLD=… NEW=…" >&2; exit 2; }
+	$(PY) -m pipeline diff $(OLD) $(NEW)
+
+dataset: $(STAMP) ## Combine every version in extracted/ into extracted/dataset/ (Hive-partitioned Parquet)
+	$(PY) -m pipeline dataset
+
+test: $(STAMP) ## Run the test suite
+	$(PY) -m pytest -q
+
+lint: $(STAMP) ## Check the code with ruff
+	$(VENV)/bin/ruff check pipeline tests bench notebooks
+
+bench: $(STAMP) ## Time extraction against bare pdfplumber; writes bench/results.json
+	$(PY) bench/run.py
+
+clean: ## Remove extracted output, caches and build files (never raw/ or .venv)
+	rm -rf extracted/*/ extracted/.tmp-* .pytest_cache .ruff_cache .hypothesis build
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

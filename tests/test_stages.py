@@ -1,0 +1,248 @@
+"""Each stage on small hand-built pages: tables, headers, stitching, line joining."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.clean import clean_items
+from pipeline.errors import LayoutError
+from pipeline.header import drop_headers
+from pipeline.model import Line, RawItem
+from pipeline.stitch import stitch_rows
+from pipeline.tables import find_tables
+from tests.pages import char, chars_of, grid_page
+
+# 7 columns: 序号 | 事项名称 | 具体内容 | 协助工作细化事项 | 依据 | 主管单位 | 备注
+XS = [20, 60, 160, 260, 460, 560, 640, 680]
+HEADER = {(0, 0): "序号", (0, 1): "上级文件", (0, 3): "协助工作细化事项", (0, 4): "依据",
+          (0, 5): "主管单位", (0, 6): "备注", (1, 1): "事项名称", (1, 2): "具体内容"}
+# Header: two bands; "上级文件" spans 事项名称 and 具体内容; the rule under it spans
+# those two columns only, so 序号 and the others span both bands.
+HEADER_SPANS = {(0, 1): 2}
+HEADER_SPLIT = {1: (1, 3)}
+
+
+def list_page(number, body, ys_body, *, header=True, undrawn=(), outside=()):
+    """A list page: the two-level header (if any) above body rows ``body[(r, c)]``."""
+    texts, spans, split, ys = {}, {}, {}, [40.0]
+    offset = 0
+    if header:
+        texts.update(HEADER)
+        spans.update(HEADER_SPANS)
+        split.update(HEADER_SPLIT)
+        ys += [70.0, 100.0]
+        offset = 2
+    ys += ys_body
+    texts.update({(r + offset, c): t for (r, c), t in body.items()})
+    undrawn_h = {len(ys) - len(ys_body) - 1 + i for i in undrawn}
+    return grid_page(number, XS, ys, texts, spans=spans, undrawn_h=undrawn_h,
+                     split_h=split, outside=list(outside))
+
+
+def item_cells(seq, name, tasks="1.任务", basis="《某法》第一条", dept="民政部门"):
+    return {0: seq, 1: name, 2: "内容。", 3: tasks, 4: basis, 5: dept}
+
+
+def body(rows):
+    return {(r, c): t for r, cells in enumerate(rows) for c, t in cells.items() if t}
+
+
+# --- tables ---------------------------------------------------------------------
+
+def test_tables_find_rows_and_two_level_header():
+    page = list_page(1, body([item_cells("1", "甲"), item_cells("2", "乙")]), [160, 220])
+    layout = find_tables(page)
+    assert len(layout.columns) == 7
+    assert len(layout.rows) == 3  # the two header bands are one row: 序号 spans both
+    spans = {(c.col0, c.col1): c.text for c in layout.rows[0].cells}
+    assert spans[(1, 3)] == "上级文件"
+    assert spans[(1, 2)] == "事项名称" and spans[(2, 3)] == "具体内容"
+    assert layout.rows[1].column_text(1) == "甲"
+
+
+def test_tables_last_row_without_bottom_rule_is_closed_by_the_rules_end():
+    # Browsers leave out the bottom border of a row cut by a page break.
+    page = list_page(1, body([item_cells("1", "甲"), item_cells("2", "乙")]), [160, 220],
+                     undrawn=[2])
+    layout = find_tables(page)
+    assert [r.column_text(1) for r in layout.rows[1:]] == ["甲", "乙"]
+
+
+def test_tables_first_row_without_top_rule_is_closed_by_the_rules_start():
+    page = list_page(2, body([item_cells("", "", tasks="续行"), item_cells("3", "丙")]),
+                     [100, 160], header=False, undrawn=[0])
+    layout = find_tables(page)
+    assert [r.column_text(3) for r in layout.rows] == ["续行", "1.任务"]
+
+
+def test_tables_fake_bold_and_stray_spaces_are_dropped_latin_words_keep_one_space():
+    page = list_page(1, body([item_cells("1", "甲")]), [160])
+    x, y = XS[6] + 2, 100 + 2
+    page.chars += [char("备", x, y), char("备", x + 0.3, y + 0.2),  # drawn twice
+                   char(" ", x + 10, y), char("注", x + 12, y)]
+    page.chars += chars_of("QQ", XS[3] + 2, 130) + chars_of("APP", XS[3] + 27, 130)
+    layout = find_tables(page)
+    assert layout.rows[1].column_text(6) == "备注"
+    assert [ln.text for ln in layout.rows[1].column_lines(3)] == ["1.任务", "QQ APP"]
+
+
+def test_tables_text_beside_the_table_is_an_error_naming_the_page():
+    page = list_page(4, body([item_cells("1", "甲")]), [160])
+    page.chars += chars_of("旁注", XS[-1] + 20, 120)
+    with pytest.raises(LayoutError, match="page 4.*beside the table"):
+        find_tables(page)
+
+
+def test_tables_page_without_rules_has_no_table_and_keeps_its_text():
+    page = grid_page(1, [], [], {}, outside=[("关于印发清单的通知", 50, 50)])
+    layout = find_tables(page)
+    assert not layout.has_table
+    assert [ln.text for ln in layout.outside] == ["关于印发清单的通知"]
+
+
+def test_tables_short_line_marks_a_paragraph_end():
+    full = "一二三四五六七八九十一二三四五六七八九"  # 19 characters: fills the column
+    page = list_page(1, body([item_cells("1", "甲", tasks=f"{full}\n完。\n{full}")]), [200])
+    lines = find_tables(page).rows[1].column_lines(3)
+    assert [ln.short for ln in lines] == [False, True, False]
+
+
+# --- header --------------------------------------------------------------------
+
+def test_header_repeated_on_every_page_is_dropped_and_columns_mapped():
+    p1 = find_tables(list_page(1, body([item_cells("1", "甲")]), [160]))
+    p2 = find_tables(list_page(2, body([item_cells("2", "乙")]), [160]))
+    table = drop_headers([p1, p2])
+    assert table.fields == {"seq": 0, "name": 1, "content": 2, "tasks_text": 3,
+                            "basis_text": 4, "department_text": 5, "remarks": 6}
+    assert [f.column_text(1) for f in table.fragments] == ["甲", "乙"]
+    assert table.pages == [1, 2]
+
+
+def test_header_printed_once_keeps_every_body_row():
+    p1 = find_tables(list_page(1, body([item_cells("1", "甲")]), [160]))
+    p2 = find_tables(list_page(2, body([item_cells("2", "乙"), item_cells("3", "丙")]),
+                               [100, 160], header=False))
+    table = drop_headers([p1, p2])
+    assert [f.column_text(0) for f in table.fragments] == ["1", "2", "3"]
+
+
+def test_header_columns_in_another_order_are_mapped_by_label():
+    swapped = {**HEADER, (0, 3): "依据", (0, 4): "协助工作细化事项"}
+    page = grid_page(1, XS, [40, 70, 100, 160], {**swapped, (2, 0): "1", (2, 1): "甲"},
+                     spans=HEADER_SPANS, split_h=HEADER_SPLIT)
+    table = drop_headers([find_tables(page)])
+    assert table.fields["basis_text"] == 3 and table.fields["tasks_text"] == 4
+
+
+def test_header_missing_uses_the_default_column_order():
+    page = list_page(1, body([item_cells("1", "甲")]), [100], header=False)
+    table = drop_headers([find_tables(page)])
+    assert table.fields["department_text"] == 5
+
+
+def test_header_other_column_count_on_a_later_page_is_an_error():
+    p1 = find_tables(list_page(1, body([item_cells("1", "甲")]), [160]))
+    narrow = grid_page(2, XS[:-1], [40, 100], {(0, 0): "2", (0, 1): "乙"})
+    with pytest.raises(LayoutError, match="page 2.*6 columns, expected 7"):
+        drop_headers([p1, find_tables(narrow)])
+
+
+def test_header_no_list_table_is_an_error():
+    page = grid_page(1, [20, 100, 200], [40, 80], {(0, 0): "甲", (0, 1): "乙"})
+    with pytest.raises(LayoutError, match="no table with the list's columns"):
+        drop_headers([find_tables(page)])
+
+
+# --- stitch --------------------------------------------------------------------
+
+def two_pages(first_rows, second_rows, *, undrawn_first=(), undrawn_second=()):
+    ys1 = [160 + 60 * i for i in range(len(first_rows))]
+    ys2 = [160 + 60 * i for i in range(len(second_rows))]
+    p1 = find_tables(list_page(1, body(first_rows), ys1, undrawn=undrawn_first))
+    p2 = find_tables(list_page(2, body(second_rows), ys2, undrawn=undrawn_second))
+    return stitch_rows(drop_headers([p1, p2]))
+
+
+def test_stitch_row_cut_by_a_page_break_continues_every_cell():
+    items = two_pages([item_cells("1", "甲"), item_cells("2", "协助做", tasks="1.开展")],
+                      [{3: "宣传", 4: "第二条", 1: "好工作"}, item_cells("3", "丙")])
+    assert [i.seq_text for i in items] == ["1", "2", "3"]
+    second = items[1]
+    assert (second.page_start, second.page_end) == (1, 2)
+    assert "".join(ln.text for ln in second.lines["tasks_text"]) == "1.开展宣传"
+    assert "".join(ln.text for ln in second.lines["name"]) == "协助做好工作"
+
+
+def test_stitch_repeated_seq_on_the_next_page_is_a_continuation():
+    items = two_pages([item_cells("1", "甲")], [{0: "1", 3: "续"}, item_cells("2", "乙")])
+    assert [i.seq_text for i in items] == ["1", "2"]
+    assert items[0].page_end == 2
+
+
+def test_stitch_cell_that_starts_on_the_next_page_joins_its_row():
+    # The name cell is pushed whole onto the next page; its 序号 stays behind.
+    items = two_pages([item_cells("1", "甲"), {0: "2"}], [{1: "乙", 3: "1.任务"}])
+    assert items[1].seq_text == "2"
+    assert "".join(ln.text for ln in items[1].lines["name"]) == "乙"
+    assert (items[1].page_start, items[1].page_end) == (1, 2)
+
+
+def test_stitch_seq_printed_on_the_next_page_fills_the_item_begun_before():
+    items = two_pages([item_cells("1", "甲"), {1: "乙", 3: "1.任"}], [{0: "2", 3: "务"}])
+    assert [i.seq_text for i in items] == ["1", "2"]
+    assert "".join(ln.text for ln in items[1].lines["tasks_text"]) == "1.任务"
+
+
+def test_stitch_row_without_seq_in_mid_page_is_an_error_naming_page_and_row():
+    with pytest.raises(LayoutError, match=r"page 1, row 2, column 序号"):
+        two_pages([item_cells("1", "甲"), item_cells("", "乙"), item_cells("3", "丙")],
+                  [item_cells("4", "丁")])
+
+
+# --- clean ---------------------------------------------------------------------
+
+def raw(**fields):
+    lines = {name: [Line(t, 0, 100 if t.endswith("~") else 190, 0, 10)
+                    for t in text.split("|")] for name, text in fields.items()}
+    for ls in lines.values():
+        for ln in ls:
+            ln.short = ln.text.endswith("~")
+            ln.text = ln.text.rstrip("~")
+    return RawItem("1", lines, 1, 1)
+
+
+def test_clean_joins_wrapped_lines_and_keeps_breaks_before_sub_items_and_citations():
+    item = raw(name="协助做好|工作", content="第一段内|容。~|第二段。",
+               tasks_text="1.协助开展《居住证|暂行条例》宣传。|①开展登记|工作。|2.其他",
+               basis_text="《居住证暂行条|例》第七条、第八|条|《重庆市居住证|实施办法》第五条",
+               department_text="生态环|境、公|安部门", remarks="")
+    row = clean_items([item])[0]
+    assert row["name"] == "协助做好工作"
+    assert row["content"] == "第一段内容。\n第二段。"
+    assert row["tasks_text"] == "1.协助开展《居住证暂行条例》宣传。\n①开展登记工作。\n2.其他"
+    assert row["basis_text"] == "《居住证暂行条例》第七条、第八条\n《重庆市居住证实施办法》第五条"
+    assert row["department_text"] == "生态环境、公安部门"
+
+
+def test_clean_maps_substituted_radicals_and_keeps_printed_punctuation():
+    item = raw(name="协助做好⽣活⼯作", content="（１）①，", tasks_text="1.任务",
+               basis_text="《某法》", department_text="⺠政部门", remarks="")
+    row = clean_items([item])[0]
+    assert row["name"] == "协助做好生活工作"
+    assert row["content"] == "（１）①，"
+    assert row["department_text"] == "民政部门"
+
+
+def test_clean_latin_words_across_a_wrap_keep_a_space():
+    item = raw(name="甲", content="通过QQ|APP报送", tasks_text="1.任务", basis_text="《某法》",
+               department_text="部门", remarks="")
+    assert clean_items([item])[0]["content"] == "通过QQ APP报送"
+
+
+def test_clean_seq_that_is_not_a_number_is_an_error():
+    item = raw(name="甲", content="乙", tasks_text="1.任务", basis_text="《某法》",
+               department_text="部门", remarks="")
+    item.seq_text = "一"
+    with pytest.raises(LayoutError, match="序号 '一' is not a number"):
+        clean_items([item])
