@@ -92,7 +92,7 @@ ITEMS = Table(
         _c("content", "str", "具体内容", "what the committee assists with; paragraphs one per line",
            "协助开展最低生活保障、特困供养……等工作。"),
         _c("tasks_text", "str", "协助工作细化事项", "the whole cell, sub-items one per line",
-           "1. 协助发现需救助困难群众。…"),
+           "1.协助发现需救助困难群众。…"),
         _c("basis_text", "str", "依据", "the whole cell, one citation per line",
            "《社会救助暂行办法》第四条"),
         _c("department_text", "str", "主管单位", "the whole cell, white space removed",
@@ -193,3 +193,27 @@ NOTICE_FIELDS: dict[str, str] = {
     "pipeline_version": "version of this pipeline",
     "extracted_at": "UTC time of extraction",
 }
+
+
+def data_dictionary() -> str:
+    """The data dictionary as Markdown (``extracted/README.md`` is this text)."""
+    out = ["# Data dictionary", "",
+           "Generated from `pipeline/schema.py` (`python -m pipeline.schema > extracted/README.md`);",
+           "a test keeps this file in step with it. Each table is written as `NAME.parquet` and",
+           "`NAME.csv` (UTF-8 with BOM) in every version folder `extracted/<version>/`.", ""]
+    for table in (*EXTRACTION_TABLES, CHANGES):
+        where = "diff folder" if table is CHANGES else "version folder"
+        out += [f"## `{table.name}` — {table.label} ({where})", "", table.description + ".", "",
+                "| column | 中文 | type | null | meaning | example |",
+                "| --- | --- | --- | --- | --- | --- |"]
+        for c in table.columns:
+            out.append(f"| `{c.name}` | {c.label} | {c.type} | {'yes' if c.nullable else 'no'} "
+                       f"| {c.description} | {c.example.replace('|', '/')} |")
+        out.append("")
+    out += ["## `notice.json`", "", "| key | meaning |", "| --- | --- |"]
+    out += [f"| `{k}` | {v} |" for k, v in NOTICE_FIELDS.items()]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    print(data_dictionary(), end="")
