@@ -1,0 +1,642 @@
+"""Compare two extracted versions of a list: which items were added, removed,
+changed or only renumbered, and what changed inside their tasks, citations
+and departments.
+
+Items are matched without trusting 序号 (revisions insert, remove, split,
+merge and reorder items):
+
+1. items with the same name (white space removed) are paired; where a name
+   occurs more than once, the best-scoring candidates within the name win;
+2. the remaining items are paired by a similarity that combines name,
+   content, tasks, citations (law + article) and departments — one field
+   alone is not enough in Chinese, where 食品生产许可 and 食品经营许可 differ by
+   one character — best score first, and only at or above
+   ``MatchSettings.min_score``: an item is left unpaired rather than paired
+   wrongly;
+3. what is still unpaired is paired where one item's content and tasks lie
+   mostly inside the other's (``MatchSettings.min_containment``) and the
+   score reaches ``min_split_score``: an item split in two, or two merged
+   into one, when no part is similar enough as a whole;
+4. an unpaired new item whose text lies mostly inside a paired old item is
+   recorded as split from it (``relation="split"``); an unpaired old item
+   whose text lies mostly inside a paired new item as merged into it
+   (``relation="merged"``).  In ``changes`` these stay ``added`` and
+   ``removed`` (the contract's four kinds); ``matches`` and the report say
+   where they came from or went.
+
+Every decision is kept with its score in ``Diff.pairs`` (written as the
+``matches`` table).  Text fields are compared with white space removed: line
+wrapping is not a change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline import schema
+from pipeline.errors import InputError
+
+if TYPE_CHECKING:  # pandas is imported lazily
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """How items and their sub-items are matched between two versions.
+
+    ``weights``: share of each component in an item pair's score (components
+    empty on both sides are left out and the rest re-weighted).
+    ``min_score``: a pair found by similarity needs at least this score.
+    ``min_containment``: share of an unpaired item's content and tasks text
+    (character bigrams) found in a paired item on the other side for it to
+    count as split from / merged into that item.  ``min_split_score``: the
+    pair's own score must reach this too (a split-off half keeps some of the
+    name, citations or departments; shared boilerplate alone does not).
+    ``min_task_similarity``: two sub-items (tasks) of a matched item pair are
+    "the same task, edited" at or above this similarity, else one is removed
+    and the other added.  ``fold_width``: treat full-width ASCII variants
+    (ＡＢ１２（）) as their ASCII forms when comparing (off: text is kept as
+    printed, a printed change is a change).
+    """
+
+    weights: tuple[tuple[str, float], ...] = (
+        ("name", 0.20), ("content", 0.30), ("tasks", 0.30),
+        ("citations", 0.10), ("departments", 0.10))
+    min_score: float = 0.55
+    min_containment: float = 0.70
+    min_split_score: float = 0.35
+    min_task_similarity: float = 0.50
+    fold_width: bool = False
+
+
+DEFAULT_MATCH = MatchSettings()
+
+#: Components of an item pair's score, in report order.
+COMPONENTS: tuple[str, ...] = ("name", "content", "tasks", "citations", "departments")
+#: The sub-tables compared at their own level, with the items field each details.
+DETAIL_FIELDS: dict[str, str] = {
+    "tasks": "tasks_text", "citations": "basis_text", "departments": "department_text"}
+
+# Proposed schema entries (see the report to the lead): used only until
+# pipeline/schema.py defines them, so that the schema is still stated once.
+_PENDING_TYPES = {"int": "Int64", "str": "string", "float": "Float64"}
+_PENDING_TABLES: dict[str, tuple[str, tuple[tuple[str, str, bool], ...]]] = {
+    "detail_changes": ("changes inside tasks, citations and departments of paired items", (
+        ("old_seq", "int", False), ("new_seq", "int", False), ("table", "str", False),
+        ("change", "str", False), ("old_no", "int", True), ("new_no", "int", True),
+        ("old_value", "str", True), ("new_value", "str", True))),
+    "matches": ("how each item was paired (or not), with its score", (
+        ("old_seq", "int", True), ("new_seq", "int", True), ("relation", "str", False),
+        ("method", "str", True), ("score", "float", True), ("candidate_seq", "int", True),
+        ("name_score", "float", True), ("content_score", "float", True),
+        ("tasks_score", "float", True), ("citations_score", "float", True),
+        ("departments_score", "float", True))),
+}
+
+
+def _frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
+    """A typed frame for ``table``, from pipeline/schema.py when it defines it."""
+    if table in schema.TABLES:
+        return schema.TABLES[table].frame(rows)
+    import pandas as pd
+
+    rows = list(rows)
+    cols = _PENDING_TABLES[table][1]
+    df = pd.DataFrame({c: [r.get(c) for r in rows] for c, _, _ in cols},
+                      columns=[c for c, _, _ in cols])
+    return df.astype({c: _PENDING_TYPES[t] for c, t, _ in cols})
+
+
+@dataclass(frozen=True)
+class Version:
+    """One extracted folder as the diff sees it.
+
+    ``items`` etc. are lists of row dicts (nulls as None) keyed by table
+    name; ``validation`` is validation.json's content, or None if absent.
+    """
+
+    path: Path
+    label: str
+    notice: dict
+    validation: dict | None
+    rows: dict[str, list[dict]]
+
+    def item(self, seq: int) -> dict:
+        for r in self.rows["items"]:
+            if r["seq"] == seq:
+                return r
+        raise KeyError(seq)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One matching decision.
+
+    ``relation``: ``same`` (paired: one item in both versions, perhaps
+    renamed or renumbered), ``split`` (a new item split off the paired old
+    item ``old_seq``), ``merged`` (the old item merged into the paired new
+    item ``new_seq``), ``removed`` or ``added`` (unpaired; ``candidate_seq``
+    is the best-scoring item on the other side, ``score`` its score).
+    ``method``: ``name`` (same name), ``similarity``, ``containment``, or None.
+    """
+
+    old_seq: int | None
+    new_seq: int | None
+    relation: str
+    method: str | None
+    score: float | None
+    parts: dict[str, float | None] = field(default_factory=dict)
+    candidate_seq: int | None = None
+
+
+@dataclass
+class Diff:
+    """What changed from ``old`` to ``new``.
+
+    ``pairs``: every matching decision (``Pair``); ``changes``: the contract's
+    ``changes`` table; ``detail_changes``: one row per task, citation or
+    department added, removed or edited inside a paired item.
+    """
+
+    old: Version
+    new: Version
+    pairs: list[Pair]
+    changes: pd.DataFrame
+    detail_changes: pd.DataFrame
+    settings: MatchSettings = DEFAULT_MATCH
+
+    def counts(self) -> dict[str, int]:
+        """Items added, removed, changed (items, not field rows) and renumbered."""
+        c = self.changes
+        changed = c[c["change"] == "changed"]
+        return {
+            "added": int((c["change"] == "added").sum()),
+            "removed": int((c["change"] == "removed").sum()),
+            "changed": len(set(zip(changed["old_seq"], changed["new_seq"], strict=True))),
+            "renumbered": int((c["change"] == "renumbered").sum()),
+        }
+
+    def summary(self) -> str:
+        """One line: "1 added, 1 removed, 6 changed, 12 renumbered"."""
+        return ", ".join(f"{n} {k}" for k, n in self.counts().items())
+
+    def matches(self) -> pd.DataFrame:
+        """``pairs`` as the ``matches`` table."""
+        return _frame("matches", (
+            {"old_seq": p.old_seq, "new_seq": p.new_seq, "relation": p.relation,
+             "method": p.method, "score": p.score, "candidate_seq": p.candidate_seq,
+             **{f"{k}_score": v for k, v in p.parts.items()}} for p in self.pairs))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables of a diff folder, by name, in the order they are written."""
+        return {"changes": self.changes, "detail_changes": self.detail_changes,
+                "matches": self.matches()}
+
+
+def diff_versions(old: Path, new: Path, *, settings: MatchSettings = DEFAULT_MATCH) -> Diff:
+    """Compare two extracted folders (``NAME.parquet`` + ``notice.json``).
+
+    Returns a ``Diff``; raises ``InputError`` when a folder is not an
+    extraction.  Missing ``tasks``/``citations``/``departments`` tables are
+    derived from the items cells (one task per line, one citation per 《…》
+    line, departments split at 、), so the diff still works on a folder
+    written before those tables existed.
+    """
+    a, b = _load(Path(old)), _load(Path(new))
+    pa, pb = _profiles(a, settings), _profiles(b, settings)
+    pairs = _match(pa, pb, settings)
+    changes, details = _compare(a, b, pairs, settings)
+    return Diff(a, b, pairs, _frame("changes", changes), _frame("detail_changes", details),
+                settings)
+
+
+# --------------------------------------------------------------------- loading
+
+def _load(path: Path) -> Version:
+    import pandas as pd
+
+    if not path.is_dir():
+        raise InputError("not a folder", file=str(path),
+                         hint="pass an extracted version folder (or a PDF to the CLI)")
+    items_file = path / "items.parquet"
+    if not items_file.is_file():
+        raise InputError("no items.parquet: not an extracted version folder", file=str(path),
+                         hint="run `python -m pipeline extract PDF --out DIR` first")
+    rows: dict[str, list[dict]] = {}
+    for table in schema.EXTRACTION_TABLES:
+        f = path / f"{table.name}.parquet"
+        if not f.is_file():
+            continue
+        try:
+            df = pd.read_parquet(f)
+        except Exception as exc:  # pyarrow raises several unrelated types
+            raise InputError(f"cannot read {f.name}: {exc}", file=str(path)) from exc
+        missing = [c for c in table.column_names if c not in df.columns
+                   and not table.column(c).nullable]
+        if missing:
+            raise InputError(f"{f.name} lacks columns {missing}", file=str(path),
+                             hint="re-extract with this pipeline version")
+        df = df[[c for c in table.column_names if c in df.columns]]
+        rows[table.name] = df.astype(object).where(df.notna(), None).to_dict("records")
+    seqs = [r["seq"] for r in rows["items"]]
+    if any(s is None for s in seqs) or len(set(seqs)) != len(seqs):
+        dup = sorted({s for s in seqs if s is not None and seqs.count(s) > 1})
+        raise InputError(f"items.seq must be unique and non-null (duplicates: {dup})",
+                         file=str(path), column="seq",
+                         hint="validate the folder: `python -m pipeline validate DIR`")
+    for r in rows["items"]:
+        for f in schema.TEXT_FIELDS:
+            r[f] = r.get(f) or ""
+    _derive_missing(rows)
+    notice = _read_json(path / "notice.json") or {}
+    validation = _read_json(path / "validation.json")
+    label = notice.get("doc_no") or notice.get("version") or path.name
+    return Version(path, str(label), notice, validation, rows)
+
+
+def _read_json(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read {path.name}: {exc}", file=str(path.parent)) from exc
+    return data if isinstance(data, dict) else None
+
+
+_LAW = re.compile(r"《(?P<law>[^》]*)》(?:[（(](?P<note>[^）)]*)[）)])?(?P<refs>[^《]*)")
+
+
+def _derive_missing(rows: dict[str, list[dict]]) -> None:
+    """Fill absent sub-tables from the items cells (a coarse stand-in)."""
+    items = rows["items"]
+    if "tasks" not in rows:
+        rows["tasks"] = [{"seq": it["seq"], "task_no": n, "level": 1, "section": None,
+                          "marker": None, "text": line}
+                         for it in items
+                         for n, line in enumerate(_lines(it["tasks_text"]), 1)]
+    if "citations" not in rows:
+        rows["citations"] = []
+        for it in items:
+            n = 0
+            for m in _LAW.finditer(it["basis_text"]):
+                refs = [r for r in re.split(r"[、，,\s]+", m["refs"]) if r] or [None]
+                for ref in refs:
+                    n += 1
+                    rows["citations"].append({"seq": it["seq"], "citation_no": n,
+                                              "law": m["law"], "note": m["note"],
+                                              "article_ref": ref})
+    if "departments" not in rows:
+        rows["departments"] = [{"seq": it["seq"], "department_no": n, "department": d}
+                               for it in items
+                               for n, d in enumerate(
+                                   (d for d in re.split(r"[、，,]", _squash(
+                                       it["department_text"])) if d), 1)]
+
+
+def _lines(text: str) -> list[str]:
+    return [s for s in (_squash(x) for x in text.splitlines()) if s]
+
+
+# ------------------------------------------------------------ normalisation
+
+_SPACE = re.compile(r"\s+")
+_WIDE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
+def _squash(text: Any, settings: MatchSettings = DEFAULT_MATCH) -> str:
+    """Text with all white space removed (and widths folded if so set)."""
+    s = _SPACE.sub("", "" if text is None else str(text))
+    return s.translate(_WIDE) if settings.fold_width else s
+
+
+def _bigrams(text: str) -> Counter:
+    if len(text) < 2:
+        return Counter(text)
+    return Counter(text[i:i + 2] for i in range(len(text) - 1))
+
+
+def _dice(a: Counter, b: Counter) -> float | None:
+    """Multiset Dice coefficient of two bigram bags; None when both are empty."""
+    na, nb = sum(a.values()), sum(b.values())
+    if not na and not nb:
+        return None
+    return 2 * sum((a & b).values()) / (na + nb)
+
+
+def _jaccard(a: set, b: set) -> float | None:
+    if not a and not b:
+        return None
+    return len(a & b) / len(a | b)
+
+
+@dataclass
+class _Profile:
+    """What the matcher compares of one item."""
+
+    seq: int
+    pos: int
+    name: str
+    bags: dict[str, Counter]
+    laws: set
+    articles: set
+    departments: set
+
+
+def _profiles(v: Version, s: MatchSettings) -> list[_Profile]:
+    by_seq: dict[str, dict[int, list[dict]]] = {}
+    for t in ("tasks", "citations", "departments"):
+        by_seq[t] = {}
+        for r in v.rows[t]:
+            by_seq[t].setdefault(r["seq"], []).append(r)
+    out = []
+    for pos, it in enumerate(v.rows["items"]):
+        seq = it["seq"]
+        tasks = by_seq["tasks"].get(seq, [])
+        # Bigrams per task text, so that no bigram spans two sub-items.
+        task_bag: Counter = Counter()
+        for t in tasks:
+            task_bag.update(_bigrams(_squash(t["text"], s)))
+        if not tasks:
+            task_bag = _bigrams(_squash(it["tasks_text"], s))
+        cits = by_seq["citations"].get(seq, [])
+        out.append(_Profile(
+            seq=seq, pos=pos, name=_squash(it["name"], s),
+            bags={"name": _bigrams(_squash(it["name"], s)),
+                  "content": _bigrams(_squash(it["content"], s)), "tasks": task_bag},
+            laws={_squash(c["law"], s) for c in cits},
+            articles={_citation_key(c, s) for c in cits},
+            departments={_squash(d["department"], s)
+                         for d in by_seq["departments"].get(seq, [])},
+        ))
+    return out
+
+
+def _citation_key(c: dict, s: MatchSettings = DEFAULT_MATCH) -> tuple[str, str]:
+    return _squash(c["law"], s), _squash(c.get("article_ref"), s)
+
+
+# ----------------------------------------------------------------- matching
+
+def _parts(a: _Profile, b: _Profile) -> dict[str, float | None]:
+    laws, arts = _jaccard(a.laws, b.laws), _jaccard(a.articles, b.articles)
+    return {
+        "name": _dice(a.bags["name"], b.bags["name"]),
+        "content": _dice(a.bags["content"], b.bags["content"]),
+        "tasks": _dice(a.bags["tasks"], b.bags["tasks"]),
+        # Same law, other article: half credit; same law and article: full.
+        "citations": None if laws is None else (laws + (arts or 0.0)) / 2,
+        "departments": _jaccard(a.departments, b.departments),
+    }
+
+
+def _score(parts: dict[str, float | None], s: MatchSettings) -> float:
+    got = [(w, parts[k]) for k, w in s.weights if parts.get(k) is not None]
+    total = sum(w for w, _ in got)
+    return round(sum(w * v for w, v in got) / total, 4) if total else 0.0
+
+
+def _round(parts: dict[str, float | None]) -> dict[str, float | None]:
+    return {k: None if parts.get(k) is None else round(parts[k], 4) for k in COMPONENTS}
+
+
+def _containment(part: _Profile, whole: _Profile) -> float:
+    """Share of ``part``'s content+tasks bigrams found in ``whole``."""
+    p = part.bags["content"] + part.bags["tasks"]
+    w = whole.bags["content"] + whole.bags["tasks"]
+    n = sum(p.values())
+    return sum((p & w).values()) / n if n else 0.0
+
+
+def _match(old: list[_Profile], new: list[_Profile], s: MatchSettings) -> list[Pair]:
+    parts = {(a.seq, b.seq): _parts(a, b) for a in old for b in new}
+    score = {k: _score(v, s) for k, v in parts.items()}
+    pos_a = {p.seq: p.pos / max(len(old), 1) for p in old}
+    pos_b = {p.seq: p.pos / max(len(new), 1) for p in new}
+
+    def order(k: tuple[int, int]) -> tuple:
+        # Best score first; on a tie, the pair closest in relative position.
+        return (-score[k], abs(pos_a[k[0]] - pos_b[k[1]]), k)
+
+    paired: dict[int, tuple[int, str]] = {}  # old seq -> (new seq, method)
+    taken: set[int] = set()
+
+    def pick(candidates: list[tuple[int, int]], method: str) -> None:
+        for k in sorted(candidates, key=order):
+            if k[0] not in paired and k[1] not in taken:
+                paired[k[0]] = (k[1], method)
+                taken.add(k[1])
+
+    by_name: dict[str, list[int]] = {}
+    for b in new:
+        by_name.setdefault(b.name, []).append(b.seq)
+    pick([(a.seq, bs) for a in old for bs in by_name.get(a.name, [])], "name")
+    pick([(a.seq, b.seq) for a in old for b in new
+          if a.seq not in paired and b.seq not in taken and score[a.seq, b.seq] >= s.min_score],
+         "similarity")
+    # An item split in two (or two merged into one) where no part is similar
+    # enough as a whole: one part lies inside the other item.
+    prof_a = {p.seq: p for p in old}
+    prof_b = {p.seq: p for p in new}
+    pick([(a.seq, b.seq) for a in old for b in new
+          if a.seq not in paired and b.seq not in taken
+          and score[a.seq, b.seq] >= s.min_split_score
+          and max(_containment(a, b), _containment(b, a)) >= s.min_containment],
+         "containment")
+    new_of = {o: n for o, (n, _) in paired.items()}
+    old_of = {n: o for o, n in new_of.items()}
+    pairs: list[Pair] = []
+    for o, (n, method) in paired.items():
+        pairs.append(Pair(o, n, "same", method, score[o, n], _round(parts[o, n])))
+    for a in old:
+        if a.seq in paired:
+            continue
+        pairs.append(_unpaired(a.seq, "old", new, new_of, old_of, prof_a, prof_b, parts,
+                               score, s))
+    for b in new:
+        if b.seq in taken:
+            continue
+        pairs.append(_unpaired(b.seq, "new", old, new_of, old_of, prof_a, prof_b, parts,
+                               score, s))
+    pairs.sort(key=lambda p: (p.new_seq is None, p.new_seq or 0, p.old_seq or 0))
+    return pairs
+
+
+def _unpaired(seq: int, side: str, others: list[_Profile], new_of: dict, old_of: dict,
+              prof_a: dict, prof_b: dict, parts: dict, score: dict,
+              s: MatchSettings) -> Pair:
+    """A removed/added item, or a split-off/merged one where its text lies
+    inside an item paired on the other side."""
+    key = (lambda o: (seq, o)) if side == "old" else (lambda o: (o, seq))
+    me = (prof_a if side == "old" else prof_b)[seq]
+    best = max(others, key=lambda p: (score[key(p.seq)], -p.seq), default=None)
+    # Split: a new item inside a paired old item; merge: an old item inside a
+    # paired new item.
+    partners = [p for p in others if p.seq in (old_of.values() if side == "new"
+                                                 else new_of.values())]
+    hosts = sorted((c, score[key(p.seq)], p.seq) for p in partners
+                   if (c := _containment(me, p)) >= s.min_containment
+                   and score[key(p.seq)] >= s.min_split_score)
+    if hosts:
+        _, sc, other = hosts[-1]
+        k = key(other)
+        if side == "new":
+            return Pair(other, seq, "split", "containment", sc, _round(parts[k]))
+        return Pair(seq, other, "merged", "containment", sc, _round(parts[k]))
+    if best is None:
+        return Pair(*((seq, None) if side == "old" else (None, seq)),
+                    "removed" if side == "old" else "added", None, None, _round({}))
+    k = key(best.seq)
+    return Pair(*((seq, None) if side == "old" else (None, seq)),
+                "removed" if side == "old" else "added", None, score[k], _round(parts[k]),
+                candidate_seq=best.seq)
+
+
+# ---------------------------------------------------------------- comparing
+
+def _compare(a: Version, b: Version, pairs: list[Pair], s: MatchSettings
+             ) -> tuple[list[dict], list[dict]]:
+    """Rows of ``changes`` and ``detail_changes``, in reading order of the new
+    version (removed items where they stood)."""
+    same = [p for p in pairs if p.relation == "same"]
+    new_pos = {r["seq"]: i for i, r in enumerate(b.rows["items"])}
+    anchor: dict[int, float] = {}  # old seq -> position in the new version's order
+    last = -1.0
+    for r in a.rows["items"]:
+        p = next((p for p in same if p.old_seq == r["seq"]), None)
+        if p is not None:
+            last = new_pos[p.new_seq]
+            anchor[r["seq"]] = last
+        else:
+            anchor[r["seq"]] = last + 0.5
+    events: list[tuple[tuple, list[dict], list[dict]]] = []
+    for r in a.rows["items"]:
+        if r["seq"] not in {p.old_seq for p in same}:
+            events.append(((anchor[r["seq"]], 0, r["seq"]), [{
+                "change": "removed", "old_seq": r["seq"], "new_seq": None,
+                "old_value": r["name"]}], []))
+    for r in b.rows["items"]:
+        p = next((p for p in same if p.new_seq == r["seq"]), None)
+        key = (float(new_pos[r["seq"]]), 1, r["seq"])
+        if p is None:
+            events.append((key, [{"change": "added", "old_seq": None, "new_seq": r["seq"],
+                                  "new_value": r["name"]}], []))
+            continue
+        old_item = a.item(p.old_seq)
+        rows, details = [], []
+        for f in schema.TEXT_FIELDS:
+            if _squash(old_item[f], s) != _squash(r[f], s):
+                rows.append({"change": "changed", "old_seq": p.old_seq, "new_seq": p.new_seq,
+                             "field": f, "old_value": old_item[f], "new_value": r[f]})
+        for table, f in DETAIL_FIELDS.items():
+            if any(x["field"] == f for x in rows):
+                details.extend(_detail(table, a, b, p.old_seq, p.new_seq, s))
+        if not rows and p.old_seq != p.new_seq:
+            rows.append({"change": "renumbered", "old_seq": p.old_seq, "new_seq": p.new_seq,
+                         "old_value": old_item["name"], "new_value": r["name"]})
+        events.append((key, rows, details))
+    events.sort(key=lambda e: e[0])
+    return [r for e in events for r in e[1]], [d for e in events for d in e[2]]
+
+
+def _rows_of(v: Version, table: str, seq: int) -> list[dict]:
+    return [r for r in v.rows[table] if r["seq"] == seq]
+
+
+_NO = {"tasks": "task_no", "citations": "citation_no", "departments": "department_no"}
+
+
+def _detail(table: str, a: Version, b: Version, old_seq: int, new_seq: int,
+            s: MatchSettings) -> list[dict]:
+    """Sub-items of one item pair: added, removed or edited."""
+    olds, news = _rows_of(a, table, old_seq), _rows_of(b, table, new_seq)
+    key, show, loose = _DETAIL_KEYS[table]
+    no = _NO[table]
+    pairs: dict[int, int] = {}
+    # 1. identical sub-items, in order.
+    free_new = list(range(len(news)))
+    for i, o in enumerate(olds):
+        for j in free_new:
+            if key(o, s) == key(news[j], s):
+                pairs[i] = j
+                free_new.remove(j)
+                break
+    # 2. the same sub-item edited (similar text; a citation of the same law).
+    cands = sorted(((loose(olds[i], news[j], s), i, j) for i in range(len(olds))
+                    if i not in pairs for j in free_new), key=lambda t: (-t[0], t[1], t[2]))
+    edited: dict[int, int] = {}
+    for sc, i, j in cands:
+        if sc >= s.min_task_similarity and i not in edited and j in free_new:
+            edited[i] = j
+            free_new.remove(j)
+    out: list[tuple[tuple, dict]] = []
+    base = {"old_seq": old_seq, "new_seq": new_seq, "table": table}
+    last = -1.0
+    for i, o in enumerate(olds):
+        j = pairs.get(i, edited.get(i))
+        if j is not None:
+            last = j
+            if i in edited:
+                out.append(((j, 1, i), {**base, "change": "changed", "old_no": o[no],
+                                        "new_no": news[j][no], "old_value": show(o),
+                                        "new_value": show(news[j])}))
+        else:
+            out.append(((last + 0.5, 0, i), {**base, "change": "removed", "old_no": o[no],
+                                             "old_value": show(o)}))
+    for j in free_new:
+        out.append(((j, 1, -1), {**base, "change": "added", "new_no": news[j][no],
+                                 "new_value": show(news[j])}))
+    out.sort(key=lambda t: t[0])
+    return [r for _, r in out]
+
+
+def _task_key(t: dict, s: MatchSettings) -> tuple:
+    return _squash(t.get("section"), s), _squash(t["text"], s)
+
+
+def _task_show(t: dict) -> str:
+    head = f"{t['section']}：" if t.get("section") else ""
+    return f"{head}{t.get('marker') or ''}{t['text']}"
+
+
+def _task_loose(o: dict, n: dict, s: MatchSettings) -> float:
+    return _dice(_bigrams(_squash(o["text"], s)), _bigrams(_squash(n["text"], s))) or 0.0
+
+
+def _cit_key(c: dict, s: MatchSettings) -> tuple:
+    return (*_citation_key(c, s), _squash(c.get("note"), s))
+
+
+def _cit_show(c: dict) -> str:
+    note = f"（{c['note']}）" if c.get("note") else ""
+    return f"《{c['law']}》{note}{c.get('article_ref') or ''}"
+
+
+def _cit_loose(o: dict, n: dict, s: MatchSettings) -> float:
+    # Same law: an edited article (or note); another law is another citation.
+    return 1.0 if _squash(o["law"], s) == _squash(n["law"], s) else 0.0
+
+
+def _dep_key(d: dict, s: MatchSettings) -> str:
+    return _squash(d["department"], s)
+
+
+def _dep_show(d: dict) -> str:
+    return str(d["department"])
+
+
+def _never(o: dict, n: dict, s: MatchSettings) -> float:
+    return 0.0  # a department is added or dropped, never "edited"
+
+
+_DETAIL_KEYS = {
+    "tasks": (_task_key, _task_show, _task_loose),
+    "citations": (_cit_key, _cit_show, _cit_loose),
+    "departments": (_dep_key, _dep_show, _never),
+}
