@@ -165,7 +165,39 @@ def _opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
                 ops[k - 1:k + 2] = [["~", before[1], after[2], before[3], after[4]]]
                 changed = True
                 break
+    _slide_right(ops, a, b)
     return [tuple(o) for o in ops]
+
+
+def _slide_right(ops: list[list], a: str, b: str) -> None:
+    """Move each pure insertion or deletion as far right as the text allows,
+    as git does: "第十十五条" → "第十五条" shows 第十<del>十</del>五条, not
+    第<del>十</del>十五条."""
+    k = 0
+    while k < len(ops) - 1:
+        op, nxt = ops[k], ops[k + 1]
+        deletion, insertion = op[3] == op[4], op[1] == op[2]
+        if op[0] != "~" or nxt[0] != "=" or deletion == insertion:
+            k += 1
+            continue
+        text, first = (a, op[1]) if deletion else (b, op[3])
+        nxt_first = nxt[1] if deletion else nxt[3]
+        if nxt_first == (nxt[2] if deletion else nxt[4]) or text[first] != text[nxt_first]:
+            k += 1
+            continue
+        # One step right: the equal run before grows, the one after shrinks.
+        if k and ops[k - 1][0] == "=":
+            ops[k - 1][2] += 1
+            ops[k - 1][4] += 1
+        else:
+            ops.insert(k, ["=", op[1], op[1] + 1, op[3], op[3] + 1])
+            k += 1
+        for i in range(1, 5):
+            op[i] += 1
+        nxt[1] += 1
+        nxt[3] += 1
+        if nxt[1] == nxt[2]:
+            del ops[k + 1]
 
 
 @dataclass
