@@ -41,6 +41,7 @@ _REF = re.compile(
     rf"|第(?P<par2>{_NUM})款(?:第{_NUM}项)?"
     rf"|第{_NUM}项"
 )
+_REF_START = re.compile(f"第{_NUM}[条款项]")
 _SPACE = re.compile(r"\s+")
 _ASCII_GAP = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z0-9])")
 _SPLIT = re.compile(f"[{re.escape(SEPARATORS)}]")
@@ -81,8 +82,13 @@ def _citations(text: str) -> list[tuple[str, str | None, list[str]]]:
     pos = first
     while pos < len(text):
         end = _match_close(text, pos, TITLE_OPEN, TITLE_CLOSE)
+        closed = end < len(text) and text[end] == TITLE_CLOSE
+        if not closed:
+            # A lost 》: the title cannot run into its article references.
+            ref = _REF_START.search(text, pos + 1, end)
+            end = ref.start() if ref else end
         law = _clean(text[pos + 1:end])
-        pos = end + 1
+        pos = end + 1 if closed else end
         note = None
         after = _skip_space(text, pos)
         if after < len(text) and text[after] in NOTE_OPEN:
@@ -90,7 +96,9 @@ def _citations(text: str) -> list[tuple[str, str | None, list[str]]]:
             note = _clean(text[after + 1:close])
             pos = close + 1
         nxt = _find_title(text, pos)
-        out.append((law, note, _split_refs(text[pos:nxt])))
+        refs = _split_refs(text[pos:nxt])
+        if law or note or refs:  # a stray 《 alone is not a citation
+            out.append((law, note, refs))
         pos = nxt
     return out
 
@@ -104,7 +112,7 @@ def _match_close(text: str, start: int, opening: str, closing: str) -> int:
     """Index of the bracket closing the one at ``start`` (any of ``opening``).
 
     An unclosed bracket runs to the end of its line (or of the text), so a
-    missing 》 costs one citation, not the rest of the cell.
+    missing bracket costs one citation, not the rest of the cell.
     """
     depth = 0
     for i in range(start, len(text)):
@@ -157,7 +165,7 @@ def _split_run(piece: str) -> list[str]:
 def _plain_citation(line: str) -> tuple[str, list[str]]:
     """A law cited without 《》: its name runs up to the first reference."""
     s = _clean(line).strip(SEPARATORS + " ")
-    m = re.search(f"第{_NUM}[条款项]", s)
+    m = _REF_START.search(s)
     if not m:
         return s, []
     return s[:m.start()], _split_refs(s[m.start():])
