@@ -128,6 +128,7 @@ class Version:
     rows: dict[str, list[dict]]
 
     def item(self, seq: int) -> dict:
+        """The items row with 序号 ``seq``."""
         for r in self.rows["items"]:
             if r["seq"] == seq:
                 return r
@@ -324,10 +325,17 @@ def _bigrams(text: str) -> Counter:
 
 def _dice(a: Counter, b: Counter) -> float | None:
     """Multiset Dice coefficient of two bigram bags; None when both are empty."""
-    na, nb = sum(a.values()), sum(b.values())
+    na, nb = a.total(), b.total()
     if not na and not nb:
         return None
-    return 2 * sum((a & b).values()) / (na + nb)
+    return 2 * _overlap(a, b) / (na + nb)
+
+
+def _overlap(a: Counter, b: Counter) -> int:
+    """Size of the multiset intersection (without building it)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(min(n, b[k]) for k, n in a.items() if k in b)
 
 
 def _jaccard(a: set, b: set) -> float | None:
@@ -347,6 +355,7 @@ class _Profile:
     laws: set
     articles: set
     departments: set
+    text: Counter = field(default_factory=Counter)  # content + tasks, for containment
 
 
 def _profiles(v: Version, s: MatchSettings) -> list[_Profile]:
@@ -366,10 +375,12 @@ def _profiles(v: Version, s: MatchSettings) -> list[_Profile]:
         if not tasks:
             task_bag = _bigrams(_squash(it["tasks_text"], s))
         cits = by_seq["citations"].get(seq, [])
+        content_bag = _bigrams(_squash(it["content"], s))
         out.append(_Profile(
             seq=seq, pos=pos, name=_squash(it["name"], s),
-            bags={"name": _bigrams(_squash(it["name"], s)),
-                  "content": _bigrams(_squash(it["content"], s)), "tasks": task_bag},
+            bags={"name": _bigrams(_squash(it["name"], s)), "content": content_bag,
+                  "tasks": task_bag},
+            text=content_bag + task_bag,
             laws={_squash(c["law"], s) for c in cits},
             articles={_citation_key(c, s) for c in cits},
             departments={_squash(d["department"], s)
@@ -408,15 +419,31 @@ def _round(parts: dict[str, float | None]) -> dict[str, float | None]:
 
 def _containment(part: _Profile, whole: _Profile) -> float:
     """Share of ``part``'s content+tasks bigrams found in ``whole``."""
-    p = part.bags["content"] + part.bags["tasks"]
-    w = whole.bags["content"] + whole.bags["tasks"]
-    n = sum(p.values())
-    return sum((p & w).values()) / n if n else 0.0
+    n = part.text.total()
+    return _overlap(part.text, whole.text) / n if n else 0.0
+
+
+class _Scores:
+    """Pair scores, computed when first asked for (most items pair by name,
+    so most of the n×m pairs are never scored)."""
+
+    def __init__(self, old: list[_Profile], new: list[_Profile], s: MatchSettings):
+        self.old = {p.seq: p for p in old}
+        self.new = {p.seq: p for p in new}
+        self.settings = s
+        self._parts: dict[tuple[int, int], dict[str, float | None]] = {}
+
+    def parts(self, k: tuple[int, int]) -> dict[str, float | None]:
+        if k not in self._parts:
+            self._parts[k] = _parts(self.old[k[0]], self.new[k[1]])
+        return self._parts[k]
+
+    def __getitem__(self, k: tuple[int, int]) -> float:
+        return _score(self.parts(k), self.settings)
 
 
 def _match(old: list[_Profile], new: list[_Profile], s: MatchSettings) -> list[Pair]:
-    parts = {(a.seq, b.seq): _parts(a, b) for a in old for b in new}
-    score = {k: _score(v, s) for k, v in parts.items()}
+    score = _Scores(old, new, s)
     pos_a = {p.seq: p.pos / max(len(old), 1) for p in old}
     pos_b = {p.seq: p.pos / max(len(new), 1) for p in new}
 
@@ -433,69 +460,58 @@ def _match(old: list[_Profile], new: list[_Profile], s: MatchSettings) -> list[P
                 paired[k[0]] = (k[1], method)
                 taken.add(k[1])
 
+    def free() -> list[tuple[int, int]]:
+        return [(a.seq, b.seq) for a in old if a.seq not in paired
+                for b in new if b.seq not in taken]
+
     by_name: dict[str, list[int]] = {}
     for b in new:
         by_name.setdefault(b.name, []).append(b.seq)
     pick([(a.seq, bs) for a in old for bs in by_name.get(a.name, [])], "name")
-    pick([(a.seq, b.seq) for a in old for b in new
-          if a.seq not in paired and b.seq not in taken and score[a.seq, b.seq] >= s.min_score],
-         "similarity")
+    pick([k for k in free() if score[k] >= s.min_score], "similarity")
     # An item split in two (or two merged into one) where no part is similar
     # enough as a whole: one part lies inside the other item.
-    prof_a = {p.seq: p for p in old}
-    prof_b = {p.seq: p for p in new}
-    pick([(a.seq, b.seq) for a in old for b in new
-          if a.seq not in paired and b.seq not in taken
-          and score[a.seq, b.seq] >= s.min_split_score
-          and max(_containment(a, b), _containment(b, a)) >= s.min_containment],
+    pick([k for k in free() if score[k] >= s.min_split_score
+          and max(_containment(score.old[k[0]], score.new[k[1]]),
+                  _containment(score.new[k[1]], score.old[k[0]])) >= s.min_containment],
          "containment")
-    new_of = {o: n for o, (n, _) in paired.items()}
-    old_of = {n: o for o, n in new_of.items()}
-    pairs: list[Pair] = []
-    for o, (n, method) in paired.items():
-        pairs.append(Pair(o, n, "same", method, score[o, n], _round(parts[o, n])))
-    for a in old:
-        if a.seq in paired:
-            continue
-        pairs.append(_unpaired(a.seq, "old", new, new_of, old_of, prof_a, prof_b, parts,
-                               score, s))
-    for b in new:
-        if b.seq in taken:
-            continue
-        pairs.append(_unpaired(b.seq, "new", old, new_of, old_of, prof_a, prof_b, parts,
-                               score, s))
+    pairs = [Pair(o, n, "same", method, score[o, n], _round(score.parts((o, n))))
+             for o, (n, method) in paired.items()]
+    pairs += [_unpaired((a.seq, None), score, paired) for a in old if a.seq not in paired]
+    pairs += [_unpaired((None, b.seq), score, paired) for b in new if b.seq not in taken]
     pairs.sort(key=lambda p: (p.new_seq is None, p.new_seq or 0, p.old_seq or 0))
     return pairs
 
 
-def _unpaired(seq: int, side: str, others: list[_Profile], new_of: dict, old_of: dict,
-              prof_a: dict, prof_b: dict, parts: dict, score: dict,
-              s: MatchSettings) -> Pair:
-    """A removed/added item, or a split-off/merged one where its text lies
-    inside an item paired on the other side."""
-    key = (lambda o: (seq, o)) if side == "old" else (lambda o: (o, seq))
-    me = (prof_a if side == "old" else prof_b)[seq]
-    best = max(others, key=lambda p: (score[key(p.seq)], -p.seq), default=None)
-    # Split: a new item inside a paired old item; merge: an old item inside a
-    # paired new item.
-    partners = [p for p in others if p.seq in (old_of.values() if side == "new"
-                                                 else new_of.values())]
-    hosts = sorted((c, score[key(p.seq)], p.seq) for p in partners
-                   if (c := _containment(me, p)) >= s.min_containment
-                   and score[key(p.seq)] >= s.min_split_score)
+def _unpaired(me: tuple[int | None, int | None], score: _Scores,
+              paired: dict[int, tuple[int, str]]) -> Pair:
+    """A removed (``me`` = (old seq, None)) or added ((None, new seq)) item;
+    or, where its text lies inside an item paired on the other side, one
+    merged into it (old) or split from it (new)."""
+    s = score.settings
+    old_side = me[1] is None
+    seq = me[0] if old_side else me[1]
+    others = score.new if old_side else score.old
+    mine = (score.old if old_side else score.new)[seq]
+
+    def key(other: int) -> tuple[int, int]:
+        return (seq, other) if old_side else (other, seq)
+
+    partners = ({n for n, _ in paired.values()} if old_side else set(paired))
+    hosts = sorted((c, score[key(o)], o) for o in partners
+                   if (c := _containment(mine, others[o])) >= s.min_containment
+                   and score[key(o)] >= s.min_split_score)
     if hosts:
         _, sc, other = hosts[-1]
         k = key(other)
-        if side == "new":
-            return Pair(other, seq, "split", "containment", sc, _round(parts[k]))
-        return Pair(seq, other, "merged", "containment", sc, _round(parts[k]))
-    if best is None:
-        return Pair(*((seq, None) if side == "old" else (None, seq)),
-                    "removed" if side == "old" else "added", None, None, _round({}))
-    k = key(best.seq)
-    return Pair(*((seq, None) if side == "old" else (None, seq)),
-                "removed" if side == "old" else "added", None, score[k], _round(parts[k]),
-                candidate_seq=best.seq)
+        return Pair(*k, "merged" if old_side else "split", "containment", sc,
+                    _round(score.parts(k)))
+    relation = "removed" if old_side else "added"
+    if not others:
+        return Pair(*me, relation, None, None, _round({}))
+    best = max(others, key=lambda o: (score[key(o)], -o))
+    return Pair(*me, relation, None, score[key(best)], _round(score.parts(key(best))),
+                candidate_seq=best)
 
 
 # ---------------------------------------------------------------- comparing
@@ -504,25 +520,20 @@ def _compare(a: Version, b: Version, pairs: list[Pair], s: MatchSettings
              ) -> tuple[list[dict], list[dict]]:
     """Rows of ``changes`` and ``detail_changes``, in reading order of the new
     version (removed items where they stood)."""
-    same = [p for p in pairs if p.relation == "same"]
+    by_old = {p.old_seq: p for p in pairs if p.relation == "same"}
+    by_new = {p.new_seq: p for p in by_old.values()}
     new_pos = {r["seq"]: i for i, r in enumerate(b.rows["items"])}
-    anchor: dict[int, float] = {}  # old seq -> position in the new version's order
-    last = -1.0
-    for r in a.rows["items"]:
-        p = next((p for p in same if p.old_seq == r["seq"]), None)
-        if p is not None:
-            last = new_pos[p.new_seq]
-            anchor[r["seq"]] = last
-        else:
-            anchor[r["seq"]] = last + 0.5
     events: list[tuple[tuple, list[dict], list[dict]]] = []
+    last = -1.0  # position, in the new order, of the last paired old item
     for r in a.rows["items"]:
-        if r["seq"] not in {p.old_seq for p in same}:
-            events.append(((anchor[r["seq"]], 0, r["seq"]), [{
+        if r["seq"] in by_old:
+            last = new_pos[by_old[r["seq"]].new_seq]
+        else:
+            events.append(((last + 0.5, 0, r["seq"]), [{
                 "change": "removed", "old_seq": r["seq"], "new_seq": None,
                 "old_value": r["name"]}], []))
     for r in b.rows["items"]:
-        p = next((p for p in same if p.new_seq == r["seq"]), None)
+        p = by_new.get(r["seq"])
         key = (float(new_pos[r["seq"]]), 1, r["seq"])
         if p is None:
             events.append((key, [{"change": "added", "old_seq": None, "new_seq": r["seq"],

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import schema
 from pipeline.errors import PipelineError
+from pipeline.write import CSV_ENCODING, TEMP_PREFIX
 
 if TYPE_CHECKING:
     from pipeline.diff import Diff, Version
@@ -40,9 +41,6 @@ REPORT_FILES = ("report.md", "report.html")
 CONTEXT_LINES = 0
 #: A cell of at most this many lines is shown whole.
 SHORT_CELL_LINES = 3
-#: Prefix of temporary folders (shared with pipeline/write.py, so either sweeps them).
-TEMP_PREFIX = ".tmp-"
-CSV_ENCODING = "utf-8-sig"
 
 FIELD_LABELS = {f: schema.TABLES["items"].column(f).label for f in schema.TEXT_FIELDS}
 TABLE_LABELS = {"tasks": "细化事项", "citations": "依据", "departments": "主管单位"}
