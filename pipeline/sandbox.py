@@ -1,0 +1,553 @@
+"""Run the reading of an untrusted PDF in a child process with resource limits.
+
+    start_isolated(func, *args, limits=…, label=…) → Isolated;  Isolated.result() → func's value
+    run_isolated(func, *args, limits=…, label=…)   → func's value (the one-call form)
+
+The child sets its own limits before calling ``func``: address space
+(``limits.memory_mb``), CPU time (``limits.cpu_s``), no file writes
+(RLIMIT_FSIZE 0), few open files, no core dumps; it dies with the parent.
+The parent enforces the wall clock (``limits.timeout_s``), kills and reaps the
+child, and unpickles its answer with an allow-list (only plain data and
+classes defined in ``pipeline``), so a subverted child cannot make the parent
+run code.  Only the parent writes files.
+
+Every way the child can fail ends as one ``PipelineError`` located at
+``label``: a ``PipelineError`` raised in the child passes through unchanged;
+library exceptions of any type become "truncated or damaged PDF: …",
+"encrypted PDF: a password is needed", "memory limit of N MB reached while
+reading", "CPU time limit …", "timed out after N s", "the reader crashed …".
+The child's traceback (for ``--debug``) travels as the error's ``detail``.
+
+On Linux the child is forked (nothing is re-imported; fork before importing
+pandas or great_expectations in the parent: the child inherits the parent's
+address space and the memory limit counts it).  Elsewhere it is spawned with
+multiprocessing, so ``func`` must then be a module-level function.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import pickle
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from .errors import InputError, LimitError, PipelineError
+from .settings import Limits
+
+log = logging.getLogger(__name__)
+
+#: How the child is started: fork where it is cheap and safe, spawn elsewhere.
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+#: Files the child may have open at once (the PDF, a few CMap files, the pipes).
+MAX_OPEN_FILES = 64
+#: CPU seconds between the soft limit (an error the child reports) and the hard one (SIGKILL).
+CPU_GRACE_S = 5
+#: Memory kept back in the child so that it can still report a MemoryError.
+_BALLAST_BYTES = 4 << 20
+#: How much of the child's stderr (a crash message) is kept for ``detail``.
+_STDERR_TAIL = 8192
+#: Child traceback text kept for ``detail``.
+_DETAIL_CHARS = 6000
+#: Longest library message quoted in an error line.
+_MESSAGE_CHARS = 160
+
+# Read ends of pipes of children still running: a later fork closes them in
+# its child, so that each pipe's only writer is its own child (EOF = child gone).
+_OPEN_PIPES: set[int] = set()
+
+
+def start_isolated(func: Callable[..., Any], *args: Any, limits: Limits, label: str) -> Isolated:
+    """Start ``func(*args)`` in a limited child process and return at once.
+
+    ``label`` (the file name as the user gave it) locates every error.
+    Call ``.result()`` on the returned handle to wait for the value; the parent
+    may do other work (import heavy modules) meanwhile.  Use the handle as a
+    context manager, or call ``.cancel()``, to be sure the child is gone.
+    """
+    return Isolated(func, args, limits, label)
+
+
+def run_isolated(func: Callable[..., Any], *args: Any, limits: Limits, label: str) -> Any:
+    """Return ``func(*args)`` computed in a limited child process; raise ``PipelineError``."""
+    with start_isolated(func, *args, limits=limits, label=label) as job:
+        return job.result()
+
+
+class Isolated:
+    """A running child; ``result()`` waits for its value or raises ``PipelineError``.
+
+    After ``result()``: ``warnings`` lists what the child logged at WARNING or
+    above (pdfminer's repairs among them); ``stats`` has ``wall_s``, ``cpu_s``,
+    ``max_rss_mb`` (fork only), ``start_vm_mb`` (the child's address space
+    before reading), ``result_bytes``.
+    """
+
+    def __init__(self, func, args, limits: Limits, label: str):
+        self.limits = limits
+        self.label = label
+        self.warnings: list[str] = []
+        self.stats: dict[str, float] = {}
+        self._started = time.monotonic()
+        self._deadline = self._started + limits.timeout_s
+        self._outcome: tuple[str, Any] | None = None
+        if START_METHOD == "fork":
+            self._child = _ForkedChild(func, args, limits)
+        else:
+            self._child = _SpawnedChild(func, args, limits)
+        self.pid = self._child.pid
+
+    def result(self) -> Any:
+        """Wait (until the wall-clock limit) and return the child's value."""
+        if self._outcome is None:
+            try:
+                self._outcome = self._finish()
+            finally:
+                self._child.kill()
+        kind, value = self._outcome
+        if kind == "ok":
+            return value
+        raise value
+
+    def cancel(self) -> None:
+        """Kill the child (if still running) and reap it."""
+        if self._outcome is None:
+            self._outcome = ("error", LimitError("cancelled", file=self.label))
+        self._child.kill()
+
+    def __enter__(self) -> Isolated:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cancel()
+
+    def _finish(self) -> tuple[str, Any]:
+        data, status, usage = self._child.wait(self._deadline)
+        self.stats["wall_s"] = round(time.monotonic() - self._started, 3)
+        if usage is not None:
+            self.stats["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 3)
+            self.stats["max_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
+        if status == "oversize":
+            return "error", LimitError(
+                f"the reader's answer is larger than {self.limits.memory_mb} MB", file=self.label)
+        if status == "timeout":
+            return "error", LimitError(
+                f"timed out after {self.limits.timeout_s:g} s while reading",
+                file=self.label, hint="raise the limit with --timeout if the file is genuine")
+        if data:
+            self.stats["result_bytes"] = len(data)
+            try:
+                kind, value, notes, start_vm_mb = _SafeUnpickler(io.BytesIO(data)).load()
+            except pickle.UnpicklingError as exc:
+                if "may not cross" in str(exc):
+                    raise TypeError(f"{exc} (return plain data from the child)") from None
+                data = None  # cut short: the child died while writing
+            except Exception:
+                data = None
+            else:
+                self.warnings = list(notes)
+                self.stats["start_vm_mb"] = start_vm_mb
+                for note in notes:
+                    log.debug("%s: reader: %s", self.label, note)
+                if kind == "error" and isinstance(value, PipelineError):
+                    value.located(self.label)
+                return kind, value
+        return "error", self._died(status)
+
+    def _died(self, status: int | None) -> PipelineError:
+        """The error for a child that ended without an answer (exit ``status``)."""
+        tail = self._child.stderr_tail()
+        cpu = self.stats.get("cpu_s", 0.0)
+        if status is not None and status < 0:
+            sig = -status
+            signame = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
+            if sig == getattr(signal, "SIGXCPU", None) or (
+                    sig == signal.SIGKILL and cpu >= self.limits.cpu_s):
+                err = LimitError(f"CPU time limit of {self.limits.cpu_s} s reached while reading",
+                                 hint="raise the limit with --cpu if the file is genuine")
+            elif sig == signal.SIGKILL:
+                err = LimitError("the reader was killed (SIGKILL: out of memory?)")
+            else:
+                err = LimitError(f"the reader crashed ({signame}) while reading; the memory "
+                                 f"limit is {self.limits.memory_mb} MB",
+                                 hint="raise it with --memory-mb if the file is genuine")
+        else:
+            err = PipelineError(f"the reader stopped without an answer (exit status {status})")
+        err.detail = tail
+        return err.located(self.label)
+
+
+# --------------------------------------------------------------------------- parent side
+
+class _ForkedChild:
+    """``os.fork`` + two pipes (answer, stderr); ``wait4`` gives its resource use."""
+
+    def __init__(self, func, args, limits: Limits):
+        answer_r, answer_w = os.pipe()
+        err_r, err_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: never returns
+            try:
+                os.close(answer_r)
+                os.close(err_r)
+                for fd in _OPEN_PIPES:
+                    _close_quietly(fd)
+                null = os.open(os.devnull, os.O_RDWR)
+                os.dup2(null, 0)
+                os.dup2(null, 1)
+                os.dup2(err_w, 2)
+                _child_main(func, args, limits, lambda data: _write_all(answer_w, data))
+            finally:
+                os._exit(0)
+        os.close(answer_w)
+        os.close(err_w)
+        self.pid = pid
+        self._fds = {answer_r: bytearray(), err_r: bytearray()}
+        self._answer, self._err = answer_r, err_r
+        self._max_answer = limits.memory_mb << 20
+        _OPEN_PIPES.update(self._fds)
+        self._reaped: tuple[int, Any] | None = None
+
+    def wait(self, deadline: float):
+        """Read both pipes to EOF, then reap: (answer, exit status or "timeout", rusage)."""
+        import select
+
+        open_fds = set(self._fds)
+        while open_fds:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None, "timeout", self._kill_and_reap()
+            ready, _, _ = select.select(list(open_fds), [], [], remaining)
+            for fd in ready:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    open_fds.discard(fd)
+                    continue
+                buf = self._fds[fd]
+                buf += chunk
+                if fd == self._err and len(buf) > 2 * _STDERR_TAIL:
+                    del buf[:-_STDERR_TAIL]
+                if fd == self._answer and len(buf) > self._max_answer:
+                    return None, "oversize", self._kill_and_reap()
+        status, usage = self._reap(deadline)
+        if isinstance(status, str):
+            return None, status, usage
+        return bytes(self._fds[self._answer]), status, usage
+
+    def stderr_tail(self) -> str:
+        return bytes(self._fds[self._err][-_STDERR_TAIL:]).decode("utf-8", "replace")
+
+    def _reap(self, deadline: float):
+        # The pipes are closed: the child is exiting.  Wait for it, but never
+        # past the deadline (a grandchild could hold a pipe open).
+        while True:
+            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+            if pid:
+                self._reaped = (status, usage)
+                return os.waitstatus_to_exitcode(status), usage
+            if time.monotonic() >= deadline:
+                return "timeout", self._kill_and_reap()
+            time.sleep(0.002)
+
+    def _kill_and_reap(self):
+        self.kill()
+        return self._reaped[1] if self._reaped else None
+
+    def kill(self) -> None:
+        if self._reaped is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _, status, usage = os.wait4(self.pid, 0)
+            self._reaped = (status, usage)
+        for fd in self._fds:
+            if fd in _OPEN_PIPES:
+                _OPEN_PIPES.discard(fd)
+                _close_quietly(fd)
+
+
+class _SpawnedChild:
+    """multiprocessing "spawn" (where fork is unavailable): a Pipe and a sentinel."""
+
+    def __init__(self, func, args, limits: Limits):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child_conn = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_spawn_main, args=(child_conn, func, args, limits),
+                                 daemon=True)
+        self._proc.start()
+        child_conn.close()
+        self.pid = self._proc.pid
+
+    def wait(self, deadline: float):
+        from multiprocessing.connection import wait
+
+        data = None
+        remaining = max(deadline - time.monotonic(), 0)
+        ready = wait([self._conn, self._proc.sentinel], remaining)
+        if not ready:
+            self.kill()
+            return None, "timeout", None
+        if self._conn in ready:
+            try:
+                data = self._conn.recv_bytes()
+            except (EOFError, OSError):
+                data = None
+        self._proc.join(max(deadline - time.monotonic(), 0))
+        if self._proc.exitcode is None:
+            self.kill()
+            return None, "timeout", None
+        return data, self._proc.exitcode, None
+
+    def stderr_tail(self) -> str:
+        return ""
+
+    def kill(self) -> None:
+        if self._proc.exitcode is None:
+            self._proc.kill()
+            self._proc.join()
+        self._conn.close()
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Unpickle only plain data and classes defined in ``pipeline`` modules."""
+
+    SAFE = {
+        ("builtins", n) for n in ("dict", "list", "set", "frozenset", "tuple", "bytes",
+                                  "bytearray", "str", "int", "float", "complex", "bool",
+                                  "slice", "range")
+    } | {("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")} | {
+        ("collections", "OrderedDict"), ("decimal", "Decimal"),
+        ("pathlib", "Path"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),
+        ("pathlib", "WindowsPath"), ("pathlib", "PureWindowsPath"),
+    }
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.SAFE:
+            return super().find_class(module, name)
+        if (module == "pipeline" or module.startswith("pipeline.")) and "." not in name:
+            obj = super().find_class(module, name)
+            if isinstance(obj, type) and obj.__module__ == module:
+                return obj
+        raise pickle.UnpicklingError(f"{module}.{name} may not cross from the reader process")
+
+
+# --------------------------------------------------------------------------- child side
+
+class _CpuLimitReached(BaseException):
+    """Raised in the child at the soft CPU limit (a BaseException: ``except Exception`` in
+    library code must not swallow it)."""
+
+
+def _spawn_main(conn, func, args, limits: Limits) -> None:
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        _child_main(func, args, limits, conn.send_bytes)
+    finally:
+        os._exit(0)
+
+
+def _child_main(func, args, limits: Limits, send: Callable[[bytes], None]) -> None:
+    """Limit this process, run ``func(*args)``, send one pickled answer; never raise."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent()
+    start_vm_mb = _vm_mb()
+    _limit_resources(limits)
+    notes = _capture_notes()
+    ballast = bytearray(_BALLAST_BYTES)
+    try:
+        answer = ("ok", func(*args))
+    except BaseException as exc:  # every failure becomes one PipelineError
+        del ballast
+        answer = ("error", _explain(exc, limits))
+    try:
+        data = pickle.dumps((*answer, notes[:50], start_vm_mb), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:
+        err = _explain(exc, limits) if isinstance(exc, MemoryError) else PipelineError(
+            f"the reader's answer could not be sent ({type(exc).__name__}: {exc})")
+        data = pickle.dumps(("error", err, notes[:50], start_vm_mb))
+    send(data)
+
+
+def _limit_resources(limits: Limits) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: only the parent's wall clock applies
+        return
+    mem = int(limits.memory_mb) << 20
+    for which, soft, hard in (
+        ("RLIMIT_AS", mem, mem),
+        ("RLIMIT_CPU", int(limits.cpu_s), int(limits.cpu_s) + CPU_GRACE_S),
+        ("RLIMIT_FSIZE", 0, 0),
+        ("RLIMIT_NOFILE", MAX_OPEN_FILES, MAX_OPEN_FILES),
+        ("RLIMIT_CORE", 0, 0),
+    ):
+        if not hasattr(resource, which):
+            continue
+        res = getattr(resource, which)
+        _, cur_hard = resource.getrlimit(res)
+        if cur_hard != resource.RLIM_INFINITY:
+            soft, hard = min(soft, cur_hard), min(hard, cur_hard)
+        try:
+            resource.setrlimit(res, (soft, hard))
+        except (ValueError, OSError):  # e.g. RLIMIT_AS on macOS
+            pass
+    if hasattr(signal, "SIGXCPU"):
+        signal.signal(signal.SIGXCPU, _on_cpu_limit)
+
+
+def _on_cpu_limit(signum, frame):
+    raise _CpuLimitReached
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this child if the parent dies (Linux), so none is orphaned."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _vm_mb() -> float:
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmSize:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def _capture_notes() -> list[str]:
+    """Collect the child's log records (WARNING and up) and warnings instead of printing them."""
+    import warnings
+
+    notes: list[str] = []
+
+    class _Keep(logging.Handler):
+        def emit(self, record):
+            if len(notes) < 200:
+                try:
+                    notes.append(f"{record.name}: {record.getMessage()}"[:300])
+                except Exception:
+                    notes.append(f"{record.name}: {record.msg!r}"[:300])
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(_Keep(logging.WARNING))
+    logging.lastResort = None
+
+    def _showwarning(message, category, filename, lineno, file=None, line=None):
+        if len(notes) < 200:
+            notes.append(f"{category.__name__}: {message}"[:300])
+
+    warnings.showwarning = _showwarning
+    return notes
+
+
+# --------------------------------------------------------------------------- explaining
+
+def _explain(exc: BaseException, limits: Limits) -> PipelineError:
+    """One ``PipelineError`` for any exception raised while reading."""
+    exc = _unwrap(exc)
+    if isinstance(exc, PipelineError):
+        return exc
+    where = _where(exc.__traceback__)
+    if isinstance(exc, MemoryError):
+        traceback.clear_frames(exc.__traceback__)
+        err: PipelineError = LimitError(
+            f"memory limit of {limits.memory_mb} MB reached while reading",
+            hint="raise it with --memory-mb if the file is genuine")
+    elif isinstance(exc, _CpuLimitReached):
+        err = LimitError(f"CPU time limit of {limits.cpu_s} s reached while reading",
+                         hint="raise it with --cpu if the file is genuine")
+    elif isinstance(exc, RecursionError):
+        err = InputError("damaged PDF: its objects nest too deeply (circular references?)")
+    elif type(exc).__name__ == "PDFPasswordIncorrect":
+        err = InputError("encrypted PDF: a password is needed",
+                         hint="ask the publisher for a copy without a password")
+    elif type(exc).__name__ in ("PDFEncryptionError", "PDFEncryptionWarning"):
+        err = InputError(f"encrypted PDF: its encryption is not supported ({_brief(exc)})")
+    elif where["library"]:
+        err = InputError(f"truncated or damaged PDF: {_brief(exc)}",
+                         hint="download the file again, or open and re-save it in a PDF reader")
+    else:
+        err = PipelineError(f"internal error while reading: {_brief(exc)} at {where['frame']}",
+                            hint="this is a bug in the pipeline; please report it with --debug")
+    if err.page is None and where["page"] is not None:
+        err.page = where["page"]
+    if where["objid"] is not None and "object" not in err.what:
+        err.what += f" (object {where['objid']})"
+    err.args = (err.message(),)
+    err.detail = "".join(traceback.format_exception(exc))[-_DETAIL_CHARS:]
+    return err
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    # pdfplumber re-raises every pdfminer error as PdfminerException(original).
+    while (type(exc).__name__ == "PdfminerException" and exc.args
+           and isinstance(exc.args[0], BaseException)):
+        exc = exc.args[0]
+    return exc
+
+
+def _where(tb) -> dict[str, Any]:
+    """Page number, object id and innermost frame of a traceback (best effort)."""
+    out: dict[str, Any] = {"page": None, "objid": None, "library": False, "frame": "?"}
+    innermost_own = None
+    while tb is not None:
+        frame = tb.tb_frame
+        filename = frame.f_code.co_filename
+        module = frame.f_globals.get("__name__", "")
+        for value in frame.f_locals.values():
+            kind = type(value)
+            if kind.__name__ == "Page" and kind.__module__ == "pdfplumber.page":
+                out["page"] = getattr(value, "page_number", out["page"])
+        if module.startswith("pdfminer") and isinstance(frame.f_locals.get("objid"), int):
+            out["objid"] = frame.f_locals["objid"]
+        if module.startswith(("pdfminer", "pdfplumber")):
+            out["library"] = True
+        elif module.startswith("pipeline"):
+            innermost_own = f"{os.path.basename(filename)}:{tb.tb_lineno}"
+            out["library"] = False  # the failing code below this frame is ours
+        tb = tb.tb_next
+    out["frame"] = innermost_own or "?"
+    return out
+
+
+def _brief(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or "(no message)"
+    if len(text) > _MESSAGE_CHARS:
+        text = text[:_MESSAGE_CHARS] + "…"
+    return f"{type(exc).__name__}: {text}"
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _close_quietly(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
