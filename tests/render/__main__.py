@@ -1,0 +1,55 @@
+"""Render the layout cases for a look, and optionally score them.
+
+    python -m tests.render OUT_DIR [--score] [CASE_ID ...]   (default: all cases)
+
+With --score each PDF is extracted by the pipeline and scored against its
+source (one line per case: score, measures below 1.0, first wrong cells).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from tests.render import CASES, load_source
+from tests.render.batch import render_cases
+
+
+def main(argv: list[str]) -> int:
+    args = [a for a in argv if not a.startswith("--")]
+    if not args:
+        print(__doc__)
+        return 2
+    out = Path(args[0])
+    wanted = set(args[1:])
+    cases = [c for c in CASES if not wanted or c.id in wanted]
+    t = time.perf_counter()
+    paths = render_cases(cases, out)
+    print(f"rendered {len(paths)} cases in {time.perf_counter() - t:.1f}s into {out}")
+    if "--score" not in argv:
+        return 0
+    from tests.render.check import explain, score_pdf
+
+    failed = 0
+    for case in cases:
+        gold = load_source(case.source)
+        t = time.perf_counter()
+        res = score_pdf(paths[case.id], gold, out / f"{case.id}.out")
+        ok = "error" not in res and res.get("score") == 1.0
+        failed += not ok
+        took = time.perf_counter() - t
+        print(
+            f"{'PASS' if ok else 'FAIL'} {case.id:30s} {res.get('score')}  ({took:.1f}s)"
+            f"  [{case.variant.producer}, {case.source}] {case.looks}"
+        )
+        if not ok:
+            print(
+                "    " + explain(gold, out / f"{case.id}.out", res, limit=3).replace("\n", "\n    ")
+            )
+    print(f"{len(cases) - failed}/{len(cases)} cases extract exactly")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

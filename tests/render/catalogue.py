@@ -1,0 +1,302 @@
+"""The named layout cases: a variant, the list it typesets and what the PDF looks like.
+
+Sources: ``gold:2021`` / ``gold:2023`` (tests/fixtures/shared), or
+``random:SEED:N`` (N random items, see randomlist).  Random lists keep most
+cases short (3–6 pages) so the whole run stays fast; the full lists are used
+by one baseline per producer and by the hard mixes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.render.randomlist import random_gold
+from tests.render.variant import PAGE_NUMBERS, Variant
+
+SHARED = Path(__file__).resolve().parents[1] / "fixtures" / "shared"
+GOLD_FILES = {"2021": SHARED / "notice-2021.json", "2023": SHARED / "notice-2023-synthetic.json"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One parametrized layout test: ``id``, ``variant``, ``source`` and a description."""
+
+    variant: Variant
+    source: str
+    looks: str
+
+    @property
+    def id(self) -> str:
+        return self.variant.name
+
+
+@functools.cache
+def _load(source: str) -> str:
+    kind, _, rest = source.partition(":")
+    if kind == "gold":
+        return GOLD_FILES[rest].read_text(encoding="utf-8")
+    if kind == "random":
+        seed, _, n = rest.partition(":")
+        return json.dumps(random_gold(int(seed), int(n or 8)), ensure_ascii=False)
+    raise ValueError(f"unknown source {source!r}")
+
+
+def load_source(source: str) -> dict:
+    """The gold dict of a case's source (a fresh copy each call)."""
+    return json.loads(_load(source))
+
+
+RL = Variant(name="rl-baseline")
+CHROME = Variant(name="chromium-landscape", producer="chromium")
+LO = Variant(name="soffice-landscape", producer="soffice")
+
+CASES: tuple[Case, ...] = (
+    # --- reportlab: one quirk per case -------------------------------------------------
+    Case(
+        RL,
+        "gold:2021",
+        "replica-like: 2 portrait notice pages, landscape list, AR PL UMing, "
+        "two-level header on every page, stroked rules, '— n —' page numbers",
+    ),
+    Case(
+        RL.but("rl-portrait", orientation="portrait"),
+        "random:11:10",
+        "portrait list pages: narrow columns, many wrapped lines, more page breaks",
+    ),
+    Case(
+        RL.but("rl-large-type", font_size=14.0),
+        "random:12:8",
+        "landscape, 14 pt table text: few rows per page, most rows split",
+    ),
+    Case(
+        RL.but("rl-sans-microhei", font="microhei"),
+        "random:13:8",
+        "sans CJK font (WenQuanYi Micro Hei)",
+    ),
+    Case(
+        RL.but("rl-serif-stsong", font="stsong"),
+        "random:14:8",
+        "reportlab's built-in non-embedded CID font STSong-Light (UniGB-UCS2-H)",
+    ),
+    Case(
+        RL.but("rl-kai-ukai", font="ukai", font_size=11.0),
+        "random:15:8",
+        "kai CJK font (AR PL UKai), 11 pt",
+    ),
+    Case(
+        RL.but("rl-no-running-header", running_header=None),
+        "random:16:8",
+        "no running header above the table",
+    ),
+    Case(
+        RL.but(
+            "rl-other-running-header",
+            running_header="重庆市民政局文件",
+            running_header_align="center",
+            running_header_rule=True,
+        ),
+        "random:17:8",
+        "centred running header '重庆市民政局文件' with a full-width rule under it",
+    ),
+    Case(
+        RL.but("rl-page-di-ye", page_number=PAGE_NUMBERS["di-ye"]),
+        "random:18:6",
+        "page numbers '第 3 页' centred",
+    ),
+    Case(
+        RL.but("rl-page-bare-outer", page_number=PAGE_NUMBERS["bare"], page_number_align="outer"),
+        "random:19:6",
+        "page numbers '3' at the outer corner (odd right, even left)",
+    ),
+    Case(
+        RL.but("rl-page-hyphen", page_number=PAGE_NUMBERS["hyphen"]),
+        "random:20:6",
+        "page numbers '- 3 -'",
+    ),
+    Case(
+        RL.but("rl-page-of-total", page_number=PAGE_NUMBERS["di-ye-gong"]),
+        "random:21:6",
+        "page numbers '第3页/共6页'",
+    ),
+    Case(RL.but("rl-page-none", page_number=None), "random:22:6", "no page numbers"),
+    Case(
+        RL.but("rl-attachment-only", notice_pages=False),
+        "random:23:8",
+        "the attachment alone: '附件', list title and table from page 1, no notice pages",
+    ),
+    Case(
+        RL.but("rl-header-once", header_repeat=False),
+        "random:24:10",
+        "header rows only on the first table page; continuation pages start with a body row",
+    ),
+    Case(
+        RL.but("rl-flat-header", header_levels=1),
+        "random:25:8",
+        "one-level header (序号|事项名称|具体内容|协助工作细化事项|依据|主管单位|备注)",
+    ),
+    Case(
+        RL.but("rl-open-breaks", break_rules=False, header_repeat=False),
+        "random:26:10",
+        "no rule where a row breaks: last row of a page has no bottom rule, the "
+        "continuation on the next page (header printed once) no top rule",
+    ),
+    Case(
+        RL.but("rl-pushed-cell", force_pushed_cell=True),
+        "random:27:10",
+        "a row split where only 序号 (and one-line cells) stay on the page and the "
+        "two-line name cell starts on the next page (widow/orphan control)",
+    ),
+    Case(
+        RL.but("rl-inline-subitems", inline_subitems=True, marker_space=False),
+        "random:28:8",
+        "sub-items inline: '2.协助…。 ①开展… ②对…' in one paragraph",
+    ),
+    Case(
+        RL.but("rl-kangxi-radicals", font="zenhei", substitute=("kangxi", "supplement")),
+        "random:29:8",
+        "text layer with Kangxi radicals / CJK Radicals Supplement (⽣ for 生) "
+        "drawn from WenQuanYi Zen Hei's radical glyphs, header and notice included",
+    ),
+    Case(
+        RL.but("rl-compat-ideographs", substitute=("compat",)),
+        "random:30:8",
+        "text layer with CJK compatibility ideographs (U+F900–FAFF, e.g. 不 for 不)",
+    ),
+    Case(
+        RL.but("rl-fake-bold", fake_bold=True),
+        "random:31:8",
+        "every text run drawn twice, the copy 0.3 pt to the right (fake bold)",
+    ),
+    Case(
+        RL.but("rl-stray-spaces", stray_spaces=True),
+        "random:32:8",
+        "characters placed one by one with stray U+0020 spaces between ~15% of them",
+    ),
+    Case(
+        RL.but("rl-rect-rules", rules="rects"),
+        "random:33:8",
+        "table rules drawn as 0.5 pt filled rectangles, no stroked lines",
+    ),
+    Case(
+        RL.but("rl-ragged", justify=False), "random:34:8", "lines not justified (ragged right edge)"
+    ),
+    # --- reportlab: hard mixes ----------------------------------------------------------
+    Case(
+        RL.but(
+            "rl-hard-portrait-2021",
+            orientation="portrait",
+            break_rules=False,
+            header_repeat=False,
+            force_pushed_cell=True,
+            rules="rects",
+            fake_bold=True,
+            font="zenhei",
+            substitute=("kangxi", "supplement", "compat"),
+            page_number=PAGE_NUMBERS["bare"],
+            page_number_align="outer",
+        ),
+        "gold:2021",
+        "2021 list, portrait, zenhei, rect rules, open breaks, header once, pushed cell, "
+        "fake bold, radicals+compat ideographs, bare outer page numbers",
+    ),
+    Case(
+        RL.but(
+            "rl-hard-large-2023",
+            font_size=13.0,
+            inline_subitems=True,
+            stray_spaces=True,
+            running_header=None,
+            page_number=PAGE_NUMBERS["di-ye-gong"],
+            font="microhei",
+            notice_pages=False,
+            header_levels=1,
+            justify=False,
+        ),
+        "gold:2023",
+        "2023 list, attachment only, 13 pt microhei, flat header, inline sub-items, stray "
+        "spaces, ragged lines, no running header, '第3页/共9页'",
+    ),
+    # --- headless Chromium ---------------------------------------------------------------
+    Case(
+        CHROME,
+        "gold:2021",
+        "Chromium print of an HTML table: <thead> repeated, rows split "
+        "with borders sliced at the page break, rules as filled rectangles (Skia)",
+    ),
+    Case(
+        CHROME.but(
+            "chromium-portrait-sliced",
+            orientation="portrait",
+            break_rules=False,
+            page_number=PAGE_NUMBERS["di-ye"],
+            page_number_align="outer",
+            font="microhei",
+        ),
+        "random:41:10",
+        "Chromium, portrait, separate borders (the table's top rule only on "
+        "page 1, no rule at breaks), microhei, '第 3 页' at the outer corner",
+    ),
+    Case(
+        CHROME.but(
+            "chromium-header-once",
+            header_repeat=False,
+            notice_pages=False,
+            running_header=None,
+            page_number=PAGE_NUMBERS["hyphen"],
+        ),
+        "random:42:10",
+        "Chromium, attachment only, header rows in <tbody> (printed once), no running header",
+    ),
+    Case(
+        CHROME.but(
+            "chromium-hard",
+            inline_subitems=True,
+            substitute=("kangxi", "supplement"),
+            font="zenhei",
+            font_size=12.0,
+            justify=False,
+            header_levels=1,
+            running_header="重庆市民政局",
+            running_header_align="right",
+        ),
+        "gold:2023",
+        "Chromium, 2023 list, zenhei 12 pt, ragged, flat header, inline sub-items, Kangxi "
+        "radicals in the text layer, right-aligned running header",
+    ),
+    # --- LibreOffice ---------------------------------------------------------------------
+    Case(
+        LO,
+        "gold:2021",
+        "LibreOffice Writer export of a .fodt: header rows repeated "
+        "(table-header-rows), rows split with borders closed at the break",
+    ),
+    Case(
+        LO.but(
+            "soffice-portrait-header-once",
+            orientation="portrait",
+            header_repeat=False,
+            font="zenhei",
+            page_number=PAGE_NUMBERS["di-ye-gong"],
+            page_number_align="outer",
+        ),
+        "random:51:10",
+        "LibreOffice, portrait, zenhei, header printed once, '第3页/共9页' outer",
+    ),
+    Case(
+        LO.but(
+            "soffice-hard",
+            inline_subitems=True,
+            substitute=("kangxi", "compat"),
+            font_size=12.0,
+            notice_pages=False,
+            font="ukai",
+            running_header=None,
+        ),
+        "gold:2023",
+        "LibreOffice, 2023 list, attachment only, ukai 12 pt, inline sub-items, radicals and "
+        "compatibility ideographs",
+    ),
+)

@@ -1,0 +1,301 @@
+"""Typeset a list notice as a flat OpenDocument text (.fodt) and export it with LibreOffice.
+
+A Word-like producer: Writer decides line breaks, justification, widows and
+orphans, rows split across pages, header rows repeated (table-header-rows) and
+draws cell borders itself.  Options honoured: orientation, font, font_size,
+running_header (+align), page_number (+outer), notice_pages, attachment_label,
+header_repeat, header_levels, justify, inline_subitems, marker_space,
+substitute, widow_control.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from tests.render.cells import COLUMN_WEIGHTS, FIELDS, build_cells, header_cells, notice_blocks
+from tests.render.glyphsubst import font_has_glyph, substitute_ideographs
+from tests.render.variant import FONTS, Variant
+
+_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+    'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+)
+
+
+def _page_layout(name: str, orientation: str) -> str:
+    w, h = ("29.7cm", "21cm") if orientation == "landscape" else ("21cm", "29.7cm")
+    side = "1.8cm" if orientation == "landscape" else "1.5cm"
+    return (
+        f'<style:page-layout style:name="{name}"><style:page-layout-properties fo:page-width="{w}" '
+        f'fo:page-height="{h}" style:print-orientation="{orientation}" fo:margin-top="1.0cm" '
+        f'fo:margin-bottom="1.0cm" fo:margin-left="{side}" fo:margin-right="{side}"/>'
+        '<style:header-style><style:header-footer-properties fo:min-height="0cm" '
+        'fo:margin-bottom="0.4cm"/></style:header-style>'
+        '<style:footer-style><style:header-footer-properties fo:min-height="0cm" '
+        'fo:margin-top="0.4cm"/></style:footer-style></style:page-layout>'
+    )
+
+
+def _number_xml(form: str) -> str:
+    out = []
+    for part in re.split(r"(\{n\}|\{total\})", form):
+        if part == "{n}":
+            out.append('<text:page-number text:select-page="current"/>')
+        elif part == "{total}":
+            out.append("<text:page-count/>")
+        else:
+            out.append(escape(part))
+    return "".join(out)
+
+
+def _master(name: str, layout: str, v: Variant, sub) -> str:
+    parts = [f'<style:master-page style:name="{name}" style:page-layout-name="{layout}">']
+    if v.running_header:
+        parts.append(
+            f'<style:header><text:p text:style-name="Hdr">{escape(sub(v.running_header))}'
+            "</text:p></style:header>"
+        )
+    if v.page_number:
+        num = _number_xml(v.page_number)
+        if v.page_number_align == "outer":
+            parts.append(
+                f'<style:footer><text:p text:style-name="FtrR">{num}</text:p></style:footer>'
+                f'<style:footer-left><text:p text:style-name="FtrL">{num}</text:p>'
+                "</style:footer-left>"
+            )
+        else:
+            parts.append(
+                f'<style:footer><text:p text:style-name="FtrC">{num}</text:p></style:footer>'
+            )
+    parts.append("</style:master-page>")
+    return "".join(parts)
+
+
+def _document(gold: dict, v: Variant) -> str:
+    has = font_has_glyph(v.font)
+
+    def sub(text: str) -> str:
+        return substitute_ideographs(text, v.substitute, has)
+
+    family = FONTS[v.font][2]
+    size = f"{v.font_size}pt"
+    widows = "2" if v.widow_control else "0"
+    align = "justify" if v.justify else "start"
+    text_width = 29.7 - 3.6 if v.orientation == "landscape" else 21.0 - 3.0
+    total = sum(COLUMN_WEIGHTS.values())
+    hdr_align = {"left": "start", "center": "center", "right": "end"}[v.running_header_align]
+
+    def pstyle(name: str, props: str, text: str = "", master: str = "") -> str:
+        m = f' style:master-page-name="{master}"' if master else ""
+        return (
+            f'<style:style style:name="{name}" style:family="paragraph" '
+            f'style:parent-style-name="Standard"{m}>'
+            f"<style:paragraph-properties {props}/>{text}</style:style>"
+        )
+
+    def tsize(pt: float) -> str:
+        return f'<style:text-properties fo:font-size="{pt}pt" style:font-size-asian="{pt}pt"/>'
+
+    styles = [
+        _page_layout("pmPortrait", "portrait"),
+        _page_layout("pmList", v.orientation),
+        pstyle("Hdr", f'fo:text-align="{hdr_align}"', tsize(10.5)),
+        pstyle("FtrC", 'fo:text-align="center"', tsize(12)),
+        pstyle("FtrR", 'fo:text-align="end"', tsize(12)),
+        pstyle("FtrL", 'fo:text-align="start"', tsize(12)),
+        pstyle("Issuer", 'fo:text-align="center" fo:line-height="150%"', tsize(16)),
+        pstyle(
+            "Title",
+            'fo:text-align="center" fo:margin-top="0.5cm" fo:margin-bottom="0.2cm"',
+            tsize(16),
+        ),
+        pstyle("DocNo", 'fo:text-align="center" fo:margin-bottom="0.3cm"', tsize(12)),
+        pstyle(
+            "Body", 'fo:text-align="justify" fo:text-indent="24pt" fo:line-height="150%"', tsize(12)
+        ),
+        pstyle("Sign", 'fo:text-align="end" fo:margin-right="24pt"', tsize(12)),
+        pstyle("Label", 'fo:text-align="start"', tsize(14), master="List"),
+        pstyle(
+            "ListTitle",
+            'fo:text-align="center" fo:margin-top="0.2cm" fo:margin-bottom="0.3cm"',
+            tsize(18),
+        ),
+        pstyle("Cell", f'fo:text-align="{align}"', tsize(v.font_size)),
+        pstyle("CellC", 'fo:text-align="center"', tsize(v.font_size)),
+        f'<style:style style:name="Tbl" style:family="table"'
+        f"{'' if v.attachment_label else ' style:master-page-name=' + chr(34) + 'List' + chr(34)}>"
+        f'<style:table-properties style:width="{text_width:.2f}cm" table:align="margins" '
+        'style:may-break-between-rows="true"/></style:style>',
+        '<style:style style:name="Row" style:family="table-row"><style:table-row-properties '
+        'fo:keep-together="auto"/></style:style>',
+        '<style:style style:name="Td" style:family="table-cell"><style:table-cell-properties '
+        'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="top"/>'
+        "</style:style>",
+        '<style:style style:name="Th" style:family="table-cell"><style:table-cell-properties '
+        'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="middle"/>'
+        "</style:style>",
+    ]
+    styles += [
+        f'<style:style style:name="Col{i}" style:family="table-column">'
+        "<style:table-column-properties "
+        f'style:column-width="{text_width * COLUMN_WEIGHTS[f] / total:.3f}cm"/></style:style>'
+        for i, f in enumerate(FIELDS)
+    ]
+
+    body: list[str] = []
+    if v.notice_pages:
+        kinds = {
+            "issuer": "Issuer",
+            "title": "Title",
+            "docno": "DocNo",
+            "para": "Body",
+            "sign": "Sign",
+            "date": "Sign",
+        }
+        body += [
+            f'<text:p text:style-name="{kinds[k]}">{escape(sub(t))}</text:p>'
+            for k, t in notice_blocks(gold)
+        ]
+    if v.attachment_label:
+        body.append(f'<text:p text:style-name="Label">{escape(sub("附件"))}</text:p>')
+        body.append(
+            '<text:p text:style-name="ListTitle">'
+            f"{escape(sub(gold['notice']['list_title']))}</text:p>"
+        )
+
+    def cell(
+        paragraphs: list[str], centered: bool, th: bool = False, rows: int = 1, cols: int = 1
+    ) -> str:
+        span = (f' table:number-rows-spanned="{rows}"' if rows > 1 else "") + (
+            f' table:number-columns-spanned="{cols}"' if cols > 1 else ""
+        )
+        ps = (
+            "".join(
+                f'<text:p text:style-name="{"CellC" if centered else "Cell"}">'
+                f"{escape(sub(p))}</text:p>"
+                for p in paragraphs
+            )
+            or '<text:p text:style-name="Cell"/>'
+        )
+        return (
+            f'<table:table-cell table:style-name="{"Th" if th else "Td"}"{span} '
+            'office:value-type="string">'
+            f"{ps}</table:table-cell>" + "<table:covered-table-cell/>" * (cols - 1)
+        )
+
+    head = header_cells(gold, v)
+    head_rows = []
+    for r in (1, 2):
+        cells = [c for c in head if c.row == r]
+        if not cells:
+            continue
+        xml = []
+        for f in FIELDS:
+            c = next((c for c in cells if c.fields[0] == f), None)
+            if c is not None:
+                xml.append(cell([c.text], True, True, c.rows, len(c.fields)))
+            elif not any(f in c.fields for c in cells):
+                xml.append("<table:covered-table-cell/>")  # under a cell spanning two rows
+        head_rows.append(
+            '<table:table-row table:style-name="Row">' + "".join(xml) + "</table:table-row>"
+        )
+    body.append('<table:table table:name="List" table:style-name="Tbl">')
+    body += [f'<table:table-column table:style-name="Col{i}"/>' for i in range(len(FIELDS))]
+    if v.header_repeat:
+        body.append("<table:table-header-rows>" + "".join(head_rows) + "</table:table-header-rows>")
+    else:
+        body += head_rows
+    for row in build_cells(gold, v):
+        body.append(
+            '<table:table-row table:style-name="Row">'
+            + "".join(cell(row[f], f in v.centered) for f in FIELDS)
+            + "</table:table-row>"
+        )
+    body.append("</table:table>")
+
+    n = gold["notice"]
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {_NS} office:version="1.3" '
+        'office:mimetype="application/vnd.oasis.opendocument.text">'
+        f"<office:meta><dc:title>{escape(n['title'])}</dc:title>"
+        "<meta:creation-date>2021-02-10T09:00:00</meta:creation-date>"
+        "<dc:date>2021-02-10T09:00:00</dc:date></office:meta>"
+        "<office:font-face-decls>"
+        f'<style:font-face style:name="CJK" svg:font-family="&apos;{family}&apos;"/>'
+        "</office:font-face-decls><office:styles>"
+        '<style:default-style style:family="paragraph">'
+        f'<style:paragraph-properties fo:orphans="{widows}" fo:widows="{widows}"/>'
+        '<style:text-properties style:font-name="CJK" style:font-name-asian="CJK" '
+        f'fo:font-size="{size}" '
+        f'style:font-size-asian="{size}" fo:language="zh" fo:country="CN" '
+        'style:language-asian="zh" '
+        'style:country-asian="CN"/></style:default-style>'
+        '<style:style style:name="Standard" style:family="paragraph" style:class="text"/>'
+        "</office:styles><office:automatic-styles>" + "".join(styles) + "</office:automatic-styles>"
+        "<office:master-styles>"
+        + _master("Standard", "pmPortrait" if v.notice_pages else "pmList", v, sub)
+        + _master("List", "pmList", v, sub)
+        + "</office:master-styles>"
+        "<office:body><office:text>"
+        + "".join(body)
+        + "</office:text></office:body></office:document>"
+    )
+
+
+def soffice_binary() -> str | None:
+    """The LibreOffice executable on PATH, or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def render_soffice(
+    jobs: list[tuple[dict, Path, Variant]], profile: Path | None = None
+) -> list[Path]:
+    """Export each (gold, out_pdf, variant) through LibreOffice in one soffice run."""
+    exe = soffice_binary()
+    if exe is None:
+        raise FileNotFoundError(
+            "soffice is not installed (apt-get install libreoffice-writer-nogui)"
+        )
+    with tempfile.TemporaryDirectory(prefix="render-soffice-") as tmp:
+        tmpd = Path(tmp)
+        sources = []
+        for i, (gold, _out_pdf, variant) in enumerate(jobs):
+            src = tmpd / f"job{i}.fodt"
+            src.write_text(_document(gold, variant), encoding="utf-8")
+            sources.append(src)
+        prof = profile or (tmpd / "profile")
+        cmd = [
+            exe,
+            f"-env:UserInstallation={prof.resolve().as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(tmpd / "out"),
+            *map(str, sources),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        outs = []
+        for i, (_gold, out_pdf, _variant) in enumerate(jobs):
+            made = tmpd / "out" / f"job{i}.pdf"
+            if not made.exists():
+                raise RuntimeError(
+                    f"soffice did not convert {sources[i].name} ({proc.returncode}): "
+                    f"{proc.stdout[-1000:]} {proc.stderr[-1000:]}"
+                )
+            Path(out_pdf).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(made), out_pdf)
+            outs.append(Path(out_pdf))
+    return outs

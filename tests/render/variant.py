@@ -1,0 +1,79 @@
+"""The named options of one rendering of a list notice.
+
+A ``Variant`` changes only how the list is typeset, never its text: the
+expected extraction of every variant is its source (a gold JSON or a random
+list).  Producers read the fields they support and ignore the rest (each
+producer's module says which).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+#: CJK fonts by key: (file, sub-font index, family name for HTML/ODF, style).
+#: ``stsong`` is reportlab's built-in, non-embedded CID font.
+FONTS: dict[str, tuple[str | None, int, str, str]] = {
+    "stsong": (None, 0, "STSong-Light", "serif"),
+    "uming": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0, "AR PL UMing CN", "serif"),
+    "ukai": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0, "AR PL UKai CN", "kai"),
+    "microhei": (
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        0,
+        "WenQuanYi Micro Hei",
+        "sans",
+    ),
+    "zenhei": ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei", "sans"),
+}
+
+#: Page-number forms; ``{n}`` is the page, ``{total}`` the page count.
+PAGE_NUMBERS = {
+    "dash": "— {n} —",
+    "hyphen": "- {n} -",
+    "bare": "{n}",
+    "di-ye": "第 {n} 页",
+    "di-ye-gong": "第{n}页/共{total}页",
+}
+
+#: Which substitutes for ideographs the text layer may use (see glyphsubst).
+SUBSTITUTE_KINDS = ("kangxi", "supplement", "compat")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How to typeset one list notice.  Defaults imitate the 2021 replica."""
+
+    name: str = "baseline"
+    producer: str = "reportlab"  # reportlab | chromium | soffice
+    orientation: str = "landscape"  # of the list pages; notice pages are portrait
+    font: str = "uming"  # key of FONTS (body and table)
+    header_font: str | None = None  # title/header font; None: same as font
+    font_size: float = 10.5  # table text, pt
+    leading: float = 1.3  # line height / font size
+    running_header: str | None = "重庆市民政局规范性文件"
+    running_header_align: str = "left"  # left | center | right
+    running_header_rule: bool = False  # a rule under the running header
+    page_number: str | None = PAGE_NUMBERS["dash"]
+    page_number_align: str = "center"  # center | outer (odd right, even left)
+    notice_pages: bool = True  # the notice text before the attachment
+    attachment_label: bool = True  # "附件" and the list title above the table
+    header_repeat: bool = True  # header rows on every page or only the first
+    header_levels: int = 2  # 2: 渝府办发 spanning name+content; 1: flat
+    rules: str = "lines"  # lines (stroked) | rects (thin filled rectangles)
+    rule_width: float = 0.5
+    break_rules: bool = True  # rules where a row breaks across a page
+    widow_control: bool = True  # a paragraph keeps >= 2 lines on each page
+    force_pushed_cell: bool = False  # search a layout where a cell starts on the next page
+    justify: bool = True  # full lines stretched to the cell's text edge
+    centered: tuple[str, ...] = ("seq", "department_text", "remarks")
+    inline_subitems: bool = False  # "…工作。 ①开展… ②对…" in one paragraph
+    marker_space: bool = True  # "1. 协助" rather than "1.协助"
+    substitute: tuple[str, ...] = ()  # SUBSTITUTE_KINDS used in the text layer
+    fake_bold: bool = False  # every text run drawn twice, 0.3 pt apart
+    fake_bold_offset: float = 0.3
+    stray_spaces: bool = False  # space characters between some characters
+    cell_padding: float = 3.0
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def but(self, name: str, **changes) -> Variant:
+        """A copy with another name and some options changed."""
+        return replace(self, name=name, **changes)

@@ -1,0 +1,73 @@
+"""Break a paragraph into lines that fit a width, with Chinese line-breaking rules.
+
+Closing punctuation never starts a line and opening punctuation never ends
+one (禁则); a run of Latin letters or digits ("2020", "APP", "1.") is not
+broken unless it alone is wider than the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_NO_START = set("，。、；：？！）》」』”’%·…—,.;:!?)]}％")
+_NO_END = set("（《「『“‘([{")
+_UNIT = re.compile(r"[A-Za-z0-9]+[.．]?|\s+|.", re.S)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: its text, natural width and whether it ends a paragraph."""
+
+    text: str
+    width: float
+    para_end: bool
+
+
+def _units(text: str) -> list[str]:
+    units: list[str] = []
+    for u in _UNIT.findall(text):
+        if (
+            units
+            and not units[-1].isspace()
+            and not u.isspace()
+            and (u[0] in _NO_START or units[-1][-1] in _NO_END)
+        ):
+            units[-1] += u
+        else:
+            units.append(u)
+    return units
+
+
+def wrap_paragraph(
+    text: str, width: float, measure: Callable[[str], float], indent: float = 0.0
+) -> list[Line]:
+    """Return the lines of ``text`` set greedily into ``width`` (same unit as measure).
+
+    ``indent`` narrows the first line only (a first-line indent).
+    """
+    lines: list[str] = []
+    cur = ""
+    for unit in _units(text):
+        if unit.isspace() and not cur:
+            continue
+        room = width - (indent if not lines else 0.0)
+        if measure(cur + unit) <= room + 1e-6:
+            cur += unit
+            continue
+        if cur:
+            lines.append(cur.rstrip())
+            cur = ""
+        if unit.isspace():
+            continue
+        # A unit wider than the whole line (a long number in a narrow column):
+        # break it between characters.
+        for ch in unit:
+            if cur and measure(cur + ch) > width - (indent if not lines else 0.0) + 1e-6:
+                lines.append(cur)
+                cur = ""
+            cur += ch
+    if cur.strip() or not lines:
+        lines.append(cur.rstrip())
+    return [Line(t, measure(t), i == len(lines) - 1) for i, t in enumerate(lines)]

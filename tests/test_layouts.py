@@ -1,0 +1,293 @@
+"""Every layout of a list extracts exactly to its source (issue 6).
+
+Each case of ``tests.render.CASES`` is a variant (producer, orientation, fonts,
+running header, page numbers, rules, breaks, inline sub-items, substituted
+ideographs, fake bold, stray spaces, ...) typeset from a gold JSON or a random
+list.  The PDF is rendered once per session, extracted by the pipeline and
+scored with tests/fixtures/shared/score.py: every measure must be 1.0.
+
+A second group checks that each rendering really shows the quirk it is named
+after (so a generator change cannot quietly make a case easy).
+
+Producers that are missing (chromium, soffice) skip their cases through the
+``producer`` fixture only; CI installs them (.ci/run).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.render import CASES, load_source
+from tests.render.batch import render_cases
+from tests.render.catalogue import Case
+from tests.render.check import MEASURES, explain, score_pdf
+
+CASE_BY_ID = {c.id: c for c in CASES}
+_BINARIES = {
+    "chromium": ("chromium", "chromium-browser", "google-chrome"),
+    "soffice": ("soffice", "libreoffice"),
+}
+_PACKAGES = {"chromium": "chromium", "soffice": "libreoffice-writer-nogui"}
+
+
+@pytest.fixture(scope="session")
+def producer():
+    """Skip a case whose PDF producer is not installed (the one place that skips)."""
+
+    def need(name: str) -> None:
+        if name in _BINARIES and not any(shutil.which(b) for b in _BINARIES[name]):
+            pytest.skip(
+                f"{name} not installed: apt-get install {_PACKAGES[name]} "
+                "fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai"
+            )
+
+    return need
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory, producer):
+    """case id → PDF path, rendered on first use (all LibreOffice cases in one run)."""
+    out = tmp_path_factory.mktemp("layouts")
+    cache: dict[str, Path] = {}
+
+    def get(case: Case) -> Path:
+        producer(case.variant.producer)
+        if case.id not in cache:
+            group = (
+                [c for c in CASES if c.variant.producer == "soffice"]
+                if case.variant.producer == "soffice"
+                else [case]
+            )
+            cache.update(render_cases(group, out))
+        return cache[case.id]
+
+    return get
+
+
+def _ids(cases):
+    return [c.id for c in cases]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_layout_extracts_exactly(case: Case, rendered, tmp_path):
+    pdf = rendered(case)
+    gold = load_source(case.source)
+    result = score_pdf(pdf, gold, tmp_path / "out")
+    wrong = {m: result.get(m) for m in MEASURES if result.get(m) != 1.0}
+    count_ok = result.get("items_found") == result.get("items_expected")
+    assert "error" not in result and not wrong and count_ok, (
+        f"{case.id} [{case.variant.producer}, {case.source}]: {case.looks}\n"
+        f"PDF: {pdf}\n" + explain(gold, tmp_path / "out", result)
+    )
+
+
+# --- the renderings show their quirks -------------------------------------------------
+
+
+def _pages(pdf: Path) -> list[dict]:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        return [
+            {
+                "text": "".join(c["text"] for c in p.chars),
+                "chars": p.chars,
+                "lines": p.lines,
+                "rects": p.rects,
+                "height": p.height,
+            }
+            for p in doc.pages
+        ]
+
+
+def _table_pages(pages: list[dict]) -> list[dict]:
+    """The pages from the first one with the table header to the end."""
+    first = next(i for i, p in enumerate(pages) if "主管单位" in p["text"])
+    return pages[first:]
+
+
+def _hrules(page: dict) -> list[float]:
+    """Tops of horizontal rules, whether stroked lines or thin filled rectangles."""
+    tops = [ln["top"] for ln in page["lines"] if abs(ln["top"] - ln["bottom"]) < 0.1]
+    tops += [r["top"] for r in page["rects"] if r["height"] < 2 and r["width"] > 10]
+    return sorted(tops)
+
+
+def _line_text(chars) -> str:
+    """Text of chars in reading order, a fake-bold copy (same char within 1 pt) dropped."""
+    kept: list[dict] = []
+    for c in sorted(chars, key=lambda c: c["x0"]):
+        if not any(k["text"] == c["text"] and abs(k["x0"] - c["x0"]) < 1 for k in kept[-2:]):
+            kept.append(c)
+    return "".join(c["text"] for c in kept)
+
+
+def substitutes(*ranges):
+    def check(pages):
+        n = sum(1 for p in pages for c in p["text"] if any(lo <= ord(c) <= hi for lo, hi in ranges))
+        assert n > 50, f"only {n} substituted code points in the text layer"
+
+    return check
+
+
+RADICALS = substitutes((0x2F00, 0x2FD5), (0x2E80, 0x2EF3))
+COMPAT = substitutes((0xF900, 0xFAFF))
+
+
+def fake_bold(pages):
+    chars = [c for p in _table_pages(pages)[:2] for c in p["chars"] if c["text"].strip()]
+    at: dict[tuple, list[float]] = {}
+    for c in chars:
+        at.setdefault((c["text"], round(c["top"], 1)), []).append(c["x0"])
+    twins = sum(
+        1
+        for c in chars
+        if any(abs(x - c["x0"] - 0.3) < 0.05 for x in at[(c["text"], round(c["top"], 1))])
+    )
+    assert twins > 0.4 * len(chars), (
+        f"{twins} of {len(chars)} characters have a copy 0.3 pt to the right"
+    )
+
+
+def stray_spaces(pages):
+    spaces = sum(p["text"].count(" ") for p in _table_pages(pages))
+    assert spaces > 100, f"only {spaces} spaces in the table's text layer"
+
+
+def rect_rules(pages):
+    for p in _table_pages(pages):
+        assert not p["lines"], "a stroked line in a rendering whose rules are rectangles"
+        assert len(p["rects"]) > 10
+
+
+def open_breaks(pages):
+    """Some table page's text runs below its last horizontal rule (no rule at the break)."""
+    opened = 0
+    for p in _table_pages(pages)[:-1]:
+        body = [
+            c["bottom"] for c in p["chars"] if c["text"].strip() and c["top"] < p["height"] - 60
+        ]
+        rules = _hrules(p)
+        opened += bool(body and rules and max(body) > rules[-1] + 1)
+    assert opened, "every page's text ends above a rule: no open break"
+
+
+def header_once(pages):
+    tables = _table_pages(pages)
+    assert len(tables) >= 2 and sum("主管单位" in p["text"] for p in tables) == 1
+
+
+def header_repeated(pages):
+    tables = _table_pages(pages)
+    assert len(tables) >= 2 and all("主管单位" in p["text"] for p in tables)
+
+
+def page_numbers(form: str | None):
+    def check(pages):
+        for i, p in enumerate(pages, 1):
+            foot = [c for c in p["chars"] if c["top"] > p["height"] - 45]
+            got = _line_text(foot).replace(" ", "")
+            want = "" if form is None else form.format(n=i, total=len(pages)).replace(" ", "")
+            assert got == want, f"page {i}: footer {got!r}, expected {want!r}"
+
+    return check
+
+
+def running_header(text: str | None, rule: bool = False):
+    def check(pages):
+        for p in pages:
+            head = [c for c in p["chars"] if c["top"] < 45]
+            assert _line_text(head) == (text or "")
+            if rule:
+                assert any(t < 50 for t in _hrules(p)), "no rule under the running header"
+
+    return check
+
+
+def attachment_only(pages):
+    text = pages[0]["text"]
+    assert "附件" in text and "主管单位" in text and text.index("附件") < text.index("主管单位")
+
+
+def inline_subitems(pages):
+    text = "".join(p["text"] for p in pages)
+    assert re.search(r"[。；，] ?[①-⑳]", text), "no ① sub-item inside a paragraph"
+
+
+def pushed_cell(pages, case):
+    from tests.render.pdf_reportlab import layout_facts
+
+    facts = layout_facts(load_source(case.source), case.variant)
+    assert facts["pushed_cells"], (
+        "no row split with its 序号 on one page and its whole name on the next"
+    )
+
+
+FEATURES = {
+    "rl-baseline": (
+        header_repeated,
+        page_numbers("— {n} —"),
+        running_header("重庆市民政局规范性文件"),
+    ),
+    "rl-no-running-header": (running_header(None),),
+    "rl-other-running-header": (running_header("重庆市民政局文件", rule=True),),
+    "rl-page-di-ye": (page_numbers("第 {n} 页"),),
+    "rl-page-bare-outer": (page_numbers("{n}"),),
+    "rl-page-hyphen": (page_numbers("- {n} -"),),
+    "rl-page-of-total": (page_numbers("第{n}页/共{total}页"),),
+    "rl-page-none": (page_numbers(None),),
+    "rl-attachment-only": (attachment_only,),
+    "rl-header-once": (header_once,),
+    "rl-open-breaks": (open_breaks, header_once),
+    "rl-pushed-cell": (pushed_cell,),
+    "rl-inline-subitems": (inline_subitems,),
+    "rl-kangxi-radicals": (RADICALS,),
+    "rl-compat-ideographs": (COMPAT,),
+    "rl-fake-bold": (fake_bold,),
+    "rl-stray-spaces": (stray_spaces,),
+    "rl-rect-rules": (rect_rules,),
+    "rl-hard-portrait-2021": (
+        RADICALS,
+        COMPAT,
+        open_breaks,
+        rect_rules,
+        fake_bold,
+        header_once,
+        pushed_cell,
+        page_numbers("{n}"),
+    ),
+    "rl-hard-large-2023": (
+        stray_spaces,
+        inline_subitems,
+        attachment_only,
+        running_header(None),
+        page_numbers("第{n}页/共{total}页"),
+    ),
+    "chromium-landscape": (rect_rules, header_repeated, open_breaks, page_numbers("— {n} —")),
+    "chromium-portrait-sliced": (open_breaks, page_numbers("第 {n} 页")),
+    "chromium-header-once": (header_once, attachment_only, running_header(None)),
+    "chromium-hard": (RADICALS, inline_subitems),
+    "soffice-landscape": (header_repeated, page_numbers("— {n} —")),
+    "soffice-portrait-header-once": (header_once, page_numbers("第{n}页/共{total}页")),
+    "soffice-hard": (RADICALS, COMPAT, inline_subitems, attachment_only),
+}
+FEATURE_CASES = [CASE_BY_ID[k] for k in FEATURES]
+
+
+@pytest.mark.parametrize("case", FEATURE_CASES, ids=_ids(FEATURE_CASES))
+def test_rendering_shows_its_quirk(case: Case, rendered):
+    pages = _pages(rendered(case))
+    for check in FEATURES[case.id]:
+        if check is pushed_cell:
+            check(pages, case)
+        else:
+            check(pages)
+
+
+def test_cases_are_distinct():
+    assert len({c.id for c in CASES}) == len(CASES)
+    assert len({repr({**c.variant.__dict__, "name": ""}) for c in CASES}) == len(CASES)
