@@ -328,6 +328,20 @@ def test_not_an_extracted_folder_is_a_clear_error(tmp_path):
         diff_versions(good, tmp_path / "missing")
 
 
+def test_diff_tables_follow_the_schema(tmp_path):
+    from pipeline import schema
+
+    d = diff_of(gold(), renumber(gold(GOLD_2023)), tmp_path)
+    tables = d.tables()
+    assert list(tables) == ["changes", "detail_changes", "matches"]
+    assert list(tables["changes"].columns) == schema.TABLES["changes"].column_names
+    for name, frame in tables.items():
+        if name in schema.TABLES:  # detail_changes and matches once the lead adds them
+            assert list(frame.columns) == schema.TABLES[name].column_names
+    assert str(tables["matches"]["score"].dtype) == "Float64"
+    assert str(tables["detail_changes"]["old_no"].dtype) == "Int64"
+
+
 def test_duplicate_seq_is_a_clear_error(tmp_path):
     bad = gold()
     bad["items"][1]["seq"] = 1
