@@ -43,7 +43,6 @@ _REF = re.compile(
 )
 _REF_START = re.compile(f"第{_NUM}[条款项]")
 _SPACE = re.compile(r"\s+")
-_ASCII_GAP = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z0-9])")
 _SPLIT = re.compile(f"[{re.escape(SEPARATORS)}]")
 
 
@@ -79,9 +78,11 @@ def _citations(text: str) -> list[tuple[str, str | None, list[str]]]:
         law, refs = _plain_citation(line)
         if law or refs:
             out.append((law, None, refs))
+    titles = _pairs(text, TITLE_OPEN, TITLE_CLOSE)
+    notes = _pairs(text, NOTE_OPEN, NOTE_CLOSE)
     pos = first
     while pos < len(text):
-        end = _match_close(text, pos, TITLE_OPEN, TITLE_CLOSE)
+        end = _match_close(text, pos, titles)
         closed = end < len(text) and text[end] == TITLE_CLOSE
         if not closed:
             # A lost 》: the title cannot run into its article references.
@@ -92,7 +93,7 @@ def _citations(text: str) -> list[tuple[str, str | None, list[str]]]:
         note = None
         after = _skip_space(text, pos)
         if after < len(text) and text[after] in NOTE_OPEN:
-            close = _match_close(text, after, NOTE_OPEN, NOTE_CLOSE)
+            close = _match_close(text, after, notes)
             note = _clean(text[after + 1:close])
             pos = close + 1
         nxt = _find_title(text, pos)
@@ -108,21 +109,29 @@ def _find_title(text: str, pos: int) -> int:
     return len(text) if i < 0 else i
 
 
-def _match_close(text: str, start: int, opening: str, closing: str) -> int:
-    """Index of the bracket closing the one at ``start`` (any of ``opening``).
+def _pairs(text: str, opening: str, closing: str) -> dict[int, int]:
+    """Index of the bracket closing each bracket in ``opening`` that is closed.
+
+    One pass with a stack, so that many unclosed brackets cost no rescans.
+    """
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in opening:
+            stack.append(i)
+        elif ch in closing and stack:
+            pairs[stack.pop()] = i
+    return pairs
+
+
+def _match_close(text: str, start: int, pairs: dict[int, int]) -> int:
+    """Index of the bracket closing the one at ``start``.
 
     An unclosed bracket runs to the end of its line (or of the text), so a
     missing bracket costs one citation, not the rest of the cell.
     """
-    depth = 0
-    for i in range(start, len(text)):
-        ch = text[i]
-        if ch in opening:
-            depth += 1
-        elif ch in closing:
-            depth -= 1
-            if depth == 0:
-                return i
+    if start in pairs:
+        return pairs[start]
     line_end = text.find("\n", start)
     return len(text) if line_end < 0 else line_end
 
@@ -135,7 +144,17 @@ def _skip_space(text: str, pos: int) -> int:
 
 def _clean(s: str) -> str:
     """White space removed, except one space between two ASCII letters/digits."""
-    return _SPACE.sub("", _ASCII_GAP.sub(" ", s))
+    return _SPACE.sub(_gap, s)
+
+
+def _gap(m: re.Match) -> str:
+    s, i, j = m.string, m.start(), m.end()
+    between_words = 0 < i and j < len(s) and _is_word(s[i - 1]) and _is_word(s[j])
+    return " " if between_words else ""
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _split_refs(region: str) -> list[str]:

@@ -12,8 +12,6 @@ text added.
 
 from __future__ import annotations
 
-import re
-
 #: Characters that separate departments (the notice uses 、; lists in other
 #: documents use ，or ；).  Inside brackets they do not separate.
 SEPARATORS = "、，,；;"
@@ -31,11 +29,11 @@ COMPLETE_ENDINGS: tuple[str, ...] = (
     "室", "中心", "组", "团", "司", "联", "协", "社", "馆", "校", "庭", "台",
 )
 
-_SPACE = re.compile(r"\s+")
 _ENDINGS = tuple(sorted(set(SHARED_SUFFIXES + COMPLETE_ENDINGS), key=len, reverse=True))
 # Proper tails of the vocabulary ("门" of 部门, "员会" of 委员会): a fragment that
 # is only such a tail continues the name before it, however it was broken.
 _TAILS = frozenset(w[i:] for w in _ENDINGS for i in range(len(w)))
+_LONGEST = max(len(w) for w in _ENDINGS)
 
 
 def parse_departments(text: str) -> list[dict]:
@@ -50,7 +48,7 @@ def parse_departments(text: str) -> list[dict]:
     """
     if not isinstance(text, str):
         return []
-    names = [n for n in (_SPACE.sub("", p) for p in _split(text)) if n]
+    names = [n for n in _split(text) if n]
     suffix = _shared_suffix(names)
     rows = []
     for i, name in enumerate(names):
@@ -61,12 +59,25 @@ def parse_departments(text: str) -> list[dict]:
 
 
 def _split(text: str) -> list[str]:
+    """Names with white space removed (possibly empty), split at separators
+    outside brackets and at white space that ends a complete name."""
     parts: list[str] = []
     current: list[str] = []
     depth = 0
     i = 0
     while i < len(text):
         ch = text[i]
+        if ch.isspace():
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            # Only the end of the name so far matters: the longest ending is short.
+            left = "".join(current[-_LONGEST:])
+            if depth == 0 and left and _is_complete(left) and not _is_tail(_next_fragment(text, j)):
+                parts.append("".join(current))
+                current = []
+            i = j
+            continue
         if ch in OPEN_BRACKETS:
             depth += 1
         elif ch in CLOSE_BRACKETS and depth:
@@ -74,16 +85,6 @@ def _split(text: str) -> list[str]:
         if depth == 0 and ch in SEPARATORS:
             parts.append("".join(current))
             current = []
-        elif ch.isspace():
-            j = i
-            while j < len(text) and text[j].isspace():
-                j += 1
-            left = _SPACE.sub("", "".join(current))
-            if depth == 0 and left and _is_complete(left) and not _is_tail(_next_fragment(text, j)):
-                parts.append("".join(current))
-                current = []
-            i = j
-            continue
         else:
             current.append(ch)
         i += 1

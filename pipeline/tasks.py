@@ -57,10 +57,8 @@ HEADING_COLONS = "：:"
 
 _MARKER = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in MARKER_STYLES))
 _SPACE = re.compile(r"\s+")
-_ASCII_GAP = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z0-9])")
 _DIGITS = re.compile(r"[0-9０-９]+")
 _CN_DIGITS = re.compile(_C)
-_HEADING = re.compile(rf"[^\n{SENTENCE_END}]*$")
 
 
 class _Marker(NamedTuple):
@@ -129,7 +127,17 @@ def _row(rows: list[dict], level: int, section: str | None, marker: str | None,
 
 def _clean(s: str) -> str:
     """White space removed, except one space between two ASCII letters/digits."""
-    return _SPACE.sub("", _ASCII_GAP.sub(" ", s))
+    return _SPACE.sub(_gap, s)
+
+
+def _gap(m: re.Match) -> str:
+    s, i, j = m.string, m.start(), m.end()
+    between_words = 0 < i and j < len(s) and _is_word(s[i - 1]) and _is_word(s[j])
+    return " " if between_words else ""
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _candidates(text: str) -> list[_Marker]:
@@ -211,8 +219,7 @@ def _split_heading(before: str, own_text_required: bool) -> tuple[str | None, st
     stripped = before.rstrip()
     if not stripped or stripped[-1] not in HEADING_COLONS:
         return None, before
-    m = _HEADING.search(stripped)
-    start = m.start() if m else 0
+    start = max(stripped.rfind(c) for c in "\n" + SENTENCE_END) + 1
     name = _clean(stripped[start:-1])
     rest = stripped[:start]
     if not name or (own_text_required and not _clean(rest)):
