@@ -176,6 +176,28 @@ def open_breaks(pages):
     assert opened, "every page's text ends above a rule: no open break"
 
 
+def cell_borders(pages):
+    """Body rules come in cell-wide pieces, not one rule across the table."""
+    for p in _table_pages(pages):
+        widths = [ln["x1"] - ln["x0"] for ln in p["lines"] if abs(ln["top"] - ln["bottom"]) < 0.1]
+        short = sum(w < max(widths) / 2 for w in widths)
+        assert short > 0.6 * len(widths), f"{short} of {len(widths)} rules narrower than a cell"
+
+
+def seq_middle(pages):
+    """Some 序号 sits well below the rule above it (vertically centred in a tall row)."""
+    gaps = []
+    for p in _table_pages(pages):
+        left = min(ln["x0"] for ln in p["lines"] + p["rects"])
+        rules = _hrules(p)
+        for c in p["chars"]:
+            if c["text"].isdigit() and c["x0"] < left + 30 and c["top"] < p["height"] - 60:
+                above = [t for t in rules if t < c["top"]]
+                if above:
+                    gaps.append(c["top"] - above[-1])
+    assert gaps and max(gaps) > 40, f"序号 gaps below the rule above: {sorted(gaps)[-3:]}"
+
+
 def header_once(pages):
     tables = _table_pages(pages)
     assert len(tables) >= 2 and sum("主管单位" in p["text"] for p in tables) == 1
@@ -250,6 +272,8 @@ FEATURES = {
     "rl-fake-bold": (fake_bold,),
     "rl-stray-spaces": (stray_spaces,),
     "rl-rect-rules": (rect_rules,),
+    "rl-cell-borders-middle": (cell_borders, seq_middle),
+    "chromium-middle": (seq_middle, page_numbers(None)),
     "rl-hard-portrait-2021": (
         RADICALS,
         COMPAT,

@@ -50,6 +50,7 @@ def load_source(source: str) -> dict:
 
 
 RL = Variant(name="rl-baseline")
+MIDDLE = ("seq", "name", "department_text", "remarks")
 CHROME = Variant(name="chromium-landscape", producer="chromium")
 LO = Variant(name="soffice-landscape", producer="soffice")
 
@@ -183,6 +184,17 @@ CASES: tuple[Case, ...] = (
     Case(
         RL.but("rl-ragged", justify=False), "random:34:8", "lines not justified (ragged right edge)"
     ),
+    Case(
+        RL.but("rl-cell-borders-middle", cell_borders=True, middle=MIDDLE),
+        "random:35:8",
+        "Word-like: every cell draws its own box (shared edges drawn twice); 序号, name and "
+        "department vertically centred in their cells",
+    ),
+    Case(
+        RL.but("rl-notice-red-rule", notice_rule=True, header_font="microhei"),
+        "random:36:6",
+        "notice page with a red 1.5 pt rule under the issuers; sans headings, serif table",
+    ),
     # --- reportlab: hard mixes ----------------------------------------------------------
     Case(
         RL.but(
@@ -249,6 +261,12 @@ CASES: tuple[Case, ...] = (
         ),
         "random:42:10",
         "Chromium, attachment only, header rows in <tbody> (printed once), no running header",
+    ),
+    Case(
+        CHROME.but("chromium-middle", middle=MIDDLE, font="ukai", page_number=None),
+        "random:43:8",
+        "Chromium, ukai, 序号/name/department vertically centred (vertical-align: middle), "
+        "no page numbers",
     ),
     Case(
         CHROME.but(

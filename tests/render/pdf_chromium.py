@@ -108,11 +108,16 @@ td, th {{ padding: 3pt; vertical-align: top; font-weight: normal; text-align: {a
 th {{ text-align: center; }}
 td p {{ margin: 0; }}
 .c {{ text-align: center; }}
+.m {{ vertical-align: middle; }}
 """
 
 
 def _cell_html(paragraphs: list[str], sub) -> str:
     return "".join(f"<p>{html.escape(sub(p))}</p>" for p in paragraphs)
+
+
+def _classes(field: str, v: Variant) -> str:
+    return " ".join(c for c, on in (("c", field in v.centered), ("m", field in v.middle)) if on)
 
 
 def _document(gold: dict, v: Variant) -> str:
@@ -162,8 +167,7 @@ def _document(gold: dict, v: Variant) -> str:
         parts.append(
             "<tr>"
             + "".join(
-                f"<td{' class=c' if f in v.centered else ''}>{_cell_html(row[f], sub)}</td>"
-                for f in FIELDS
+                f"<td class='{_classes(f, v)}'>{_cell_html(row[f], sub)}</td>" for f in FIELDS
             )
             + "</tr>"
         )

@@ -164,10 +164,11 @@ def _page_furniture(p: _Painter, number: int, total: int) -> None:
         p.text(s, x, page.height - PAGE_NUMBER_BASELINE, 12)
 
 
-def _notice_pages(
-    gold: dict, variant: Variant, font: _Font
-) -> list[list[tuple[str, float, float, float]]]:
-    """Lay out the covering notice: per page, (text, x, baseline, size) runs."""
+def _notice_pages(gold: dict, variant: Variant, font: _Font) -> list[list[tuple]]:
+    """Lay out the covering notice: per page, (text, x, baseline, size, char space) runs.
+
+    A run with text None is a red rule from x to x1 (its last field) at ``baseline``.
+    """
     page = _page("portrait", 12)
     styles = {  # size, leading, space before, alignment
         "issuer": (16.0, 24.0, 0.0, "center"),
@@ -184,6 +185,9 @@ def _notice_pages(
         size, lead, before, align = styles[kind]
         if kind == "sign" and prev != "sign":
             before = 30.0
+        if variant.notice_rule and prev == "issuer" and kind != "issuer":
+            pages[-1].append((None, page.left, y + 8.0, 0.0, page.right))
+            y += 16.0
         y += before
         indent = 2 * size if kind == "para" else 0.0
         lines = wrap_paragraph(text, page.text_width, lambda s, z=size: font.width(s, z), indent)
@@ -316,18 +320,33 @@ def _draw_fragment(p: _Painter, table: _Table, fr: RowFragment) -> None:
     v = p.v
     size, pad = v.font_size, v.cell_padding
     lead = size * v.leading
-    left, right = table.edges[FIELDS[0]][0], table.edges[FIELDS[-1]][1]
-    if not fr.open_top or v.break_rules:
-        p.hline(left, right, fr.top)
-    if not fr.open_bottom or v.break_rules:
-        p.hline(left, right, fr.top + fr.height)
-    p.vline(left, fr.top, fr.top + fr.height)
+    top, bottom = fr.top, fr.top + fr.height
+    draw_top = not fr.open_top or v.break_rules
+    draw_bottom = not fr.open_bottom or v.break_rules
+    # One rule per row edge, or (Word) every cell its own box: shared edges drawn twice.
+    spans = (
+        [table.edges[f] for f in FIELDS]
+        if v.cell_borders
+        else [(table.edges[FIELDS[0]][0], table.edges[FIELDS[-1]][1])]
+    )
+    for x0, x1 in spans:
+        if draw_top:
+            p.hline(x0, x1, top)
+        if draw_bottom:
+            p.hline(x0, x1, bottom)
+        p.vline(x0, top, bottom)
+        if v.cell_borders:
+            p.vline(x1, top, bottom)
     for f in FIELDS:
         x0, x1 = table.edges[f]
-        p.vline(x1, fr.top, fr.top + fr.height)
+        if not v.cell_borders:
+            p.vline(x1, top, bottom)
         width = x1 - x0 - 2 * pad
+        shift = 0.0
+        if f in v.middle:
+            shift = max(0.0, (fr.height - 2 * pad - len(fr.cells[f]) * lead) / 2)
         for i, line in enumerate(fr.cells[f]):
-            baseline = fr.top + pad + i * lead + size * 0.95
+            baseline = fr.top + shift + pad + i * lead + size * 0.95
             cs = 0.0
             x = x0 + pad
             if f in v.centered:
@@ -378,7 +397,13 @@ def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
         p = _Painter(c, portrait, variant, hfont)
         _page_furniture(p, number, total)
         for text, x, baseline, size, cs in runs:
-            p.text(_sub(variant, hfont, text), x, baseline, size, cs)
+            if text is None:  # the red rule of an official document, drawn on its own
+                c.setStrokeColorRGB(0.85, 0.1, 0.1)
+                c.setLineWidth(1.5)
+                c.line(x, portrait.height - baseline, cs, portrait.height - baseline)
+                c.setStrokeColorRGB(0, 0, 0)
+            else:
+                p.text(_sub(variant, hfont, text), x, baseline, size, cs)
         p.flush_rules()
         c.showPage()
     for i, frags in enumerate(pages):

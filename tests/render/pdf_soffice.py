@@ -142,7 +142,7 @@ def _document(gold: dict, v: Variant) -> str:
         '<style:style style:name="Td" style:family="table-cell"><style:table-cell-properties '
         'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="top"/>'
         "</style:style>",
-        '<style:style style:name="Th" style:family="table-cell"><style:table-cell-properties '
+        '<style:style style:name="Tm" style:family="table-cell"><style:table-cell-properties '
         'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="middle"/>'
         "</style:style>",
     ]
@@ -175,7 +175,7 @@ def _document(gold: dict, v: Variant) -> str:
         )
 
     def cell(
-        paragraphs: list[str], centered: bool, th: bool = False, rows: int = 1, cols: int = 1
+        paragraphs: list[str], centered: bool, middle: bool = False, rows: int = 1, cols: int = 1
     ) -> str:
         span = (f' table:number-rows-spanned="{rows}"' if rows > 1 else "") + (
             f' table:number-columns-spanned="{cols}"' if cols > 1 else ""
@@ -189,7 +189,7 @@ def _document(gold: dict, v: Variant) -> str:
             or '<text:p text:style-name="Cell"/>'
         )
         return (
-            f'<table:table-cell table:style-name="{"Th" if th else "Td"}"{span} '
+            f'<table:table-cell table:style-name="{"Tm" if middle else "Td"}"{span} '
             'office:value-type="string">'
             f"{ps}</table:table-cell>" + "<table:covered-table-cell/>" * (cols - 1)
         )
@@ -219,7 +219,7 @@ def _document(gold: dict, v: Variant) -> str:
     for row in build_cells(gold, v):
         body.append(
             '<table:table-row table:style-name="Row">'
-            + "".join(cell(row[f], f in v.centered) for f in FIELDS)
+            + "".join(cell(row[f], f in v.centered, f in v.middle) for f in FIELDS)
             + "</table:table-row>"
         )
     body.append("</table:table>")

@@ -65,6 +65,9 @@ class Variant:
     force_pushed_cell: bool = False  # search a layout where a cell starts on the next page
     justify: bool = True  # full lines stretched to the cell's text edge
     centered: tuple[str, ...] = ("seq", "department_text", "remarks")
+    middle: tuple[str, ...] = ()  # fields vertically centred in their cell
+    cell_borders: bool = False  # each cell draws its own four borders (Word-like)
+    notice_rule: bool = False  # red rule under the issuers on the notice's first page
     inline_subitems: bool = False  # "…工作。 ①开展… ②对…" in one paragraph
     marker_space: bool = True  # "1. 协助" rather than "1.协助"
     substitute: tuple[str, ...] = ()  # SUBSTITUTE_KINDS used in the text layer
