@@ -45,9 +45,6 @@ MARKER_STYLES: tuple[tuple[str, str], ...] = (
     ("cn_dot", rf"{_NOT_CN_BEFORE}{_C}\s*[、.．](?![0-9０-９])"),
     ("circled", r"[①-⑳㉑-㉟㊱-㊿❶-❿➀-➉➊-➓]"),
 )
-#: Styles printed as a single glyph that running text does not use: they may
-#: start an item anywhere, not only at a line start or after a sentence.
-GLYPH_STYLES = frozenset({"circled"})
 #: Punctuation after which an inline marker may start an item ("…工作。2.协助").
 ITEM_BREAK_BEFORE = "。；;！？!?：:，,"
 #: Punctuation that ends the clause before a section heading ("…情况。救助对象补助：").
@@ -165,10 +162,8 @@ def _number(printed: str, style: str) -> int | None:
 
 
 def _at_item_start(text: str, m: _Marker) -> bool:
-    """True where a marker can open an item: at a line start, after sentence
-    punctuation or white space, or anywhere for a glyph-only style."""
-    if m.style in GLYPH_STYLES:
-        return True
+    """True where a marker can open an item: at a line start, or after
+    punctuation or white space.  Circled numbers too: "按①②③的顺序" is text."""
     i = m.start
     spaced = False
     while i > 0 and text[i - 1].isspace() and text[i - 1] != "\n":
@@ -185,8 +180,6 @@ def _accepted_markers(text: str) -> list[_Marker]:
     last: dict[str, int] = {}  # last number accepted per style
     accepted: list[_Marker] = []
     for m in _candidates(text):
-        if accepted and m.start < accepted[-1].end:
-            continue
         if not _at_item_start(text, m):
             continue
         previous = last.get(m.style, 0)
