@@ -16,6 +16,7 @@ import pytest
 
 from pipeline.diff import diff_versions
 from pipeline.errors import InputError
+from tests.folders import write_folder
 from tests.goldtables import GOLD_2021, GOLD_2023, gold_frames, load_gold
 
 # ------------------------------------------------------------------ helpers
@@ -54,18 +55,7 @@ def write_version(g: dict, folder: Path, *, pages: dict[int, tuple[int, int]] | 
         items = frames["items"]
         for seq, (a, b) in pages.items():
             items.loc[items["seq"] == seq, ["page_start", "page_end"]] = [a, b]
-    try:
-        from tests.folders import write_folder
-    except ImportError:
-        write_folder = None
-    if write_folder is not None:
-        write_folder(frames, g["notice"], folder)
-    else:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, frame in frames.items():
-            frame.to_parquet(folder / f"{name}.parquet", index=False)
-        (folder / "notice.json").write_text(json.dumps(g["notice"], ensure_ascii=False),
-                                            encoding="utf-8")
+    write_folder(frames, g["notice"], folder)
     if validation is not None:
         (folder / "validation.json").write_text(json.dumps(validation), encoding="utf-8")
     return folder
