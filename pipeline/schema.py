@@ -4,9 +4,10 @@ Every stage, writer, expectation suite, diff and data dictionary asks this
 module for table names, column names, types, labels and order.  The contract
 behind it is ``../shared/CONTRACT.md``; add columns here, never rename or drop.
 
-Types are pandas extension dtypes so that nulls survive Parquet round trips:
-``int`` → ``Int64`` (non-null by contract where ``nullable`` is False),
-``str`` → ``string``.
+Types survive Parquet round trips: ``int`` → ``Int64`` (nullable integers, so a
+missing article number stays an integer column), ``str`` → pandas' default
+string dtype ``str``, whose missing value is NaN — what ``pd.read_parquet`` and
+code written for plain pandas expect (``pd.NA`` would print as "<NA>").
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pandas is imported lazily: `--help` and the CLI stay fast
     import pandas as pd
 
-PANDAS_DTYPES = {"int": "Int64", "str": "string"}
-ARROW_TYPES = {"int": "int64", "str": "string"}
+PANDAS_DTYPES = {"int": "Int64", "str": "str", "float": "Float64"}
+ARROW_TYPES = {"int": "int64", "str": "string", "float": "double"}
 
 
 @dataclass(frozen=True)

@@ -31,4 +31,4 @@ def test_every_contract_column_is_in_the_schema():
 def test_frame_has_schema_columns_and_nullable_integers():
     df = schema.CITATIONS.frame([{"seq": 1, "citation_no": 1, "law": "某法", "article": None}])
     assert list(df.columns) == schema.CITATIONS.column_names
-    assert str(df["article"].dtype) == "Int64" and str(df["law"].dtype) == "string"
+    assert str(df["article"].dtype) == "Int64" and str(df["law"].dtype) == "str"
