@@ -86,34 +86,8 @@ COMPONENTS: tuple[str, ...] = ("name", "content", "tasks", "citations", "departm
 DETAIL_FIELDS: dict[str, str] = {
     "tasks": "tasks_text", "citations": "basis_text", "departments": "department_text"}
 
-# Proposed schema entries (see the report to the lead): used only until
-# pipeline/schema.py defines them, so that the schema is still stated once.
-_PENDING_TYPES = {"int": "Int64", "str": "string", "float": "Float64"}
-_PENDING_TABLES: dict[str, tuple[str, tuple[tuple[str, str, bool], ...]]] = {
-    "detail_changes": ("changes inside tasks, citations and departments of paired items", (
-        ("old_seq", "int", False), ("new_seq", "int", False), ("table", "str", False),
-        ("change", "str", False), ("old_no", "int", True), ("new_no", "int", True),
-        ("old_value", "str", True), ("new_value", "str", True))),
-    "matches": ("how each item was paired (or not), with its score", (
-        ("old_seq", "int", True), ("new_seq", "int", True), ("relation", "str", False),
-        ("method", "str", True), ("score", "float", True), ("candidate_seq", "int", True),
-        ("name_score", "float", True), ("content_score", "float", True),
-        ("tasks_score", "float", True), ("citations_score", "float", True),
-        ("departments_score", "float", True))),
-}
-
-
 def _frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
-    """A typed frame for ``table``, from pipeline/schema.py when it defines it."""
-    if table in schema.TABLES:
-        return schema.TABLES[table].frame(rows)
-    import pandas as pd
-
-    rows = list(rows)
-    cols = _PENDING_TABLES[table][1]
-    df = pd.DataFrame({c: [r.get(c) for r in rows] for c, _, _ in cols},
-                      columns=[c for c, _, _ in cols])
-    return df.astype({c: _PENDING_TYPES[t] for c, t, _ in cols})
+    return schema.TABLES[table].frame(rows)
 
 
 @dataclass(frozen=True)

@@ -164,9 +164,45 @@ CHANGES = Table(
     ),
 )
 
+DETAIL_CHANGES = Table(
+    "detail_changes", "细项变更", "one row per task, citation or department added, removed or "
+    "edited inside a paired item (only where that cell changed)",
+    (
+        _c("old_seq", "int", "原序号", "序号 in the old version", "23"),
+        _c("new_seq", "int", "新序号", "序号 in the new version", "22"),
+        _c("table", "str", "层级", "tasks, citations or departments", "tasks"),
+        _c("change", "str", "变更类型", "added, removed or changed", "changed"),
+        _c("old_no", "int", "原顺序", "task_no / citation_no / department_no in the old version",
+           "9", nullable=True),
+        _c("new_no", "int", "新顺序", "the same in the new version", "9", nullable=True),
+        _c("old_value", "str", "原值", "marker+text; 《law》（note）article; department",
+           nullable=True),
+        _c("new_value", "str", "新值", "the same, in the new version", nullable=True),
+    ),
+)
+
+MATCHES = Table(
+    "matches", "事项匹配", "how each item of either version was paired, with its score",
+    (
+        _c("old_seq", "int", "原序号", "序号 in the old version", "17", nullable=True),
+        _c("new_seq", "int", "新序号", "序号 in the new version", "16", nullable=True),
+        _c("relation", "str", "关系", "same, split, merged, removed or added", "same"),
+        _c("method", "str", "匹配方式", "name, similarity or containment", "name", nullable=True),
+        _c("score", "float", "相似度", "0–1; for removed/added the best candidate's score",
+           "0.95", nullable=True),
+        _c("candidate_seq", "int", "最近候选", "removed/added: the closest item on the other side",
+           nullable=True),
+        *(_c(f"{k}_score", "float", f"{label}相似度", f"similarity of the {k}", nullable=True)
+          for k, label in (("name", "名称"), ("content", "内容"), ("tasks", "细化事项"),
+                           ("citations", "依据"), ("departments", "主管单位"))),
+    ),
+)
+
 #: The tables of one extracted notice version, in the order they are written.
 EXTRACTION_TABLES: tuple[Table, ...] = (ITEMS, TASKS, CITATIONS, DEPARTMENTS)
-TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, CHANGES)}
+#: The tables of a diff folder.
+DIFF_TABLES: tuple[Table, ...] = (CHANGES, DETAIL_CHANGES, MATCHES)
+TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, *DIFF_TABLES)}
 
 #: The columns of `items` that come from the printed table, in printed order.
 CELL_FIELDS: tuple[str, ...] = (
@@ -199,11 +235,13 @@ NOTICE_FIELDS: dict[str, str] = {
 def data_dictionary() -> str:
     """The data dictionary as Markdown (``extracted/README.md`` is this text)."""
     out = ["# Data dictionary", "",
-           "Generated from `pipeline/schema.py` (`python -m pipeline.schema > extracted/README.md`);",
-           "a test keeps this file in step with it. Each table is written as `NAME.parquet` and",
-           "`NAME.csv` (UTF-8 with BOM) in every version folder `extracted/<version>/`.", ""]
-    for table in (*EXTRACTION_TABLES, CHANGES):
-        where = "diff folder" if table is CHANGES else "version folder"
+           "Generated from `pipeline/schema.py`",
+           "(`python -m pipeline.schema > extracted/README.md`); a test keeps this file in step",
+           "with it. Each table is written as `NAME.parquet` and `NAME.csv` (UTF-8 with BOM)",
+           "in every version folder `extracted/<version>/` (the diff tables in a diff folder).",
+           ""]
+    for table in (*EXTRACTION_TABLES, *DIFF_TABLES):
+        where = "diff folder" if table in DIFF_TABLES else "version folder"
         out += [f"## `{table.name}` — {table.label} ({where})", "", table.description + ".", "",
                 "| column | 中文 | type | null | meaning | example |",
                 "| --- | --- | --- | --- | --- | --- |"]
