@@ -186,8 +186,8 @@ def _cmd_diff(args) -> int:
     old, new = folders
     out = args.out or args.extracted / "diffs" / f"{old.name}__{new.name}"
     diff = diff_versions(old, new)
-    write_report(diff, out, old_label=old.name, new_label=new.name)
-    print(out)
+    write_report(diff, out)
+    print(out / "report.html")
     print(diff.summary(), file=sys.stderr)
     return 0
 

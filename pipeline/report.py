@@ -19,9 +19,6 @@ each item gives its PDF pages in both versions.
 from __future__ import annotations
 
 import html
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -29,14 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import schema
-from pipeline.errors import PipelineError
-from pipeline.write import CSV_ENCODING, TEMP_PREFIX
+from pipeline.write import write_tables
 
 if TYPE_CHECKING:
     from pipeline.diff import Diff, Version
 
 #: Files that mark a folder as a diff folder (one we may replace).
-REPORT_FILES = ("report.md", "report.html")
 #: Unchanged lines of a long cell shown around a change; the rest is elided.
 CONTEXT_LINES = 0
 #: A cell of at most this many lines is shown whole.
@@ -57,7 +52,7 @@ def write_report(diff: Diff, out_dir: Path, *, old_label: str | None = None,
     their document numbers, else folder names).  ``validation`` overrides the
     validation.json read from each version folder: ``{"old": {...} | None,
     "new": {...} | None}`` (a dict with ``success``, or None: not validated).
-    Raises ``PipelineError`` when ``out_dir`` exists but is not a diff folder
+    Raises ``PipelineError`` when ``out_dir`` exists but is not a folder we wrote
     (it is never replaced then), or cannot be written.
     """
     validation = dict(validation or {})
@@ -70,7 +65,7 @@ def write_report(diff: Diff, out_dir: Path, *, old_label: str | None = None,
     )
     blocks = _blocks(view)
     files = {"report.md": _markdown(view, blocks), "report.html": _html(view, blocks)}
-    _write_folder(Path(out_dir), diff.tables(), files)
+    write_tables(diff.tables(), Path(out_dir), files)
 
 
 # ------------------------------------------------------------------- model
@@ -566,41 +561,3 @@ def _html(view: _View, blocks: list[_Block]) -> str:
                "<code>matches.csv</code> (and Parquet) beside this report.</p>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
-
-
-# ----------------------------------------------------------------- writing
-
-def _write_folder(out_dir: Path, tables: dict, files: dict[str, str]) -> None:
-    """Write tables and text files into ``out_dir`` all at once (temp folder
-    beside it, then renamed).  An existing folder is replaced only if it is a
-    diff folder (holds a report) or empty: never a folder of other things."""
-    if out_dir.exists() and (not out_dir.is_dir() or (
-            any(out_dir.iterdir()) and not any((out_dir / f).exists() for f in REPORT_FILES))):
-        raise PipelineError("exists and is not a diff folder; not replacing it",
-                            file=str(out_dir), hint="choose another --out")
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-", dir=out_dir.parent))
-    except OSError as e:
-        raise PipelineError(f"cannot write the output folder: {e.strerror}",
-                            file=str(out_dir)) from None
-    try:
-        for name, frame in tables.items():
-            frame.to_parquet(tmp / f"{name}.parquet", index=False)
-            frame.to_csv(tmp / f"{name}.csv", index=False, encoding=CSV_ENCODING)
-        for name, text in files.items():
-            (tmp / name).write_text(text, encoding="utf-8")
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-old-",
-                                        dir=out_dir.parent))
-            os.rename(out_dir, old / out_dir.name)
-            os.rename(tmp, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, out_dir)
-    except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise PipelineError(f"cannot write the output folder: {e}", file=str(out_dir)) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

@@ -1,11 +1,13 @@
 """Stage 8: write tables into a folder, all or nothing.
 
-    write_tables(tables, out_dir, extra_json) → out_dir
+    write_tables(tables, out_dir, extra) → out_dir
 
 Every file is written into a temporary folder beside ``out_dir``; a manifest
 (files and their sha256) is written last; then the folder is moved into place.
 A run that fails, or is killed, before the move leaves any earlier folder as it
 was; the temporary folder is removed on failure (or by the next run).
+An existing folder is replaced only if it is one of ours (it has a manifest)
+or empty: ``--out ~/Documents`` must never swap a user's folder away.
 """
 
 from __future__ import annotations
@@ -31,14 +33,19 @@ CSV_ENCODING = "utf-8-sig"
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
-                 extra_json: dict[str, dict] | None = None) -> Path:
-    """Write each frame as NAME.parquet and NAME.csv, each ``extra_json`` as NAME.
+                 extra: dict[str, dict | list | str] | None = None) -> Path:
+    """Write each frame as NAME.parquet and NAME.csv, and each ``extra`` file by name.
 
-    ``tables`` must already conform to ``schema`` (``Table.frame``).  Returns
-    ``out_dir``.  Raises ``PipelineError`` if the folder cannot be written.
+    ``tables`` must already conform to ``schema`` (``Table.frame``); an ``extra``
+    value that is a str is written as UTF-8 text, anything else as JSON.
+    Returns ``out_dir``.  Raises ``PipelineError`` if the folder cannot be
+    written or exists without being one of ours.
     """
     out_dir = Path(out_dir)
     parent = out_dir.parent
+    if out_dir.exists() and not _replaceable(out_dir):
+        raise PipelineError("exists and is not a folder this pipeline wrote; not replacing it",
+                            file=str(out_dir), hint="choose another --out, or remove it")
     try:
         parent.mkdir(parents=True, exist_ok=True)
         _sweep(parent)
@@ -50,9 +57,10 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
             frame.to_csv(tmp / f"{name}.csv", index=False, encoding=CSV_ENCODING)
-        for name, data in (extra_json or {}).items():
-            (tmp / name).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
-                                    encoding="utf-8")
+        for name, data in (extra or {}).items():
+            text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False,
+                                                                 indent=1) + "\n"
+            (tmp / name).write_text(text, encoding="utf-8")
         _write_manifest(tmp)
         _move_into_place(tmp, out_dir)
     except OSError as e:
@@ -70,6 +78,10 @@ def read_manifest(folder: Path) -> dict | None:
         return json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def _replaceable(folder: Path) -> bool:
+    return folder.is_dir() and ((folder / MANIFEST).is_file() or not any(folder.iterdir()))
 
 
 def _write_manifest(folder: Path) -> None:

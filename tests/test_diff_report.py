@@ -42,7 +42,7 @@ def test_folder_holds_tables_and_reports(gold_diff):
     d, out = gold_diff
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([*(f"{t}.{ext}" for t in ("changes", "detail_changes", "matches")
-                              for ext in ("parquet", "csv")), "report.html", "report.md"])
+                              for ext in ("parquet", "csv")), "manifest.json", "report.html", "report.md"])
     for t in ("changes", "detail_changes", "matches"):
         assert (out / f"{t}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     back = pd.read_parquet(out / "changes.parquet")
@@ -162,7 +162,7 @@ def test_existing_folder_of_other_things_is_never_replaced(gold_diff, tmp_path):
     precious = tmp_path / "mine"
     precious.mkdir()
     (precious / "notes.txt").write_text("keep me")
-    with pytest.raises(PipelineError, match="not a diff folder"):
+    with pytest.raises(PipelineError, match="not a folder this pipeline wrote"):
         write_report(d, precious, old_label="a", new_label="b")
     assert [p.name for p in precious.iterdir()] == ["notes.txt"]
 
