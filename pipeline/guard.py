@@ -190,18 +190,18 @@ def _check_document(doc, limits: Limits, name: str) -> None:
 
     max_edges = getattr(limits, "max_edges_per_page", MAX_EDGES_PER_PAGE)
     textless, images = [], False
-    for number, page in enumerate(pages, start=1):
-        _check_boxes(page.attrs, name, number)
+    for page_number, page in enumerate(pages, start=1):  # the sandbox reads page_number
+        _check_boxes(page.attrs, name, page_number)
         scan = _PageScan()
         contents = [c for c in (_resolve(s) for s in page.contents) if _is_stream(c)]
         scan.walk(page.resources, contents, 0)
         if scan.segments > max_edges:
             raise LimitError(f"{scan.segments:,} ruling segments, more than the limit of "
-                             f"{max_edges:,}", file=name, page=number,
+                             f"{max_edges:,}", file=name, page=page_number,
                              hint="the page is not a list table; raise the limit with "
                                   "--max-edges if it is")
         if not scan.fonts:
-            textless.append(number)
+            textless.append(page_number)
             images = images or scan.images
     if len(textless) == len(pages):
         if images:

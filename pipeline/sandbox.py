@@ -17,6 +17,8 @@ library exceptions of any type become "truncated or damaged PDF: …",
 "encrypted PDF: a password is needed", "memory limit of N MB reached while
 reading", "CPU time limit …", "timed out after N s", "the reader crashed …".
 The child's traceback (for ``--debug``) travels as the error's ``detail``.
+An error is located on a page when a frame holds a pdfplumber ``Page``, or
+pipeline code a local ``page_number``.
 
 On Linux the child is forked (nothing is re-imported; fork before importing
 pandas or great_expectations in the parent: the child inherits the parent's
@@ -188,6 +190,8 @@ class _ForkedChild:
     """``os.fork`` + two pipes (answer, stderr); ``wait4`` gives its resource use."""
 
     def __init__(self, func, args, limits: Limits):
+        if sys.platform.startswith("linux"):
+            import ctypes  # noqa: F401  (imported here once, not in every child)
         answer_r, answer_w = os.pipe()
         err_r, err_w = os.pipe()
         pid = os.fork()
@@ -201,6 +205,7 @@ class _ForkedChild:
                 os.dup2(null, 0)
                 os.dup2(null, 1)
                 os.dup2(err_w, 2)
+                _rebind_std_streams()
                 _child_main(func, args, limits, lambda data: _write_all(answer_w, data))
             finally:
                 os._exit(0)
@@ -245,14 +250,25 @@ class _ForkedChild:
     def _reap(self, deadline: float):
         # The pipes are closed: the child is exiting.  Wait for it, but never
         # past the deadline (a grandchild could hold a pipe open).
-        while True:
-            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
-            if pid:
-                self._reaped = (status, usage)
-                return os.waitstatus_to_exitcode(status), usage
-            if time.monotonic() >= deadline:
-                return "timeout", self._kill_and_reap()
-            time.sleep(0.002)
+        import select
+
+        pidfd = _pidfd(self.pid)
+        try:
+            while True:
+                pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+                if pid:
+                    self._reaped = (status, usage)
+                    return os.waitstatus_to_exitcode(status), usage
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return "timeout", self._kill_and_reap()
+                if pidfd is not None:  # readable once the child has exited
+                    select.select([pidfd], [], [], remaining)
+                else:
+                    time.sleep(min(0.002, remaining))
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
 
     def _kill_and_reap(self):
         self.kill()
@@ -351,9 +367,22 @@ def _spawn_main(conn, func, args, limits: Limits) -> None:
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 1)
         os.dup2(null, 2)
+        _rebind_std_streams()
         _child_main(func, args, limits, conn.send_bytes)
     finally:
         os._exit(0)
+
+
+def _rebind_std_streams() -> None:
+    # sys.stdout may be a test runner's capture file, which the child may not
+    # write (RLIMIT_FSIZE 0): point the Python streams at the new fds 1 and 2.
+    import faulthandler
+
+    sys.stdout = open(1, "w", closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    # A crash dumps its Python stack into fd 2 (kept as the error's detail),
+    # not into whatever file the parent's faulthandler was writing.
+    faulthandler.enable(sys.stderr)
 
 
 def _child_main(func, args, limits: Limits, send: Callable[[bytes], None]) -> None:
@@ -368,11 +397,11 @@ def _child_main(func, args, limits: Limits, send: Callable[[bytes], None]) -> No
         answer = ("ok", func(*args))
     except BaseException as exc:  # every failure becomes one PipelineError
         del ballast
-        answer = ("error", _explain(exc, limits))
+        answer = ("error", _explain(exc, limits, start_vm_mb))
     try:
         data = pickle.dumps((*answer, notes[:50], start_vm_mb), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:
-        err = _explain(exc, limits) if isinstance(exc, MemoryError) else PipelineError(
+        err = _explain(exc, limits, start_vm_mb) if isinstance(exc, MemoryError) else PipelineError(
             f"the reader's answer could not be sent ({type(exc).__name__}: {exc})")
         data = pickle.dumps(("error", err, notes[:50], start_vm_mb))
     send(data)
@@ -465,16 +494,18 @@ def _capture_notes() -> list[str]:
 
 # --------------------------------------------------------------------------- explaining
 
-def _explain(exc: BaseException, limits: Limits) -> PipelineError:
+def _explain(exc: BaseException, limits: Limits, start_vm_mb: float = 0.0) -> PipelineError:
     """One ``PipelineError`` for any exception raised while reading."""
     exc = _unwrap(exc)
     if isinstance(exc, PipelineError):
         return exc
     where = _where(exc.__traceback__)
-    if isinstance(exc, MemoryError):
+    if isinstance(exc, MemoryError) or _out_of_address_space(exc):
         traceback.clear_frames(exc.__traceback__)
+        started = (f" (the reader started at {start_vm_mb:,.0f} MB: fork it before importing "
+                   f"heavy modules)" if start_vm_mb > max(limits.memory_mb / 2, 200) else "")
         err: PipelineError = LimitError(
-            f"memory limit of {limits.memory_mb} MB reached while reading",
+            f"memory limit of {limits.memory_mb} MB reached while reading{started}",
             hint="raise it with --memory-mb if the file is genuine")
     elif isinstance(exc, _CpuLimitReached):
         err = LimitError(f"CPU time limit of {limits.cpu_s} s reached while reading",
@@ -501,6 +532,13 @@ def _explain(exc: BaseException, limits: Limits) -> PipelineError:
     return err
 
 
+def _out_of_address_space(exc: BaseException) -> bool:
+    # Under RLIMIT_AS a shared library that cannot be mapped fails to import.
+    text = str(exc)
+    return isinstance(exc, (ImportError, OSError)) and (
+        "failed to map segment" in text or "Cannot allocate memory" in text)
+
+
 def _unwrap(exc: BaseException) -> BaseException:
     # pdfplumber re-raises every pdfminer error as PdfminerException(original).
     while (type(exc).__name__ == "PdfminerException" and exc.args
@@ -521,6 +559,8 @@ def _where(tb) -> dict[str, Any]:
             kind = type(value)
             if kind.__name__ == "Page" and kind.__module__ == "pdfplumber.page":
                 out["page"] = getattr(value, "page_number", out["page"])
+        if module.startswith("pipeline") and isinstance(frame.f_locals.get("page_number"), int):
+            out["page"] = frame.f_locals["page_number"]
         if module.startswith("pdfminer") and isinstance(frame.f_locals.get("objid"), int):
             out["objid"] = frame.f_locals["objid"]
         if module.startswith(("pdfminer", "pdfplumber")):
@@ -544,6 +584,13 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):  # not Linux >= 5.3
+        return None
 
 
 def _close_quietly(fd: int) -> None:

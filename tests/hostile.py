@@ -199,27 +199,30 @@ def segments_page(count: int) -> bytes:
 
 
 def cmap_traversal(planted: Path) -> bytes:
-    """A Type0 font whose CMap names climb out of pdfminer's CMap folders to ``planted``.
+    """Type0 fonts whose CMap names climb out of pdfminer's CMap folders to ``planted``.
 
-    Three routes, each aiming at ``<planted>.json.gz`` (pdfminer appends the
-    suffix): the /Encoding CMap name, the CIDSystemInfo Ordering (it names a
-    to-unicode map), and ``usecmap`` inside an embedded ToUnicode CMap.
+    Four routes, each aiming at ``<planted>.json.gz`` (pdfminer appends the
+    suffix): font F2's /Encoding name and ``usecmap`` in its ToUnicode CMap;
+    font F3's /Encoding /CMapName and its CIDSystemInfo Ordering (which names
+    a to-unicode map).
     """
-    up = "../" * 24
-    target = up + str(planted).lstrip("/")
+    target = "../" * 24 + str(planted).lstrip("/")
     cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
             + name(target) + b" usecmap\n"
             b"/CMapName /Evil def 1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
             b"1 beginbfchar <0001> <0041> endbfchar\nendcmap end end\n")
-    ordering = "../" * 24 + str(planted).lstrip("/")
-    font = (b"<< /Type /Font /Subtype /Type0 /BaseFont /Evil /Encoding " + name(target)
-            + b" /DescendantFonts [7 0 R] /ToUnicode 8 0 R >>")
-    cidfont = (b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Evil /DW 1000"
-               b" /CIDSystemInfo << /Registry (Adobe) /Ordering ("
-               + ordering.encode() + b") /Supplement 0 >> >>")
-    content = TEXT_CONTENT + b"BT /F2 12 Tf 72 600 Td <00010001> Tj ET\n"
-    return simple_pdf(content, resources=b"<< /Font << /F1 5 0 R /F2 6 0 R >> >>",
-                      more=[font, cidfont, stream(cmap)])
+    f2 = (b"<< /Type /Font /Subtype /Type0 /BaseFont /Evil /Encoding " + name(target)
+          + b" /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Evil"
+          b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>]"
+          b" /ToUnicode 8 0 R >>")
+    f3 = (b"<< /Type /Font /Subtype /Type0 /BaseFont /Evil2 /Encoding << /CMapName "
+          + name(target) + b" >> /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2"
+          b" /BaseFont /Evil2 /CIDSystemInfo << /Registry (Adobe) /Ordering ("
+          + target.encode() + b") /Supplement 0 >> >>] >>")
+    content = (TEXT_CONTENT + b"BT /F2 12 Tf 72 600 Td <00010001> Tj ET\n"
+               b"BT /F3 12 Tf 72 500 Td <00010001> Tj ET\n")
+    return simple_pdf(content, resources=b"<< /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R >> >>",
+                      more=[f2, f3, stream(cmap)])
 
 
 def encrypted(user_password: str, *, text: str = "Notice: encrypted, and no table.") -> bytes:
