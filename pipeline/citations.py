@@ -1,7 +1,7 @@
 """Split the 依据 cell into one row per cited article.
 
-A cell reads like ``《社会救助暂行办法》第四条、第五条\\n《……条例》（2020年……修订）第十一条``:
-a title in 《》 (titles may nest: 《重庆市实施<……法>办法》, or 《…《…》…》),
+A cell reads like ``《某某办法》第四条、第五条\\n《某某条例》（2020年……修订）第十一条``:
+a title in 《》 (titles may nest: 《某省实施<某某法>办法》, or 《…《…》…》),
 optionally a parenthesised note right after it, then article references
 separated by 、.  Each reference becomes a row; a title without references
 becomes one row with ``article_ref`` None.
@@ -31,10 +31,10 @@ NOTE_OPEN, NOTE_CLOSE = "（(", "）)"
 SEPARATORS = "、，,；;"
 
 # One number as printed: positional Chinese numerals or digits (validity is
-# decided by parse_numeral, so 第十十五条 still reads as a reference).
+# decided by parse_numeral, so a misprint like 第十十五条 still reads as a reference).
 _NUM = r"[0-9０-９零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟]+"
-# One article reference.  第 before an article number is optional because the
-# notice prints "三十九条"; a bare 第X款 (a paragraph of the article before,
+# One article reference.  第 before an article number is optional because
+# lists drop it by mistake ("三十九条"); a bare 第X款 (a paragraph of the article before,
 # printed as its own item) is a reference too.
 _REF = re.compile(
     rf"(?:第?(?P<art>{_NUM})条)(?:第(?P<par>{_NUM})款)?(?:第{_NUM}项)?"

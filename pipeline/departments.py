@@ -1,9 +1,9 @@
 """Split the 主管单位 cell into one row per department.
 
 The cell lists departments separated by 、; a list may share one trailing
-suffix ("生态环境、公安、文化旅游部门" means 生态环境部门, 公安部门, 文化旅游部门),
+suffix ("教育、公安、交通部门" means 教育部门, 公安部门, 交通部门),
 which is distributed to the bare names before it.  White space inside a name
-is an artefact of wrapping ("城市管理 部门") and is removed.
+is an artefact of wrapping ("交通运输 部门") and is removed.
 
 What the rows keep (so the cell can be rebuilt): every character except
 white space and the separators, in order; a distributed suffix is the only
@@ -21,8 +21,8 @@ OPEN_BRACKETS, CLOSE_BRACKETS = "（(〔【[", "）)〕】]"
 #: distributed: they name a kind of body, not a particular one, so adding them
 #: to a bare name ("公安") cannot turn it into a different body.
 SHARED_SUFFIXES: tuple[str, ...] = ("部门", "单位", "机关", "机构", "委员会", "组织")
-#: Endings of a name that is already complete ("应急管理部", "消防总队",
-#: "卫生健康委", "公安局"): such a name never receives a shared suffix, and a
+#: Endings of a name that is already complete ("某某部", "某某总队",
+#: "某某委", "某某局"): such a name never receives a shared suffix, and a
 #: line break or space after it may separate two names.
 COMPLETE_ENDINGS: tuple[str, ...] = (
     "部", "局", "委", "厅", "办", "院", "所", "站", "队", "署", "会", "处", "科",

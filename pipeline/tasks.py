@@ -6,11 +6,12 @@ headings ending in "：" (sections; numbering restarts under each), or a single
 unnumbered task.  Renderings vary: markers start a line or follow a sentence
 inline, a space may follow a marker, lines may break inside a sentence.
 
-How a marker is recognised (so that "每半年开展1次", "24小时", "第1.2条" stay
-text): it must have one of the shapes in :data:`MARKER_STYLES`; it must stand
-where an item can start (:func:`_at_item_start`); and it must continue the
-numbering of its style (the first of a style is 1, then 2, 3…; a level-1
-style may restart at 1, a level-2 style restarts under each level-1 item).
+How a marker is recognised (so that numbers in running text such as
+"每年开展1次", "48小时", "第1.2条" stay text): it must have one of the shapes
+in :data:`MARKER_STYLES`; it must stand where an item can start
+(:func:`_at_item_start`); and it must continue the numbering of its style
+(the first of a style is 1, then 2, 3…; a level-1 style may restart at 1, a
+level-2 style restarts under each level-1 item).
 The first style seen is level 1; every other style is level 2 (a third
 level, "1." → "（1）" → "①", is flattened into level 2 under its "1." item).
 
@@ -47,7 +48,7 @@ MARKER_STYLES: tuple[tuple[str, str], ...] = (
 )
 #: Punctuation after which an inline marker may start an item ("…工作。2.协助").
 ITEM_BREAK_BEFORE = "。；;！？!?：:，,"
-#: Punctuation that ends the clause before a section heading ("…情况。救助对象补助：").
+#: Punctuation that ends the clause before a section heading ("…为止。某某事项：").
 SENTENCE_END = "。；;！？!?"
 #: A section heading ends with one of these; the colon is not part of its name.
 HEADING_COLONS = "：:"
@@ -203,7 +204,7 @@ def _style_levels(markers: list[_Marker]) -> dict[str, int]:
 
 
 def _split_heading(before: str, own_text_required: bool) -> tuple[str | None, str]:
-    """Split a trailing heading ("救助对象补助：") off the text before a marker.
+    """Split a trailing heading ("某某事项：") off the text before a marker.
 
     The heading is the last clause (after the last line break or sentence
     end) and must end with a colon.  Taken from a numbered item's text, the

@@ -239,3 +239,18 @@ def test_rebuild_check_can_fail():
     rows = parse_tasks("1.甲\n2.乙")
     rows[1]["text"] = "丙"
     assert squash(rebuild(rows)) != squash("1.甲\n2.乙")
+
+
+def test_parsers_name_nothing_of_the_notices():
+    """The parsers are generic: no item, heading, law or department of the gold."""
+    root = Path(__file__).resolve().parents[1] / "pipeline"
+    source = "".join((root / f"{m}.py").read_text(encoding="utf-8")
+                     for m in ("tasks", "citations", "departments", "numerals"))
+    names = set()
+    for path in GOLDS:
+        for item in load_gold(path)["items"]:
+            names.add(item["name"])
+            names.update(t["section"] for t in item["tasks"] if t.get("section"))
+            names.update(b["law"] for b in item["basis"])
+            names.update(item["departments"])
+    assert names and not [n for n in names if n in source]
