@@ -1,7 +1,7 @@
 """Split the 主管单位 cell into one row per department.
 
 The cell lists departments separated by 、; a list may share one trailing
-suffix ("教育、公安、交通部门" means 教育部门, 公安部门, 交通部门),
+suffix ("教育、财政、交通部门" means 教育部门, 财政部门, 交通部门),
 which is distributed to the bare names before it.  White space inside a name
 is an artefact of wrapping ("交通运输 部门") and is removed.
 
