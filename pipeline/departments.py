@@ -19,7 +19,7 @@ SEPARATORS = "、，,；;"
 OPEN_BRACKETS, CLOSE_BRACKETS = "（(〔【[", "）)〕】]"
 #: Generic suffixes a list may share ("…、…部门").  Only these are ever
 #: distributed: they name a kind of body, not a particular one, so adding them
-#: to a bare name ("公安") cannot turn it into a different body.
+#: to a bare name ("财政") cannot turn it into a different body.
 SHARED_SUFFIXES: tuple[str, ...] = ("部门", "单位", "机关", "机构", "委员会", "组织")
 #: Endings of a name that is already complete ("某某部", "某某总队",
 #: "某某委", "某某局"): such a name never receives a shared suffix, and a
