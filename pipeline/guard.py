@@ -139,7 +139,10 @@ def open_pdf(path: Path, limits: Limits) -> Iterator[Any]:
 # --------------------------------------------------------------------------- file sniffing
 
 def _what_it_is(head: bytes) -> str:
-    start = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n\f")
+    start = head
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        start = start.removeprefix(bom)
+    start = start.lstrip(b"\x00 \t\r\n\f")
     for pattern, meaning in NOT_PDF_SIGNATURES:
         if re.match(pattern, start) or (meaning.startswith("this is an HTML")
                                         and re.search(pattern, start[:HEADER_WINDOW])):

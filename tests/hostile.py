@@ -345,3 +345,21 @@ def make_all(folder: Path) -> dict[str, Path]:
         os.makedirs(sub, exist_ok=True)
         out[key] = case.make(sub)
     return out
+
+
+# --------------------------------------------------------------------------- readers for tests
+
+def read_probe(path: Path, limits=None) -> dict:
+    """A stand-in for ``extract.run``: the guard's checks, each page laid out, a ruled table.
+
+    Raises ``LayoutError`` when no page has a table (as the extraction would).
+    """
+    from pipeline import guard
+    from pipeline.errors import LayoutError
+    from pipeline.settings import DEFAULT_LIMITS
+
+    with guard.open_pdf(Path(path), limits or DEFAULT_LIMITS) as pdf:
+        for page in pdf.pages:
+            if page.chars and page.find_tables():
+                return {"page": page.page_number}
+    raise LayoutError("no table of the expected shape found")
