@@ -99,6 +99,7 @@ def _pages(pdf: Path) -> list[dict]:
                 "lines": p.lines,
                 "rects": p.rects,
                 "height": p.height,
+                "rotation": p.rotation,
             }
             for p in doc.pages
         ]
@@ -198,6 +199,38 @@ def seq_middle(pages):
     assert gaps and max(gaps) > 40, f"序号 gaps below the rule above: {sorted(gaps)[-3:]}"
 
 
+def rotated(pages):
+    assert all(p["rotation"] == 90 for p in _table_pages(pages))
+
+
+def latin_font(pages):
+    digits = [c for p in _table_pages(pages) for c in p["chars"] if c["text"].isdigit()]
+    fonts = {c["fontname"].split("+")[-1] for c in digits}
+    assert any("Times" in f or "DejaVu" in f for f in fonts), fonts
+
+
+def shading(pages):
+    def grey(r) -> bool:
+        colour = r.get("non_stroking_color")
+        return bool(r.get("fill")) and r["height"] > 5 and colour not in (None, 0, (0,), (0, 0, 0))
+
+    n = sum(grey(r) for p in _table_pages(pages) for r in p["rects"])
+    assert n > 3, "no grey filled rectangles behind cells"
+
+
+def continued(label: str):
+    def check(pages):
+        tables = _table_pages(pages)
+        assert label not in tables[0]["text"]
+        assert all(label in p["text"] for p in tables[1:])
+
+    return check
+
+
+def table_note(pages):
+    assert "注：本清单" in pages[-1]["text"]
+
+
 def header_once(pages):
     tables = _table_pages(pages)
     assert len(tables) >= 2 and sum("主管单位" in p["text"] for p in tables) == 1
@@ -272,6 +305,23 @@ FEATURES = {
     "rl-fake-bold": (fake_bold,),
     "rl-stray-spaces": (stray_spaces,),
     "rl-rect-rules": (rect_rules,),
+    "rl-latin-times": (latin_font,),
+    "rl-rotated-pages": (rotated,),
+    "rl-shading-zebra": (shading,),
+    "rl-continued-label": (continued("续表"), header_repeated),
+    "rl-note-empty-row": (table_note,),
+    "rl-hard-word-2021": (
+        rotated,
+        latin_font,
+        shading,
+        continued("续表"),
+        table_note,
+        COMPAT,
+        page_numbers("- {n} -"),
+        cell_borders,
+    ),
+    "chromium-latin-shading": (latin_font, shading),
+    "soffice-portrait-2021": (latin_font, shading, page_numbers("{n}")),
     "rl-cell-borders-middle": (cell_borders, seq_middle),
     "chromium-middle": (seq_middle, page_numbers(None)),
     "rl-hard-portrait-2021": (

@@ -51,6 +51,7 @@ def load_source(source: str) -> dict:
 
 RL = Variant(name="rl-baseline")
 MIDDLE = ("seq", "name", "department_text", "remarks")
+TABLE_NOTE = "注：本清单所列事项由各主管部门负责解释，清单实行动态调整。"
 CHROME = Variant(name="chromium-landscape", producer="chromium")
 LO = Variant(name="soffice-landscape", producer="soffice")
 
@@ -195,6 +196,38 @@ CASES: tuple[Case, ...] = (
         "random:36:6",
         "notice page with a red 1.5 pt rule under the issuers; sans headings, serif table",
     ),
+    Case(
+        RL.but("rl-latin-times", latin_font="times"),
+        "random:37:8",
+        "ASCII runs ('1.', '2020', 'QQ', 'APP') in Times-Roman, CJK in AR PL UMing (Word's "
+        "西文字体): two fonts and baselines within one line",
+    ),
+    Case(
+        RL.but("rl-rotated-pages", rotate_pages=True),
+        "random:38:8",
+        "landscape list pages stored as portrait pages with /Rotate 90 and turned content",
+    ),
+    Case(
+        RL.but("rl-shading-zebra", header_shading=True, zebra=True),
+        "random:39:8",
+        "grey filled header cells and light grey filled rectangles (inset 0.25 pt) behind "
+        "every other row",
+    ),
+    Case(
+        RL.but("rl-continued-label", continued_label="续表", header_repeat=True),
+        "random:40:10",
+        "'续表' printed above the table on every continuation page",
+    ),
+    Case(
+        RL.but("rl-note-empty-row", table_note=TABLE_NOTE, trailing_empty_row=True),
+        "random:44:8",
+        "an empty bordered row after the last item and a '注：…' paragraph under the table",
+    ),
+    Case(
+        RL.but("rl-draw-order-columns", draw_order="columns"),
+        "random:45:8",
+        "text drawn column by column (all 序号, then all names, …) instead of row by row",
+    ),
     # --- reportlab: hard mixes ----------------------------------------------------------
     Case(
         RL.but(
@@ -230,6 +263,30 @@ CASES: tuple[Case, ...] = (
         "gold:2023",
         "2023 list, attachment only, 13 pt microhei, flat header, inline sub-items, stray "
         "spaces, ragged lines, no running header, '第3页/共9页'",
+    ),
+    Case(
+        RL.but(
+            "rl-hard-word-2021",
+            cell_borders=True,
+            middle=MIDDLE,
+            header_shading=True,
+            latin_font="times",
+            rotate_pages=True,
+            continued_label="续表",
+            table_note=TABLE_NOTE,
+            trailing_empty_row=True,
+            draw_order="reverse",
+            substitute=("compat",),
+            marker_space=False,
+            running_header="重庆市民政局文件",
+            running_header_rule=True,
+            page_number=PAGE_NUMBERS["hyphen"],
+            page_number_align="outer",
+        ),
+        "gold:2021",
+        "Word-like 2021 list: per-cell borders, centred 序号/name/department, grey header, "
+        "Times for ASCII, rotated pages, '续表', note and empty row after the table, text "
+        "drawn in reverse after the rules, compatibility ideographs, ruled running header",
     ),
     # --- headless Chromium ---------------------------------------------------------------
     Case(
@@ -284,6 +341,18 @@ CASES: tuple[Case, ...] = (
         "Chromium, 2023 list, zenhei 12 pt, ragged, flat header, inline sub-items, Kangxi "
         "radicals in the text layer, right-aligned running header",
     ),
+    Case(
+        CHROME.but(
+            "chromium-latin-shading",
+            latin_font="times",
+            header_shading=True,
+            zebra=True,
+            orientation="portrait",
+        ),
+        "random:46:10",
+        "Chromium, portrait, DejaVu Serif for ASCII before the CJK font, grey header and "
+        "zebra rows (background rectangles)",
+    ),
     # --- LibreOffice ---------------------------------------------------------------------
     Case(
         LO,
@@ -316,5 +385,19 @@ CASES: tuple[Case, ...] = (
         "gold:2023",
         "LibreOffice, 2023 list, attachment only, ukai 12 pt, inline sub-items, radicals and "
         "compatibility ideographs",
+    ),
+    Case(
+        LO.but(
+            "soffice-portrait-2021",
+            orientation="portrait",
+            latin_font="times",
+            header_shading=True,
+            zebra=True,
+            middle=MIDDLE,
+            page_number=PAGE_NUMBERS["bare"],
+        ),
+        "gold:2021",
+        "LibreOffice, 2021 list in portrait, DejaVu Serif for ASCII, grey header, zebra rows, "
+        "序号/name/department vertically centred, bare page numbers",
     ),
 )

@@ -39,7 +39,8 @@ def _scorer():
 def _extract(pdf: Path, out_dir: Path) -> None:
     """Write items/tasks/citations/departments .parquet for ``pdf`` into ``out_dir``.
 
-    In-process through ``pipeline.extract.run`` (fast); with LAYOUT_EXTRACT=cli
+    In-process through ``pipeline.extract.run`` and ``pipeline.write.write_tables``
+    (fast); with LAYOUT_EXTRACT=cli
     through ``python -m pipeline extract PDF --out DIR`` instead.
     """
     if os.environ.get("LAYOUT_EXTRACT") == "cli":
@@ -53,12 +54,11 @@ def _extract(pdf: Path, out_dir: Path) -> None:
         if proc.returncode != 0:
             raise RuntimeError(f"extract exited {proc.returncode}: {proc.stderr.strip()[-1500:]}")
         return
-    from pipeline import extract
+    from pipeline import extract, write
 
     result = extract.run(pdf)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, frame in result.frames().items():
-        frame.to_parquet(out_dir / f"{name}.parquet")
+    # The pipeline's own writer, so the scorer reads exactly what the CLI would write.
+    write.write_tables(result.frames(), out_dir)
 
 
 def _first_difference(want: str, got: str) -> str:

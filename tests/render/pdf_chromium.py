@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.render.cells import COLUMN_WEIGHTS, FIELDS, build_cells, header_cells, notice_blocks
 from tests.render.glyphsubst import substitute_ideographs
-from tests.render.variant import FONTS, Variant
+from tests.render.variant import FONTS, LATIN_FONTS, Variant
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -54,7 +54,9 @@ def _page_number_content(form: str) -> str:
 
 
 def _css(v: Variant) -> str:
-    family = FONTS[v.font][2]
+    family = _css_string(FONTS[v.font][2])
+    if v.latin_font:  # ASCII from the Latin font, CJK falls back to the CJK font
+        family = f"{_css_string(LATIN_FONTS[v.latin_font][1])}, {family}"
     size = "A4 landscape" if v.orientation == "landscape" else "A4 portrait"
     margins = "20mm 17mm 17mm 17mm" if v.orientation == "landscape" else "20mm 14mm 18mm 14mm"
     boxes = ""
@@ -90,7 +92,8 @@ def _css(v: Variant) -> str:
 {boxes}}}
 @page notice {{ size: A4 portrait; margin: 25mm 25mm 22mm 25mm; }}
 {number}
-html {{ font-family: {_css_string(family)}; font-size: {v.font_size}pt; line-height: {v.leading}; }}
+* {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+html {{ font-family: {family}; font-size: {v.font_size}pt; line-height: {v.leading}; }}
 body {{ margin: 0; }}
 .notice {{ page: notice; font-size: 12pt; line-height: 1.75; }}
 .notice p {{ margin: 0 0 2pt 0; text-indent: 2em; text-align: justify; }}
@@ -109,6 +112,8 @@ th {{ text-align: center; }}
 td p {{ margin: 0; }}
 .c {{ text-align: center; }}
 .m {{ vertical-align: middle; }}
+{"th { background: #d9d9d9; }" if v.header_shading else ""}
+{"tbody tr:nth-child(even) td { background: #eeeeee; }" if v.zebra else ""}
 """
 
 

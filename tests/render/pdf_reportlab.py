@@ -1,9 +1,11 @@
 """Typeset a list notice with reportlab: our own table layout, every quirk under control.
 
-This producer honours every ``Variant`` option: rules as lines or filled
-rectangles, rules left out where a row breaks, header once or repeated, widow
-control and a searched layout with a cell pushed to the next page, inline
-sub-items, substituted ideographs, fake bold, stray spaces.
+This producer honours every ``Variant`` option: rules as lines, filled
+rectangles or per-cell boxes, rules left out where a row breaks, header once or
+repeated, widow control and a searched layout with a cell pushed to the next
+page, inline sub-items, substituted ideographs, fake bold, stray spaces, a Latin
+font for ASCII runs, rotated pages, shading, "续表" labels, a note under the
+table, a trailing empty row and the order in which text is drawn.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from typing import ClassVar
 from tests.render.cells import COLUMN_WEIGHTS, FIELDS, build_cells, header_cells, notice_blocks
 from tests.render.glyphsubst import substitute_ideographs
 from tests.render.paginate import Frame, RowFragment, paginate_rows
-from tests.render.variant import FONTS, Variant
+from tests.render.variant import FONTS, LATIN_FONTS, Variant
 from tests.render.wrap import Line, wrap_paragraph
 
 A4 = (595.28, 841.89)
 RUNNING_HEADER_BASELINE = 40.0  # from the top edge
 PAGE_NUMBER_BASELINE = 28.0  # from the bottom edge
+CONTINUED_LABEL_HEIGHT = 20.0
+NOTE_SIZE = 10.5
 
 
 @dataclass(frozen=True)
@@ -39,18 +43,18 @@ class _Page:
         return self.right - self.left
 
 
-def _page(orientation: str, font_size: float) -> _Page:
+def _page(orientation: str) -> _Page:
     w, h = (A4[1], A4[0]) if orientation == "landscape" else A4
     side = 50.0 if orientation == "landscape" else 40.0
     return _Page(w, h, side, w - side, 58.0, h - 48.0)
 
 
 class _Font:
-    """A registered reportlab font with width measuring and glyph coverage."""
+    """A registered CJK font, optionally with a Latin font for ASCII runs."""
 
     _registered: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, key: str):
+    def __init__(self, key: str, latin: str | None = None):
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.cidfonts import UnicodeCIDFont
         from reportlab.pdfbase.ttfonts import TTFont
@@ -65,23 +69,49 @@ class _Font:
                 pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
                 self._registered[key] = name
         self.name = self._registered[key]
+        self.latin = LATIN_FONTS[latin][0] if latin else None
         self._metrics = pdfmetrics
         font = pdfmetrics.getFont(self.name)
         self._cmap = getattr(getattr(font, "face", None), "charToGlyph", None)
 
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """``text`` cut into (run, font name): ASCII runs in the Latin font if there is one."""
+        if not self.latin:
+            return [(text, self.name)]
+        out: list[tuple[str, str]] = []
+        for ch in text:
+            name = self.latin if " " <= ch <= "~" else self.name
+            if out and out[-1][1] == name:
+                out[-1] = (out[-1][0] + ch, name)
+            else:
+                out.append((ch, name))
+        return out
+
     def width(self, text: str, size: float) -> float:
-        return self._metrics.stringWidth(text, self.name, size)
+        return sum(self._metrics.stringWidth(r, n, size) for r, n in self.runs(text))
 
     def has_glyph(self, ch: str) -> bool:
         return self._cmap is not None and ord(ch) in self._cmap
 
 
+@dataclass
+class _TextOp:
+    text: str
+    x: float
+    baseline: float
+    size: float
+    char_space: float
+    font: _Font
+
+
 class _Painter:
-    """Draws text and rules on a reportlab canvas with the variant's quirks."""
+    """Collects one page's fills, text and rules, then draws them with the variant's quirks."""
 
     def __init__(self, canvas, page: _Page, variant: Variant, font: _Font):
         self.c, self.page, self.v, self.font = canvas, page, variant, font
         self.rules: list[tuple[float, float, float, float]] = []
+        self.fills: list[tuple[float, float, float, float, float]] = []
+        self.texts: list[_TextOp] = []
 
     def text(
         self,
@@ -92,31 +122,9 @@ class _Painter:
         char_space: float = 0.0,
         font: _Font | None = None,
     ) -> None:
-        """Draw ``s`` with its baseline ``baseline`` pt from the top edge."""
-        if not s:
-            return
-        font = font or self.font
-        y = self.page.height - baseline
-        copies = [(0.0, 0.0)] + ([(self.v.fake_bold_offset, 0.0)] if self.v.fake_bold else [])
-        for dx, dy in copies:
-            t = self.c.beginText()
-            t.setFont(font.name, size)
-            if self.v.stray_spaces:
-                rng = random.Random(zlib.crc32(s.encode()))
-                xi = x + dx
-                for i, ch in enumerate(s):
-                    t.setTextOrigin(xi, y + dy)
-                    t.textOut(ch)
-                    w = font.width(ch, size)
-                    if i + 1 < len(s) and not ch.isspace() and rng.random() < 0.15:
-                        t.setTextOrigin(xi + w, y + dy)
-                        t.textOut(" ")
-                    xi += w + char_space
-            else:
-                t.setCharSpace(char_space)
-                t.setTextOrigin(x + dx, y + dy)
-                t.textOut(s)
-            self.c.drawText(t)
+        """Queue ``s`` with its baseline ``baseline`` pt from the top edge."""
+        if s:
+            self.texts.append(_TextOp(s, x, baseline, size, char_space, font or self.font))
 
     def hline(self, x0: float, x1: float, y: float) -> None:
         self.rules.append((x0, y, x1, y))
@@ -124,8 +132,42 @@ class _Painter:
     def vline(self, x: float, y0: float, y1: float) -> None:
         self.rules.append((x, y0, x, y1))
 
-    def flush_rules(self) -> None:
-        """Draw the collected rules (top-down coordinates) as lines or thin rectangles."""
+    def fill(self, x0: float, y0: float, x1: float, y1: float, grey: float) -> None:
+        self.fills.append((x0, y0, x1, y1, grey))
+
+    def _draw_text(self, op: _TextOp) -> None:
+        y = self.page.height - op.baseline
+        copies = [0.0] + ([self.v.fake_bold_offset] if self.v.fake_bold else [])
+        for dx in copies:
+            x = op.x + dx
+            for run, name in op.font.runs(op.text):
+                t = self.c.beginText()
+                t.setFont(name, op.size)
+                if self.v.stray_spaces:
+                    rng = random.Random(zlib.crc32(run.encode()))
+                    xi = x
+                    for i, ch in enumerate(run):
+                        t.setTextOrigin(xi, y)
+                        t.textOut(ch)
+                        w = self._metrics_width(ch, name, op.size)
+                        if i + 1 < len(run) and not ch.isspace() and rng.random() < 0.15:
+                            t.setTextOrigin(xi + w, y)
+                            t.textOut(" ")
+                        xi += w + op.char_space
+                else:
+                    t.setCharSpace(op.char_space)
+                    t.setTextOrigin(x, y)
+                    t.textOut(run)
+                self.c.drawText(t)
+                x += self._metrics_width(run, name, op.size) + op.char_space * len(run)
+
+    @staticmethod
+    def _metrics_width(s: str, name: str, size: float) -> float:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        return stringWidth(s, name, size)
+
+    def _draw_rules(self) -> None:
         c, h, w = self.c, self.page.height, self.v.rule_width
         c.setLineWidth(w)
         for x0, y0, x1, y1 in self.rules:
@@ -138,7 +180,27 @@ class _Painter:
                     )
             else:
                 c.line(x0, h - y0, x1, h - y1)
+
+    def flush(self) -> None:
+        """Draw everything queued: fills first, then text and rules in the variant's order."""
+        c, h = self.c, self.page.height
+        for x0, y0, x1, y1, grey in self.fills:
+            c.setFillGray(grey)
+            c.rect(x0, h - y1, x1 - x0, y1 - y0, stroke=0, fill=1)
+        c.setFillGray(0)
+        texts = list(self.texts)
+        if self.v.draw_order == "columns":
+            texts.sort(key=lambda op: (round(op.x / 40), op.baseline))
+        elif self.v.draw_order == "reverse":
+            texts.reverse()
+            self._draw_rules()
+        for op in texts:
+            self._draw_text(op)
+        if self.v.draw_order != "reverse":
+            self._draw_rules()
         self.rules.clear()
+        self.fills.clear()
+        self.texts.clear()
 
 
 def _page_furniture(p: _Painter, number: int, total: int) -> None:
@@ -169,7 +231,7 @@ def _notice_pages(gold: dict, variant: Variant, font: _Font) -> list[list[tuple]
 
     A run with text None is a red rule from x to x1 (its last field) at ``baseline``.
     """
-    page = _page("portrait", 12)
+    page = _page("portrait")
     styles = {  # size, leading, space before, alignment
         "issuer": (16.0, 24.0, 0.0, "center"),
         "title": (16.0, 26.0, 18.0, "center"),
@@ -233,57 +295,60 @@ def _table(gold: dict, variant: Variant, font: _Font, page: _Page) -> _Table:
     size, pad = variant.font_size, variant.cell_padding
     lead = size * variant.leading
 
-    def wrap(field: str, paragraphs: list[str], header: bool = False) -> list[Line]:
+    def measure(s: str) -> float:
+        return font.width(s, size)
+
+    def wrap(field: str, paragraphs: list[str]) -> list[Line]:
         x0, x1 = edges[field]
-        width = x1 - x0 - 2 * pad
         lines: list[Line] = []
         for para in paragraphs:
-            para = _sub(variant, font, para)
-            lines += wrap_paragraph(para, width, lambda s: font.width(s, size))
+            lines += wrap_paragraph(_sub(variant, font, para), x1 - x0 - 2 * pad, measure)
         return lines
 
     header = []
     for cell in header_cells(gold, variant):
         x0, x1 = edges[cell.fields[0]][0], edges[cell.fields[-1]][1]
         text = _sub(variant, font, cell.text)
-        header.append(
-            (cell, wrap_paragraph(text, x1 - x0 - 2 * pad, lambda s: font.width(s, size)))
-        )
-    h1 = max(
-        (len(ls) * lead + 2 * pad for c, ls in header if c.row == 1 and c.rows == 1), default=0.0
-    )
-    h2 = max((len(ls) * lead + 2 * pad for c, ls in header if c.row == 2), default=0.0)
-    tall = max(
-        len(ls) * lead + 2 * pad for c, ls in header if c.rows == 2 or variant.header_levels == 1
-    )
+        header.append((cell, wrap_paragraph(text, x1 - x0 - 2 * pad, measure)))
+
+    def height(lines: list[Line]) -> float:
+        return len(lines) * lead + 2 * pad
+
+    h1 = max((height(ls) for c, ls in header if c.row == 1 and c.rows == 1), default=0.0)
+    h2 = max((height(ls) for c, ls in header if c.row == 2), default=0.0)
+    tall = max(height(ls) for c, ls in header if c.rows == 2 or variant.header_levels == 1)
     if variant.header_levels == 1:
         h1, h2 = tall, 0.0
     elif h1 + h2 < tall:
         h2 = tall - h1
     rows = [{f: wrap(f, cells[f]) for f in FIELDS} for cells in build_cells(gold, variant)]
+    if variant.trailing_empty_row:
+        rows.append({f: [Line("", 0.0, True)] for f in FIELDS})
     return _Table(edges, header, (h1, h2), rows)
 
 
-def _pushed_cell(pages: list[list[RowFragment]], table: _Table) -> bool:
-    """A row split with its 序号 on one page and its whole name on the next."""
-    return any(
-        fr.open_bottom
+def _pushed_cells(pages: list[list[RowFragment]], table: _Table) -> list[tuple[int, int]]:
+    """(page, row) of rows split with their 序号 on one page and whole name on the next."""
+    return [
+        (i, fr.index)
+        for i, frs in enumerate(pages)
+        for fr in frs
+        if fr.open_bottom
         and fr.cells["seq"]
         and not fr.cells["name"]
         and table.rows[fr.index]["name"]
         and not fr.open_top
-        for frs in pages
-        for fr in frs
-    )
+    ]
 
 
 def _paginate(table: _Table, variant: Variant, page: _Page, title_height: float):
     pad, lead = variant.cell_padding, variant.font_size * variant.leading
+    label = CONTINUED_LABEL_HEIGHT if variant.continued_label else 0.0
     offsets = [0.0] + ([float(i) for i in range(1, 400)] if variant.force_pushed_cell else [])
     for extra in offsets:
         frame = Frame(
             page.top + title_height + extra,
-            page.top,
+            page.top + label,
             page.bottom,
             sum(table.header_rows),
             variant.header_repeat,
@@ -291,7 +356,7 @@ def _paginate(table: _Table, variant: Variant, page: _Page, title_height: float)
             pad,
         )
         pages = paginate_rows(table.rows, frame, variant.widow_control)
-        if not variant.force_pushed_cell or _pushed_cell(pages, table):
+        if not variant.force_pushed_cell or _pushed_cells(pages, table):
             return frame, pages
     raise ValueError(f"{variant.name}: no layout pushes a cell to the next page")
 
@@ -302,6 +367,8 @@ def _draw_header(p: _Painter, table: _Table, top: float) -> None:
     lead = size * v.leading
     h1, h2 = table.header_rows
     left, right = table.edges[FIELDS[0]][0], table.edges[FIELDS[-1]][1]
+    if v.header_shading:
+        p.fill(left, top, right, top + h1 + h2, 0.85)
     p.hline(left, right, top)
     p.hline(left, right, top + h1 + h2)
     for cell, lines in table.header:
@@ -321,14 +388,14 @@ def _draw_fragment(p: _Painter, table: _Table, fr: RowFragment) -> None:
     size, pad = v.font_size, v.cell_padding
     lead = size * v.leading
     top, bottom = fr.top, fr.top + fr.height
+    left, right = table.edges[FIELDS[0]][0], table.edges[FIELDS[-1]][1]
+    if v.zebra and fr.index % 2:
+        # Inset by half a rule, as Word shades inside the borders.
+        p.fill(left + 0.25, top + 0.25, right - 0.25, bottom - 0.25, 0.93)
     draw_top = not fr.open_top or v.break_rules
     draw_bottom = not fr.open_bottom or v.break_rules
     # One rule per row edge, or (Word) every cell its own box: shared edges drawn twice.
-    spans = (
-        [table.edges[f] for f in FIELDS]
-        if v.cell_borders
-        else [(table.edges[FIELDS[0]][0], table.edges[FIELDS[-1]][1])]
-    )
+    spans = [table.edges[f] for f in FIELDS] if v.cell_borders else [(left, right)]
     for x0, x1 in spans:
         if draw_top:
             p.hline(x0, x1, top)
@@ -370,17 +437,42 @@ def _title_height(lines: list[Line]) -> float:
     return (24.0 + 28.0 * len(lines) + 8.0) if lines else 0.0
 
 
+def _fonts(variant: Variant) -> tuple[_Font, _Font]:
+    font = _Font(variant.font, variant.latin_font)
+    hfont = _Font(variant.header_font, variant.latin_font) if variant.header_font else font
+    return font, hfont
+
+
+def _layout(gold: dict, variant: Variant):
+    font, hfont = _fonts(variant)
+    page = _page(variant.orientation)
+    table = _table(gold, variant, font, page)
+    title_lines = _title_lines(gold, variant, hfont, page)
+    frame, pages = _paginate(table, variant, page, _title_height(title_lines))
+    note_lines: list[Line] = []
+    note_top = 0.0
+    if variant.table_note:
+        note_lines = wrap_paragraph(
+            _sub(variant, font, variant.table_note),
+            page.text_width,
+            lambda s: font.width(s, NOTE_SIZE),
+        )
+        last = pages[-1][-1]
+        note_top = last.top + last.height + 8.0
+        if note_top + len(note_lines) * NOTE_SIZE * 1.5 > page.bottom:
+            pages.append([])  # the note alone on a last page, without a table header
+            note_top = page.top
+    return font, hfont, page, table, title_lines, frame, pages, note_lines, note_top
+
+
 def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
     """Write the notice ``gold`` typeset as ``variant`` to ``out_pdf``; return the path."""
     from reportlab.pdfgen.canvas import Canvas
 
-    font = _Font(variant.font)
-    hfont = _Font(variant.header_font) if variant.header_font else font
+    font, hfont, page, table, title_lines, frame, pages, note_lines, note_top = _layout(
+        gold, variant
+    )
     notice = _notice_pages(gold, variant, hfont) if variant.notice_pages else []
-    page = _page(variant.orientation, variant.font_size)
-    table = _table(gold, variant, font, page)
-    title_lines = _title_lines(gold, variant, hfont, page)
-    frame, pages = _paginate(table, variant, page, _title_height(title_lines))
     total = len(notice) + len(pages)
 
     out_pdf = Path(out_pdf)
@@ -390,25 +482,33 @@ def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
     c.setAuthor("tests.render")
     c.setCreator(f"tests.render reportlab variant {variant.name}")
     number = 0
-    portrait = _page("portrait", 12)
+    portrait = _page("portrait")
     for runs in notice:
         number += 1
         c.setPageSize((portrait.width, portrait.height))
         p = _Painter(c, portrait, variant, hfont)
         _page_furniture(p, number, total)
         for text, x, baseline, size, cs in runs:
-            if text is None:  # the red rule of an official document, drawn on its own
+            if text is None:  # the red rule of an official document
                 c.setStrokeColorRGB(0.85, 0.1, 0.1)
                 c.setLineWidth(1.5)
                 c.line(x, portrait.height - baseline, cs, portrait.height - baseline)
                 c.setStrokeColorRGB(0, 0, 0)
             else:
                 p.text(_sub(variant, hfont, text), x, baseline, size, cs)
-        p.flush_rules()
+        p.flush()
         c.showPage()
     for i, frags in enumerate(pages):
         number += 1
-        c.setPageSize((page.width, page.height))
+        if variant.rotate_pages and page.width > page.height:
+            # Stored portrait, shown landscape: /Rotate 90 and content turned to match
+            # (reportlab takes the shown size and writes the MediaBox turned).
+            c.setPageSize((page.width, page.height))
+            c.setPageRotation(90)
+            c.transform(0, 1, -1, 0, page.height, 0)
+        else:
+            c.setPageSize((page.width, page.height))
+            c.setPageRotation(0)
         p = _Painter(c, page, variant, font)
         _page_furniture(p, number, total)
         top = frame.page_top
@@ -424,11 +524,16 @@ def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
                         font=hfont,
                     )
             top = frame.first_top
-        if i == 0 or variant.header_repeat:
+        elif variant.continued_label and frags:
+            p.text(_sub(variant, font, variant.continued_label), page.left, page.top + 12, 12)
+        if frags and (i == 0 or variant.header_repeat):
             _draw_header(p, table, top)
         for fr in frags:
             _draw_fragment(p, table, fr)
-        p.flush_rules()
+        if i == len(pages) - 1:
+            for k, line in enumerate(note_lines):
+                p.text(line.text, page.left, note_top + NOTE_SIZE * (1.5 * k + 1), NOTE_SIZE)
+        p.flush()
         c.showPage()
     c.save()
     return out_pdf
@@ -440,20 +545,10 @@ def layout_facts(gold: dict, variant: Variant) -> dict:
     ``pushed_cells``: (table page, 序号) of rows split with the 序号 on one page
     and the whole name cell on the next; ``split_rows``: rows broken across pages.
     """
-    font = _Font(variant.font)
-    hfont = _Font(variant.header_font) if variant.header_font else font
-    page = _page(variant.orientation, variant.font_size)
-    table = _table(gold, variant, font, page)
-    title_height = _title_height(_title_lines(gold, variant, hfont, page))
-    _frame, pages = _paginate(table, variant, page, title_height)
+    _f, _h, _p, table, _t, _frame, pages, _n, _nt = _layout(gold, variant)
     seqs = [it["seq"] for it in gold["items"]]
     return {
         "table_pages": len(pages),
-        "pushed_cells": [
-            (i, seqs[fr.index])
-            for i, frs in enumerate(pages)
-            for fr in frs
-            if fr.open_bottom and fr.cells["seq"] and not fr.cells["name"] and not fr.open_top
-        ],
+        "pushed_cells": [(i, seqs[row]) for i, row in _pushed_cells(pages, table)],
         "split_rows": sum(fr.open_bottom for frs in pages for fr in frs),
     }

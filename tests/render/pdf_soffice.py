@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 from tests.render.cells import COLUMN_WEIGHTS, FIELDS, build_cells, header_cells, notice_blocks
 from tests.render.glyphsubst import font_has_glyph, substitute_ideographs
-from tests.render.variant import FONTS, Variant
+from tests.render.variant import FONTS, LATIN_FONTS, Variant
 
 _NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -89,6 +89,11 @@ def _document(gold: dict, v: Variant) -> str:
         return substitute_ideographs(text, v.substitute, has)
 
     family = FONTS[v.font][2]
+    latin = LATIN_FONTS[v.latin_font][1] if v.latin_font else family
+
+    def shade(color: str) -> str:
+        return f' fo:background-color="{color}"'
+
     size = f"{v.font_size}pt"
     widows = "2" if v.widow_control else "0"
     align = "justify" if v.justify else "start"
@@ -145,7 +150,16 @@ def _document(gold: dict, v: Variant) -> str:
         '<style:style style:name="Tm" style:family="table-cell"><style:table-cell-properties '
         'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="middle"/>'
         "</style:style>",
+        '<style:style style:name="Th" style:family="table-cell"><style:table-cell-properties '
+        'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="middle"'
+        f"{shade('#d9d9d9') if v.header_shading else ''}/></style:style>",
     ]
+    for name, valign in (("Tdz", "top"), ("Tmz", "middle")):
+        styles.append(
+            f'<style:style style:name="{name}" style:family="table-cell">'
+            '<style:table-cell-properties fo:padding="0.08cm" fo:border="0.5pt solid #000000" '
+            f'style:vertical-align="{valign}"{shade("#eeeeee")}/></style:style>'
+        )
     styles += [
         f'<style:style style:name="Col{i}" style:family="table-column">'
         "<style:table-column-properties "
@@ -175,7 +189,7 @@ def _document(gold: dict, v: Variant) -> str:
         )
 
     def cell(
-        paragraphs: list[str], centered: bool, middle: bool = False, rows: int = 1, cols: int = 1
+        paragraphs: list[str], centered: bool, style: str, rows: int = 1, cols: int = 1
     ) -> str:
         span = (f' table:number-rows-spanned="{rows}"' if rows > 1 else "") + (
             f' table:number-columns-spanned="{cols}"' if cols > 1 else ""
@@ -189,7 +203,7 @@ def _document(gold: dict, v: Variant) -> str:
             or '<text:p text:style-name="Cell"/>'
         )
         return (
-            f'<table:table-cell table:style-name="{"Tm" if middle else "Td"}"{span} '
+            f'<table:table-cell table:style-name="{style}"{span} '
             'office:value-type="string">'
             f"{ps}</table:table-cell>" + "<table:covered-table-cell/>" * (cols - 1)
         )
@@ -204,7 +218,7 @@ def _document(gold: dict, v: Variant) -> str:
         for f in FIELDS:
             c = next((c for c in cells if c.fields[0] == f), None)
             if c is not None:
-                xml.append(cell([c.text], True, True, c.rows, len(c.fields)))
+                xml.append(cell([c.text], True, "Th", c.rows, len(c.fields)))
             elif not any(f in c.fields for c in cells):
                 xml.append("<table:covered-table-cell/>")  # under a cell spanning two rows
         head_rows.append(
@@ -216,10 +230,14 @@ def _document(gold: dict, v: Variant) -> str:
         body.append("<table:table-header-rows>" + "".join(head_rows) + "</table:table-header-rows>")
     else:
         body += head_rows
-    for row in build_cells(gold, v):
+    for k, row in enumerate(build_cells(gold, v)):
+        zebra = "z" if v.zebra and k % 2 else ""
         body.append(
             '<table:table-row table:style-name="Row">'
-            + "".join(cell(row[f], f in v.centered, f in v.middle) for f in FIELDS)
+            + "".join(
+                cell(row[f], f in v.centered, ("Tm" if f in v.middle else "Td") + zebra)
+                for f in FIELDS
+            )
             + "</table:table-row>"
         )
     body.append("</table:table>")
@@ -233,10 +251,11 @@ def _document(gold: dict, v: Variant) -> str:
         "<dc:date>2021-02-10T09:00:00</dc:date></office:meta>"
         "<office:font-face-decls>"
         f'<style:font-face style:name="CJK" svg:font-family="&apos;{family}&apos;"/>'
+        f'<style:font-face style:name="Latin" svg:font-family="&apos;{latin}&apos;"/>'
         "</office:font-face-decls><office:styles>"
         '<style:default-style style:family="paragraph">'
         f'<style:paragraph-properties fo:orphans="{widows}" fo:widows="{widows}"/>'
-        '<style:text-properties style:font-name="CJK" style:font-name-asian="CJK" '
+        '<style:text-properties style:font-name="Latin" style:font-name-asian="CJK" '
         f'fo:font-size="{size}" '
         f'style:font-size-asian="{size}" fo:language="zh" fo:country="CN" '
         'style:language-asian="zh" '

@@ -8,7 +8,7 @@ producer's module says which).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 #: CJK fonts by key: (file, sub-font index, family name for HTML/ODF, style).
 #: ``stsong`` is reportlab's built-in, non-embedded CID font.
@@ -23,6 +23,13 @@ FONTS: dict[str, tuple[str | None, int, str, str]] = {
         "sans",
     ),
     "zenhei": ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei", "sans"),
+}
+
+#: Fonts for ASCII text next to the CJK font (Word's 西文字体): key → (reportlab
+#: standard font, family for HTML/ODF).
+LATIN_FONTS: dict[str, tuple[str, str]] = {
+    "times": ("Times-Roman", "DejaVu Serif"),
+    "helvetica": ("Helvetica", "DejaVu Sans"),
 }
 
 #: Page-number forms; ``{n}`` is the page, ``{total}`` the page count.
@@ -68,6 +75,14 @@ class Variant:
     middle: tuple[str, ...] = ()  # fields vertically centred in their cell
     cell_borders: bool = False  # each cell draws its own four borders (Word-like)
     notice_rule: bool = False  # red rule under the issuers on the notice's first page
+    latin_font: str | None = None  # key of LATIN_FONTS for ASCII runs ("1.", "2020", "APP")
+    rotate_pages: bool = False  # landscape pages stored portrait with /Rotate 90
+    header_shading: bool = False  # grey fill behind the header cells
+    zebra: bool = False  # light grey fill behind every other row
+    continued_label: str | None = None  # e.g. "续表" above the table on continuation pages
+    table_note: str | None = None  # a paragraph under the table ("注：…")
+    trailing_empty_row: bool = False  # an empty bordered row after the last item
+    draw_order: str = "natural"  # natural | columns (text column by column) | reverse
     inline_subitems: bool = False  # "…工作。 ①开展… ②对…" in one paragraph
     marker_space: bool = True  # "1. 协助" rather than "1.协助"
     substitute: tuple[str, ...] = ()  # SUBSTITUTE_KINDS used in the text layer
@@ -75,7 +90,6 @@ class Variant:
     fake_bold_offset: float = 0.3
     stray_spaces: bool = False  # space characters between some characters
     cell_padding: float = 3.0
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def but(self, name: str, **changes) -> Variant:
         """A copy with another name and some options changed."""
