@@ -1,0 +1,380 @@
+"""Benchmark: the pipeline against bare pdfplumber on the same PDF (``make bench``; not a test).
+
+    .venv/bin/python bench/run.py [--pdf raw/notice-2021.pdf] [--copies 20] [--repeats 3]
+
+Every figure is the wall-clock time of a fresh ``python`` process, as a user runs it
+(interpreter start and imports included), median of ``--repeats`` runs:
+
+- ``bare``: pdfplumber ``extract_tables`` over every page, nothing else;
+- ``extract``: ``python -m pipeline extract PDF --force`` into a temporary root;
+- ``extract_validate``: the same with ``--validate`` (what ``make extract`` runs);
+- ``noop``: ``extract --validate`` again on the unchanged file (skipped);
+- ``batch``: ``extract --validate`` on N copies of the PDF (each with a distinct comment
+  appended, so their hashes differ) with ``--jobs 1`` and ``--jobs 2``, each into a fresh
+  root (run once: it is the slow part);
+- ``memory``: peak RSS of one ``extract --validate``: the largest process of the tree
+  (``getrusage(RUSAGE_CHILDREN).ru_maxrss``) and the whole tree summed (sampled);
+- where the time goes: import time of each heavy library in a fresh process, and the
+  stages of one extraction timed in one process.
+
+Prints a Markdown table (paste it into README) and writes ``bench/results.json``.
+Exit status 0 whether or not the targets are met (the table says); 1 if a command fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PDF = ROOT / "raw" / "notice-2021.pdf"
+RESULTS = ROOT / "bench" / "results.json"
+PYTHON = sys.executable
+
+#: The targets of issue 8: (figure, comparison, bound, what it says).
+TARGETS = (
+    ("extract_validate_ratio", "<=", 1.5, "extract --validate ≤ 1.5× bare pdfplumber"),
+    ("extract_validate_ratio", "<=", 1.0, "stretch: extract --validate ≤ 1.0× bare pdfplumber"),
+    ("noop_s", "<", 0.5, "no-op re-run < 0.5 s"),
+    ("batch_speedup", ">=", 1.7, "batch, 2 workers ≥ 1.7× the throughput of 1"),
+    ("peak_rss_mb", "<", 300, "peak memory of one extraction < 300 MB"),
+)
+
+BARE = """
+import sys, pdfplumber
+with pdfplumber.open(sys.argv[1]) as pdf:
+    tables = [page.extract_tables() for page in pdf.pages]
+print(len(tables), sum(len(t) for t in tables))
+"""
+
+# One extraction, stage by stage, in one process (the CLI's path, without the CLI).
+STAGES = """
+import json, sys, time
+from pathlib import Path
+t = time.perf_counter()
+out = {}
+def lap(name):
+    global t
+    now = time.perf_counter(); out[name] = round(now - t, 3); t = now
+from pipeline.extract import run
+from pipeline.sandbox import run_isolated
+from pipeline.settings import DEFAULT_LIMITS
+lap("import pipeline (light modules)")
+pdf = Path(sys.argv[1])
+extraction = run_isolated(run, pdf, limits=DEFAULT_LIMITS, label=str(pdf))
+lap("parse the PDF (sandboxed child)")
+import pandas
+lap("import pandas")
+frames = extraction.frames()
+from pipeline.write import write_tables
+write_tables(frames, Path(sys.argv[2]), {"notice.json": extraction.notice})
+lap("build frames + write (pyarrow)")
+from pipeline.validate import load_suites, validate_extraction
+load_suites()
+lap("import great_expectations + load suites")
+validate_extraction(Path(sys.argv[2]))
+lap("run the suites + write report")
+print(json.dumps(out))
+"""
+
+IMPORTS = ("pdfplumber", "pandas", "pyarrow.parquet", "great_expectations")
+
+# Runs a command and reports the largest RSS of it and its descendants (KB on Linux).
+MAXRSS = """
+import resource, subprocess, sys
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
+    p.add_argument("--pdf", type=Path, default=DEFAULT_PDF)
+    p.add_argument("--copies", type=int, default=20, help="notices in the batch (default 20)")
+    p.add_argument("--repeats", type=int, default=3, help="runs per figure, median (default 3)")
+    p.add_argument("--out", type=Path, default=RESULTS, help="results file (bench/results.json)")
+    p.add_argument("--memory-mb", type=int, metavar="MB",
+                   help="passed to every extract command (default: the pipeline's)")
+    args = p.parse_args(argv)
+    pdf = args.pdf.resolve()
+    if not pdf.is_file():
+        print(f"error: {pdf}: no such file", file=sys.stderr)
+        return 1
+    try:
+        flags = ["--memory-mb", str(args.memory_mb)] if args.memory_mb else []
+        results = _measure(pdf, args.copies, max(1, args.repeats), flags)
+    except _Failed as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print()
+    print(_markdown(results))
+    print(f"\nwritten {_shown(args.out)}")
+    return 0
+
+
+class _Failed(Exception):
+    """A benchmarked command failed: the figures would mean nothing."""
+
+
+def _measure(pdf: Path, copies: int, repeats: int, flags: list[str]) -> dict:
+    machine = _machine()
+    with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
+        tmp = Path(tmp)
+        extract = [PYTHON, "-m", "pipeline", "extract", str(pdf), *flags]
+        _log(f"bare pdfplumber extract_tables on {pdf.name} ×{repeats}")
+        bare = _times([PYTHON, "-c", BARE, str(pdf)], repeats)
+        _log("extract --force")
+        plain = _times([*extract, "--extracted", str(tmp / "plain"), "--force"], repeats)
+        _log("extract --validate --force")
+        root = tmp / "extracted"
+        validated = _times([*extract, "--extracted", str(root), "--validate", "--force"], repeats)
+        _log("no-op re-run (extract --validate, unchanged)")
+        noop = _times([*extract, "--extracted", str(root), "--validate"], max(repeats, 5),
+                      expect="unchanged")
+        batch = {}
+        copies_dir = _copies(pdf, tmp / "copies", copies)
+        for jobs in (1, 2):
+            _log(f"batch: {copies} copies, extract --validate --jobs {jobs}")
+            batch[f"jobs{jobs}"] = _batch(copies_dir, tmp / f"batch-jobs{jobs}", jobs, flags)
+        _log("peak memory of one extract --validate")
+        memory = _memory([*extract, "--extracted", str(tmp / "memory"), "--validate", "--force"])
+        _log("import times and stages of one extraction")
+        imports = {m: round(statistics.median(_times(
+            [PYTHON, "-c", f"import time; t = time.perf_counter(); import {m}; "
+                           "print(time.perf_counter() - t)"], repeats, value=True)), 3)
+                   for m in IMPORTS}
+        stages = _stages(pdf, tmp / "stages")
+    bare_s = statistics.median(bare)
+    figures = {
+        "bare_s": bare_s,
+        "extract_s": statistics.median(plain),
+        "extract_validate_s": statistics.median(validated),
+        "noop_s": statistics.median(noop),
+    }
+    figures["extract_ratio"] = figures["extract_s"] / bare_s
+    figures["extract_validate_ratio"] = figures["extract_validate_s"] / bare_s
+    figures["noop_ratio"] = figures["noop_s"] / bare_s
+    if all("error" not in b for b in batch.values()):
+        figures["batch_speedup"] = (batch["jobs2"]["notices_per_s"]
+                                    / batch["jobs1"]["notices_per_s"])
+    else:
+        figures["batch_speedup"] = None
+    figures["peak_rss_mb"] = memory["largest_process_mb"]
+    figures = {k: None if v is None else round(v, 3) for k, v in figures.items()}
+    return {
+        "when": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": {**machine, "load_average_after": _load()},
+        "pdf": {"file": _shown(pdf), "bytes": pdf.stat().st_size, "pages": _pages(pdf)},
+        "repeats": repeats,
+        "copies": copies,
+        "extract_flags": flags,
+        "runs_s": {"bare": bare, "extract": plain, "extract_validate": validated,
+                   "noop": noop},
+        "figures": figures,
+        "batch": batch,
+        "memory": memory,
+        "imports_s": imports,
+        "stages_s": stages,
+        "targets": [{"target": text, "figure": key, "value": figures[key],
+                     "met": _met(figures[key], op, bound)}
+                    for key, op, bound, text in TARGETS],
+    }
+
+
+def _times(cmd: list[str], repeats: int, *, expect: str | None = None,
+           value: bool = False) -> list[float]:
+    """Wall seconds of each run of ``cmd`` (or, with ``value``, the number it prints)."""
+    out = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise _Failed(f"{' '.join(cmd[:6])} … exited {proc.returncode}: "
+                          f"{proc.stderr.strip()[-500:]}")
+        if expect and expect not in proc.stdout + proc.stderr:
+            raise _Failed(f"{' '.join(cmd[:6])} …: expected {expect!r} in its output, got "
+                          f"{(proc.stdout + proc.stderr).strip()[-300:]}")
+        out.append(round(float(proc.stdout.split()[-1]) if value else wall, 3))
+    return out
+
+
+def _batch(pdfs: list[Path], out: Path, jobs: int, flags: list[str]) -> dict:
+    """One batch run; a failure is recorded (the other figures still mean something)."""
+    try:
+        wall = _times([PYTHON, "-m", "pipeline", "extract", *map(str, pdfs), *flags,
+                       "--extracted", str(out), "--validate", "--jobs", str(jobs)], 1)[0]
+    except _Failed as e:
+        return {"error": str(e)[:1000]}
+    done = sum(1 for _ in out.glob("*/manifest.json"))
+    if done != len(pdfs):
+        return {"error": f"{done} of {len(pdfs)} folders written"}
+    return {"wall_s": round(wall, 3), "notices_per_s": round(len(pdfs) / wall, 3)}
+
+
+def _copies(pdf: Path, folder: Path, n: int) -> list[Path]:
+    """``n`` copies of ``pdf`` whose bytes differ (a comment after %%EOF; readers ignore it)."""
+    folder.mkdir(parents=True)
+    data = pdf.read_bytes()
+    paths = []
+    for i in range(1, n + 1):
+        path = folder / f"{pdf.stem}-copy{i:03d}.pdf"
+        path.write_bytes(data + f"\n% bench copy {i}\n".encode())
+        paths.append(path)
+    return paths
+
+
+def _memory(cmd: list[str]) -> dict:
+    """Peak RSS of one run: largest single process (rusage) and the tree summed (sampled)."""
+    wrapped = subprocess.run([PYTHON, "-c", MAXRSS, *cmd], cwd=ROOT, capture_output=True,
+                             text=True)
+    rc, maxrss_kb = (int(x) for x in wrapped.stdout.split())
+    if rc != 0:
+        raise _Failed(f"memory run of {' '.join(cmd[:6])} … exited {rc}")
+    tree_peak = _tree_peak(cmd)
+    return {"largest_process_mb": round(maxrss_kb / 1024, 1),
+            "tree_sum_mb": round(tree_peak / 2**20, 1) if tree_peak else None,
+            "note": "largest_process_mb: ru_maxrss of the largest process of the extract "
+                    "tree; tree_sum_mb: RSS of the CLI and its children summed, sampled "
+                    "every 5 ms (pages a forked child shares are counted twice)"}
+
+
+def _tree_peak(cmd: list[str]) -> int | None:
+    try:
+        import psutil
+    except ImportError:  # psutil is optional: the rusage figure is the target's
+        return None
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    peak = 0
+    try:
+        parent = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            total = 0
+            for p in [parent, *parent.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak = max(peak, total)
+            time.sleep(0.005)
+    except psutil.Error:
+        pass
+    finally:
+        proc.wait()
+    return peak
+
+
+def _stages(pdf: Path, out: Path) -> dict:
+    proc = subprocess.run([PYTHON, "-c", STAGES, str(pdf), str(out)], cwd=ROOT,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip()[-300:]}
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def _pages(pdf: Path) -> int | None:
+    proc = subprocess.run([PYTHON, "-c", BARE, str(pdf)], capture_output=True, text=True)
+    return int(proc.stdout.split()[0]) if proc.returncode == 0 else None
+
+
+def _machine() -> dict:
+    from importlib.metadata import version
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
+    return {"cpus": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(), "pdfplumber": version("pdfplumber"),
+            "great_expectations": version("great_expectations"), "commit": commit,
+            "load_average_before": _load()}
+
+
+def _load() -> list[float] | None:
+    """1, 5 and 15 minute load averages: other work on the machine skews every figure."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def _met(value: float | None, op: str, bound: float) -> bool:
+    if value is None:
+        return False
+    return {"<": value < bound, "<=": value <= bound, ">=": value >= bound}[op]
+
+
+def _markdown(r: dict) -> str:
+    f, b, m = r["figures"], r["batch"], r["memory"]
+    yes = {True: "yes", False: "**no**"}
+    met = {t["target"]: yes[t["met"]] for t in r["targets"]}
+    t1, t2 = (t["target"] for t in r["targets"][:2])
+    rows = [
+        ("bare pdfplumber `extract_tables`, all pages", f"{f['bare_s']:.2f} s", "1.00×", "", ""),
+        ("`extract`", f"{f['extract_s']:.2f} s", f"{f['extract_ratio']:.2f}×", "", ""),
+        ("`extract --validate`", f"{f['extract_validate_s']:.2f} s",
+         f"{f['extract_validate_ratio']:.2f}×", "≤ 1.5× (stretch ≤ 1.0×)",
+         f"{met[t1]} ({met[t2]})"),
+        ("no-op re-run (unchanged file)", f"{f['noop_s']:.2f} s", f"{f['noop_ratio']:.2f}×",
+         "< 0.5 s", met[r["targets"][2]["target"]]),
+        (f"batch of {r['copies']}, `--jobs 1`", _batch_cell(b["jobs1"]), "", "", ""),
+        (f"batch of {r['copies']}, `--jobs 2`", _batch_cell(b["jobs2"]),
+         "" if f["batch_speedup"] is None else f"{f['batch_speedup']:.2f}× throughput",
+         "≥ 1.7×", met[r["targets"][3]["target"]]),
+        ("peak memory, one `extract --validate`", f"{m['largest_process_mb']:.0f} MB"
+         + (f" (tree {m['tree_sum_mb']:.0f} MB)" if m.get("tree_sum_mb") else ""), "",
+         "< 300 MB", met[r["targets"][4]["target"]]),
+    ]
+    mach = r["machine"]
+    lines = [f"Benchmark of {r['when'][:10]} on `{r['pdf']['file']}` ({r['pdf']['pages']} pages), "
+             f"{mach['cpus']} CPUs, Python {mach['python']}, commit {mach['commit']}; median of "
+             f"{r['repeats']} runs, each a fresh process (`"
+             + " ".join(["bench/run.py", *r["extract_flags"]]) + "`); load average "
+             f"{_loads(mach)}.", "",
+             "| run | time | vs bare pdfplumber | target | met |",
+             "| --- | --- | --- | --- | --- |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    stages = r.get("stages_s", {})
+    if stages and "error" not in stages:
+        lines += ["", "Where one `extract --validate` spends its time (one process, stage by "
+                  "stage; imports in a fresh process: "
+                  + ", ".join(f"{k} {v:.2f} s" for k, v in r["imports_s"].items()) + "):", "",
+                  "| stage | s |", "| --- | --- |"]
+        lines += [f"| {k} | {v:.2f} |" for k, v in stages.items()]
+    return "\n".join(lines)
+
+
+def _batch_cell(b: dict) -> str:
+    if "error" in b:
+        return "failed (see results.json)"
+    return f"{b['wall_s']:.1f} s ({b['notices_per_s']:.2f} notices/s)"
+
+
+def _loads(machine: dict) -> str:
+    before, after = machine.get("load_average_before"), machine.get("load_average_after")
+    return f"{before[0] if before else '?'} before, {after[0] if after else '?'} after"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
