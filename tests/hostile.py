@@ -16,6 +16,7 @@ then finds no table).
 from __future__ import annotations
 
 import os
+import sys
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -363,3 +364,74 @@ def read_probe(path: Path, limits=None) -> dict:
             if page.chars and page.find_tables():
                 return {"page": page.page_number}
     raise LayoutError("no table of the expected shape found")
+
+
+# --------------------------------------------------------------------------- running the CLI
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class CliRun:
+    """One finished CLI run: exit status, output, and the peak RSS of its process tree."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    max_rss_mb: float
+
+
+def run_cli(*args: str, timeout: float = 60, python: list[str] | None = None) -> CliRun:
+    """Run ``python -m pipeline ARGS`` from the project root; kill it after ``timeout`` s.
+
+    The peak RSS comes from ``wait4``: the largest of the CLI process and
+    every descendant it reaped (the sandboxed reader among them).
+    """
+    import subprocess
+    import tempfile
+    import time
+
+    command = (python or [sys.executable, "-m", "pipeline"]) + [str(a) for a in args]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                raise TimeoutError(f"{command} ran longer than {timeout} s")
+            time.sleep(0.01)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return CliRun(proc.returncode, out.read().decode(), err.read().decode(),
+                      usage.ru_maxrss / 1024)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (relative path → sha256), and the folder's siblings."""
+    import hashlib
+
+    out = {f"../{p.name}": "sibling" for p in folder.parent.iterdir() if p != folder}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            out[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def is_complete(folder: Path) -> bool:
+    """The folder has a manifest, and holds exactly the files it lists, with their sha256."""
+    import hashlib
+    import json
+
+    try:
+        listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError):
+        return False
+    present = {p.name for p in folder.iterdir()} - {"manifest.json"}
+    return present == set(listed) and all(
+        hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+        for name, digest in listed.items())
