@@ -193,3 +193,26 @@ def test_cli_dataset_prints_the_folder_and_reports_errors(root, tmp_path_factory
     bad = subprocess.run([*cmd, str(empty)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1
     assert bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
+
+
+def test_real_extractions_pass_the_schema_check_and_round_trip(tmp_path):
+    """What the real chain and writer produce (not the gold) goes through unchanged."""
+    from pipeline.extract import run
+
+    invented = ROOT / "tests" / "fixtures" / "notice-2023-synthetic-INVENTED.pdf"
+    written = {}
+    for pdf in (ROOT / "raw" / "notice-2021.pdf", invented):
+        extraction = run(pdf)
+        version = extraction.notice["version"]
+        written[version] = extraction.frames()
+        write_tables(written[version], tmp_path / version, {"notice.json": extraction.notice})
+    out = build_dataset(tmp_path)
+    versions = pd.read_parquet(out / "versions")
+    assert versions["version"].astype(str).tolist() == [V2021, V2023] == sorted(written)
+    assert versions["page_count"].notna().all() and (versions["item_count"] == 27).all()
+    for table in schema.EXTRACTION_TABLES:
+        df = pd.read_parquet(out / table.name)
+        for version, frames in written.items():
+            part = df[df["version"] == version].drop(columns="version").reset_index(drop=True)
+            expected = frames[table.name].sort_values(list(table.key), ignore_index=True)
+            pd.testing.assert_frame_equal(part, expected, obj=f"{table.name} {version}")
