@@ -19,7 +19,7 @@ from tests.folders import gold_frames_filled
 from tests.goldtables import GOLD_2021, GOLD_2023
 
 ROOT = Path(__file__).resolve().parent.parent
-TYPE_NAMES = {"int": "Int64Dtype", "str": "StringDtype"}
+TYPE_NAMES = {"int": "Int64Dtype", "str": "StringDtype", "float": "Float64Dtype"}
 
 
 def _suite(name: str) -> dict:
@@ -162,3 +162,21 @@ def test_no_gx_project_folder_in_the_repository():
     load_suites()
     assert not (ROOT / "gx").exists()
     assert not list(ROOT.glob("**/great_expectations.yml"))
+
+
+def test_validation_names_nothing_of_the_notices():
+    """The checks are generic: no item, heading, law or department of the gold."""
+    from tests.goldtables import load_gold
+
+    texts = [(ROOT / "pipeline" / f"{m}.py").read_text(encoding="utf-8")
+             for m in ("validate", "manifest")]
+    texts += [p.read_text(encoding="utf-8") for p in EXPECTATIONS_DIR.glob("*.json")]
+    names = set()
+    for path in (GOLD_2021, GOLD_2023):
+        for item in load_gold(path)["items"]:
+            names.add(item["name"])
+            names.update(t["section"] for t in item["tasks"] if t.get("section"))
+            names.update(b["law"] for b in item["basis"])
+            names.update(item["departments"])
+    source = "".join(texts)
+    assert names and not [n for n in names if n in source]
