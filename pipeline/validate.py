@@ -402,38 +402,47 @@ def _derive_items(df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataF
 
 def _derive_tasks(df: pd.DataFrame, cells: dict) -> None:
     """Per task: a level-1 task above it in its item?  its expected parent?  its marker
-    number, the number it should have (its place in its group) and the group's size.
+    number and the number it should carry; the size of its numbering group.
 
-    A group is the level-1 tasks of one item and one section (numbering restarts at
-    a section heading), or the level-2 tasks under one level-1 task.
+    Level-1 numbers run 1, 2, 3 … through an item; at a section heading they may go
+    on or start again at 1.  Level-2 numbers start at 1 under each level-1 task.
+    After a wrong number the count follows the printed one, so a gap is reported
+    once, at the task where it occurs.
     """
     import pandas as pd
 
+    numbers = [_marker_number(m) for m in _values(df, "marker")]
     state: dict = {}
-    before, parent, groups = [], [], []
-    for seq, level, task_no, section in zip(_values(df, "seq"), _values(df, "level"),
-                                            _values(df, "task_no"), _values(df, "section"),
-                                            strict=True):
+    before, parent, groups, expected = [], [], [], []
+    for seq, level, task_no, section, number in zip(
+            _values(df, "seq"), _values(df, "level"), _values(df, "task_no"),
+            _values(df, "section"), numbers, strict=True):
         st = state.setdefault(seq, {"n": 0, "l1_at": None, "l1_no": None, "run": 0,
-                                    "section": ()})
+                                    "section": (), "l1": 0, "l2": 0})
         st["n"] += 1
         before.append(st["l1_at"] is not None)
         if level == 2:
+            want = st["l2"] + 1
+            st["l2"] = number if number is not None else want
             parent.append(st["l1_no"])
             groups.append((seq, 2, st["l1_at"]))
         else:
+            want = st["l1"] + 1
             if section != st["section"]:
                 st["run"] += 1
                 st["section"] = section
+                if st["run"] > 1 and number != want:
+                    want = 1
+            st["l1"], st["l2"] = (number if number is not None else want), 0
             parent.append(None)
             groups.append((seq, 1, st["run"]))
             st["l1_at"], st["l1_no"] = st["n"], task_no
+        expected.append(want)
     sizes = Counter(groups)
     df["_level1_before"] = pd.array(before, dtype="boolean")
     df["_parent_expected"] = pd.array(parent, dtype="Int64")
-    df["_marker_number"] = pd.array([_marker_number(m) for m in _values(df, "marker")],
-                                    dtype="Int64")
-    df["_marker_expected"] = pd.array(_positions(groups), dtype="Int64")
+    df["_marker_number"] = pd.array(numbers, dtype="Int64")
+    df["_marker_expected"] = pd.array(expected, dtype="Int64")
     df["_group_size"] = pd.array([sizes[g] for g in groups], dtype="Int64")
     df["_text_in_cell"] = pd.array(
         [_contains(cells.get(s), t)

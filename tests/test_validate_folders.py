@@ -281,3 +281,38 @@ def test_a_malformed_manifest_entry_is_an_error(tmp_path, entry):
     with pytest.raises(PipelineError) as e:
         read_manifest(path)
     assert "entry 0" in str(e.value)
+
+
+def _markers(seq, markers):
+    """Set the markers of item ``seq``'s level-1 tasks, in order."""
+    def change(f):
+        t = f["tasks"]
+        rows = t.index[(t["seq"] == seq) & (t["level"] == 1)]
+        assert len(rows) == len(markers)
+        t.loc[rows, "marker"] = markers
+    return change
+
+
+@pytest.mark.parametrize("seq, markers", [
+    (21, ["1.", "2.", "3.", "4.", "5.", "6.", "7."]),  # numbering goes on past a section
+    (21, ["1.", "2.", "3.", "1.", "2.", "3.", "4."]),  # or starts again (as printed)
+    (2, ["（1）", "（2）", "（3）"]),
+    (2, ["一、", "二、", "三、"]),
+    (2, ["1、", "2、", "3、"]),
+], ids=["continued", "restarted", "parenthesised", "chinese", "comma"])
+def test_marker_styles_and_section_numbering_are_accepted(frames21, tmp_path, seq, markers):
+    frames = _mutated(frames21, _markers(seq, markers))
+    result = validate_extraction(write_folder(frames, gold_notice(GOLD_2021), tmp_path / "x"))
+    assert result.success, result.failure_lines()
+
+
+@pytest.mark.parametrize("seq, markers, rows", [
+    (21, ["1.", "2.", "3.", "5.", "6.", "7.", "8."], "rows: seq 21 task_no 4"),
+    (11, ["1.", "2.", "2.", "3.", "4.", "5.", "6."], "rows: seq 11 task_no 3"),
+    (11, ["1.", "2.", "4.", "5.", "6.", "7.", "8."], "rows: seq 11 task_no 3"),
+], ids=["gap at a section", "repeat", "gap"])
+def test_a_marker_gap_or_repeat_is_reported_once(frames21, tmp_path, seq, markers, rows):
+    frames = _mutated(frames21, _markers(seq, markers))
+    result = validate_extraction(write_folder(frames, gold_notice(GOLD_2021), tmp_path / "x"))
+    (line,) = result.failure_lines()
+    assert "markers_contiguous" in line and line.endswith(rows), line
