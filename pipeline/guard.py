@@ -45,8 +45,10 @@ TRAILER_WINDOW = 1024
 MAX_EDGES_PER_PAGE = 10_000
 #: Page boxes beyond this (in points) are nonsense (PDF's own limit is 14,400).
 MAX_COORDINATE = 1e6
-#: Form XObjects nested deeper than this are not looked into by the checks.
-MAX_FORM_DEPTH = 12
+#: Form XObjects nested deeper than this make a damaged PDF (real ones nest a few deep).
+MAX_FORM_DEPTH = 50
+#: Form XObjects a page may draw, nested draws multiplied (a header or a seal is a few).
+MAX_FORM_DRAWS = 20_000
 
 #: What a file that is not a PDF usually is, by how it starts (after a BOM and whitespace).
 NOT_PDF_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -197,7 +199,14 @@ def _check_document(doc, limits: Limits, name: str) -> None:
         _check_boxes(page.attrs, name, page_number)
         scan = _PageScan()
         contents = [c for c in (_resolve(s) for s in page.contents) if _is_stream(c)]
-        scan.walk(page.resources, contents, 0)
+        try:
+            scan.walk(page.resources, contents)
+        except InputError as exc:
+            exc.page = exc.page or page_number
+            raise exc.located(name) from None
+        if scan.draws > MAX_FORM_DRAWS:
+            raise LimitError(f"the page draws forms {scan.draws:,} times (nested forms), more "
+                             f"than the limit of {MAX_FORM_DRAWS:,}", file=name, page=page_number)
         if scan.segments > max_edges:
             raise LimitError(f"{scan.segments:,} ruling segments, more than the limit of "
                              f"{max_edges:,}", file=name, page=page_number,
@@ -257,34 +266,67 @@ def _shown(x) -> str:
 
 
 class _PageScan:
-    """Fonts, images and ruling segments of one page, forms included (each form once)."""
+    """Fonts, images, ruling segments and form draws of one page, as drawn.
+
+    A form drawn twice counts twice (forms that draw forms multiply: a few
+    nested forms can ask for billions of draws); each form's content is
+    decoded and counted once.
+    """
 
     def __init__(self):
         self.fonts = False
         self.images = False
         self.segments = 0
-        self._seen: set[int] = set()
+        self.draws = 0
+        self._memo: dict[int, tuple[int, int]] = {}
 
-    def walk(self, resources, streams, depth: int) -> None:
+    def walk(self, resources, streams) -> None:
+        self.segments, self.draws = self._cost(_dict(resources), streams, 0, set())
+
+    def _cost(self, res: dict, streams, depth: int, active: set[int]) -> tuple[int, int]:
+        """(segments, form draws) that ``streams`` make, with ``res`` as their resources."""
         from pdfminer.psparser import LIT
 
-        res = _dict(resources)
         if _dict(res.get("Font")):
             self.fonts = True
+        xobjects = _dict(res.get("XObject"))
+        segments = draws = 0
         for s in streams:
-            self.segments += _count_segments(s.get_data())
-        if depth >= MAX_FORM_DEPTH:
-            return
-        for ref in _dict(res.get("XObject")).values():
-            xobj = _resolve(ref)
-            if not _is_stream(xobj) or id(xobj) in self._seen:
-                continue
-            self._seen.add(id(xobj))
-            subtype = _resolve(xobj.get("Subtype"))
-            if subtype is LIT("Image"):
-                self.images = True
-            elif subtype is LIT("Form"):
-                self.walk(xobj.get("Resources") or res, [xobj], depth + 1)
+            data = s.get_data()
+            segments += _count_segments(data)
+            for name, times in _count_draws(data).items():
+                xobj = _resolve(xobjects.get(name))
+                if not _is_stream(xobj):
+                    continue
+                subtype = _resolve(xobj.get("Subtype"))
+                if subtype is LIT("Image"):
+                    self.images = True
+                elif subtype is LIT("Form") and id(xobj) not in active:
+                    # (pdfminer refuses to re-enter a form it is drawing: not counted)
+                    if depth >= MAX_FORM_DEPTH:
+                        raise InputError(f"damaged PDF: forms nested more than "
+                                         f"{MAX_FORM_DEPTH} deep")
+                    if id(xobj) not in self._memo:
+                        inner = _dict(xobj.get("Resources")) or res
+                        self._memo[id(xobj)] = self._cost(inner, [xobj], depth + 1,
+                                                          active | {id(xobj)})
+                    inner_segments, inner_draws = self._memo[id(xobj)]
+                    segments += times * inner_segments
+                    draws += times * (1 + inner_draws)
+        return min(segments, _HUGE), min(draws, _HUGE)
+
+
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do(?=[\s/\[\(<%]|$)")
+_HUGE = 10**15
+
+
+def _count_draws(data: bytes) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for raw in _DO.findall(data):
+        name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m[1], 16)]), raw)
+        key = name.decode("latin-1")
+        out[key] = out.get(key, 0) + 1
+    return out
 
 
 def _count_segments(data: bytes) -> int:

@@ -199,6 +199,24 @@ def segments_page(count: int) -> bytes:
     return simple_pdf(zlib.compress(b"".join(parts), 9), content_extra=b"/Filter /FlateDecode ")
 
 
+def nested_forms(levels: int, fanout: int = 2) -> bytes:
+    """A page drawing form 1, which draws form 2 ``fanout`` times, … down ``levels`` forms."""
+    form = b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox " + MEDIABOX
+        + b" /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> /Contents 4 0 R >>",
+        stream(TEXT_CONTENT + b"/X Do\n"),
+        FONT,
+    ]
+    for i in range(levels - 1):
+        objects.append(stream(b"/X Do\n" * fanout,
+                              form + b"/Resources << /XObject << /X %d 0 R >> >> " % (7 + i)))
+    objects.append(stream(b"10 10 m 20 20 l S\n", form))
+    return build_pdf(objects)
+
+
 def cmap_traversal(planted: Path) -> bytes:
     """Type0 fonts whose CMap names climb out of pdfminer's CMap folders to ``planted``.
 
@@ -323,6 +341,10 @@ CASES: dict[str, Case] = {
     "compression-bomb": Case(_file("bomb.pdf", _compression_bomb), r"memory limit of \d+ MB"),
     "truncated-compressed-stream": Case(_file("cut-stream.pdf", _truncated_compressed_stream),
                                         r"compressed stream"),
+    # 30 nested forms, each drawing the next twice: 2**30 draws of one line.
+    "form-fanout": Case(_file("fanout.pdf", lambda: nested_forms(30)),
+                        r"page 1: the page draws forms 1,073,741,823 times \(nested forms\), "
+                        r"more than the limit of"),
     "20000-pages": Case(_file("pages.pdf", lambda: many_pages(20_000)),
                         r"20,000 pages, more than the limit of"),
     "20000-pages-count-lies": Case(_file("pages-lie.pdf", lambda: many_pages(20_000, declared=1)),

@@ -25,7 +25,7 @@ GIB_MB = 1024
 READS_THROUGH_GUARD = "open_pdf" in (hostile.ROOT / "pipeline" / "read.py").read_text()
 NEEDS_GUARD_IN_CHILD = {
     "zero-pages", "bad-stream-length", "malformed-mediabox", "truncated-compressed-stream",
-    "20000-pages", "20000-pages-count-lies", "80000-segments", "image-only",
+    "20000-pages", "20000-pages-count-lies", "80000-segments", "image-only", "form-fanout",
 }
 
 

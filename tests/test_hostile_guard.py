@@ -98,6 +98,16 @@ def test_segment_limit_counts_what_the_page_draws(tmp_path):
         sandbox.run_isolated(hostile.read_probe, path, limits=DEFAULT_LIMITS, label="s.pdf")
 
 
+def test_forms_nested_too_deep(tmp_path):
+    path = tmp_path / "deep.pdf"
+    path.write_bytes(hostile.nested_forms(guard.MAX_FORM_DEPTH + 5, fanout=1))
+    with pytest.raises(InputError, match=r"page 1: damaged PDF: forms nested more than 50 deep"):
+        sandbox.run_isolated(hostile.read_probe, path, limits=DEFAULT_LIMITS, label="deep.pdf")
+    path.write_bytes(hostile.nested_forms(12, fanout=2))  # 4,095 draws: within the limit
+    with pytest.raises(PipelineError, match="no table"):
+        sandbox.run_isolated(hostile.read_probe, path, limits=DEFAULT_LIMITS, label="deep.pdf")
+
+
 def test_a_page_without_text_among_text_pages_is_only_a_warning(tmp_path, caplog):
     # Page 1 prints text; page 2 is a scan.  The check is for the whole document.
     image = hostile.stream(b"\x80" * 16, b"/Type /XObject /Subtype /Image /Width 4 /Height 4 "
