@@ -42,6 +42,7 @@ class Outcome:
     items: int = 0
     message: str = ""
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -89,7 +90,7 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
             if done is not None:
                 return Outcome(pdf, "unchanged", done, _item_count(done),
                                "unchanged since its last extraction")
-        extraction = _parse(pdf, options.limits)
+        extraction = _parse(pdf, options)
         folder = options.out or options.extracted_root / extraction.notice["version"]
         from .write import write_tables
 
@@ -109,18 +110,33 @@ def _check_input(pdf: Path, limits: Limits) -> None:
     check_pdf(pdf, limits)
 
 
-def _parse(pdf: Path, limits: Limits):
-    """Run the extraction chain in a child process with resource limits."""
-    from .extract import run
-    from .sandbox import run_isolated
+def _parse(pdf: Path, options: Options):
+    """Run the extraction chain in a child process with resource limits.
 
-    return run_isolated(run, pdf, limits=limits, label=str(pdf))
+    While the child reads the PDF, this process imports what comes next
+    (pandas and pyarrow to write, great_expectations to validate), so those
+    imports cost no wall time; they come after the fork so that the child
+    does not inherit them.
+    """
+    from .extract import run
+    from .sandbox import start_isolated
+
+    with start_isolated(run, pdf, limits=options.limits, label=str(pdf)) as job:
+        import pandas  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+
+        if options.validate:
+            from .validate import load_suites
+
+            load_suites()
+        return job.result()
 
 
 def _validate(outcome: Outcome) -> None:
     from .validate import validate_extraction
 
     result = validate_extraction(outcome.folder)
+    outcome.warnings = result.warning_lines()
     if not result.success:
         outcome.status = "invalid"
         outcome.failures = result.failure_lines()

@@ -132,6 +132,8 @@ def _cmd_extract(args) -> int:
         if outcome.status == "failed":
             _error(outcome.message)
             return
+        for line in outcome.warnings:
+            print(f"warning: {outcome.folder}: {line}", file=sys.stderr)
         if outcome.status == "invalid":
             for line in outcome.failures:
                 _error(f"{outcome.folder}: {line}")
