@@ -126,3 +126,20 @@ def test_a_limit_is_a_flag(existing, tmp_path):
     run = hostile.run_cli("extract", bad, "--out", out, "--max-pages", "20")
     assert re.search(r"30 pages, more than the limit of 20", _one_error_line(run, bad))
     assert hostile.snapshot(out) == before
+
+
+def test_list_pages_repeated_is_caught_by_validation(tmp_path):
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        pytest.skip("qpdf is not installed (Debian package qpdf)")
+    import subprocess
+
+    repeated = tmp_path / "repeated.pdf"  # every page, then pages 2… again (copies, not refs)
+    subprocess.run([qpdf, "--empty", "--pages", FIXTURE, "1-z", FIXTURE, "2-z", "--", repeated],
+                   check=True)
+    run = hostile.run_cli("extract", repeated, "--out", tmp_path / "out", "--validate")
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.splitlines()
+    assert lines and all(line.startswith(("error: ", "warning: ")) for line in lines)
+    assert any("seq_unique" in line for line in lines), run.stderr
