@@ -210,8 +210,9 @@ def _check_document(doc, limits: Limits, name: str) -> None:
         if scan.segments > max_edges:
             raise LimitError(f"{scan.segments:,} ruling segments, more than the limit of "
                              f"{max_edges:,}", file=name, page=page_number,
-                             hint="the page is not a list table; raise the limit with "
-                                  "--max-edges if it is")
+                             hint="a list table draws far fewer" + (
+                                 "; raise the limit with --max-edges if this one is genuine"
+                                 if hasattr(limits, "max_edges_per_page") else ""))
         if not scan.fonts:
             textless.append(page_number)
             images = images or scan.images

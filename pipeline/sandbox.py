@@ -16,7 +16,7 @@ Every way the child can fail ends as one ``PipelineError`` located at
 library exceptions of any type become "truncated or damaged PDF: …",
 "encrypted PDF: a password is needed", "memory limit of N MB reached while
 reading", "CPU time limit …", "timed out after N s", "the reader crashed …".
-The child's traceback (for ``--debug``) travels as the error's ``detail``.
+The child's traceback travels as the error's ``detail`` (for a debug flag to print).
 An error is located on a page when a frame holds a pdfplumber ``Page``, or
 pipeline code a local ``page_number``.
 
@@ -56,6 +56,7 @@ _BALLAST_BYTES = 4 << 20
 _STDERR_TAIL = 8192
 #: Child traceback text kept for ``detail``.
 _DETAIL_CHARS = 6000
+_CPU_HINT = "raise --timeout (the CPU limit follows it) if the file is genuine"
 #: Longest library message quoted in an error line.
 _MESSAGE_CHARS = 160
 
@@ -171,7 +172,7 @@ class Isolated:
             if sig == getattr(signal, "SIGXCPU", None) or (
                     sig == signal.SIGKILL and cpu >= self.limits.cpu_s):
                 err = LimitError(f"CPU time limit of {self.limits.cpu_s} s reached while reading",
-                                 hint="raise the limit with --cpu if the file is genuine")
+                                 hint=_CPU_HINT)
             elif sig == signal.SIGKILL:
                 err = LimitError("the reader was killed (SIGKILL: out of memory?)")
             else:
@@ -509,7 +510,7 @@ def _explain(exc: BaseException, limits: Limits, start_vm_mb: float = 0.0) -> Pi
             hint="raise it with --memory-mb if the file is genuine")
     elif isinstance(exc, _CpuLimitReached):
         err = LimitError(f"CPU time limit of {limits.cpu_s} s reached while reading",
-                         hint="raise it with --cpu if the file is genuine")
+                         hint=_CPU_HINT)
     elif isinstance(exc, RecursionError):
         err = InputError("damaged PDF: its objects nest too deeply (circular references?)")
     elif type(exc).__name__ == "PDFPasswordIncorrect":
@@ -522,7 +523,7 @@ def _explain(exc: BaseException, limits: Limits, start_vm_mb: float = 0.0) -> Pi
                          hint="download the file again, or open and re-save it in a PDF reader")
     else:
         err = PipelineError(f"internal error while reading: {_brief(exc)} at {where['frame']}",
-                            hint="this is a bug in the pipeline; please report it with --debug")
+                            hint="this is a bug in the pipeline; please report it")
     if err.page is None and where["page"] is not None:
         err.page = where["page"]
     if where["objid"] is not None and "object" not in err.what:
