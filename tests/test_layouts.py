@@ -273,14 +273,67 @@ def inline_subitems(pages):
     assert re.search(r"[。；，] ?[①-⑳]", text), "no ① sub-item inside a paragraph"
 
 
-def pushed_cell(pages, case):
+def _facts(case):
     from tests.render.pdf_reportlab import layout_facts
 
-    facts = layout_facts(load_source(case.source), case.variant)
+    return layout_facts(load_source(case.source), case.variant)
+
+
+def row_over_pages(pages, case):
+    assert _facts(case)["most_pages_per_row"] >= 3, "no row touches three pages"
+
+
+def rows_kept_whole(pages, case):
+    from dataclasses import replace
+
+    assert _facts(case)["split_rows"] == 0, "a row was split"
+    split = _facts(replace(case, variant=replace(case.variant, allow_row_split=True)))
+    assert split["split_rows"] > 0, "no row would have split anyway: the case shows nothing"
+
+
+def flows_after_notice(pages, case):
+    y, m, d = (int(x) for x in load_source(case.source)["notice"]["date"].split("-"))
+    first = next(p for p in pages if "主管单位" in p["text"])
+    assert f"{y}年{m}月{d}日" in first["text"].replace(" ", ""), "the table opens a new page"
+
+
+def ideographic_indent(pages):
+    n = sum(p["text"].count("\u3000\u3000") for p in _table_pages(pages))
+    assert n > 10, f"{n} typed indents"
+
+
+def contact_table(pages):
+    notice = [p for p in pages if "联系电话" in p["text"]]
+    assert notice and len(notice[0]["lines"]) >= 6, "no ruled contact table on the notice"
+
+
+def thick_outer(pages):
+    widths = {round(ln.get("linewidth") or 0, 1) for p in _table_pages(pages) for ln in p["lines"]}
+    assert {0.5, 1.5} <= widths, widths
+
+
+def browser_footer(pages):
+    # Chromium's footer font ligates "fi" (U+FB01): match what follows.
+    assert all("le:///" in p["text"] for p in pages), "no URL in Chromium's footer"
+
+
+def double_rules(pages):
+    """Cells are separate boxes: a box's right edge and the next box's left edge 1-3.5 pt apart."""
+    p = _table_pages(pages)[0]
+    boxes = [r for r in p["rects"] if r["width"] > 10 and r["height"] > 10 and r.get("stroke")]
+    lefts = {round(r["x0"], 1) for r in boxes}
+    doubled = sum(1 for r in boxes if any(1.0 <= x - r["x1"] <= 3.5 for x in lefts))
+    assert doubled >= 5, f"{doubled} of {len(boxes)} cell boxes have a neighbour 1-3.5 pt away"
+
+
+def pushed_cell(pages, case):
+    facts = _facts(case)
     assert facts["pushed_cells"], (
         "no row split with its 序号 on one page and its whole name on the next"
     )
 
+
+CASE_AWARE = {"pushed_cell", "row_over_pages", "rows_kept_whole", "flows_after_notice"}
 
 FEATURES = {
     "rl-baseline": (
@@ -321,6 +374,15 @@ FEATURES = {
         cell_borders,
     ),
     "chromium-latin-shading": (latin_font, shading),
+    "rl-row-over-pages": (row_over_pages,),
+    "rl-flow-after-notice": (flows_after_notice,),
+    "rl-rows-kept-whole": (rows_kept_whole,),
+    "rl-indent-ideographic": (ideographic_indent,),
+    "rl-notice-contact-table": (contact_table,),
+    "rl-thick-outer-bold-header": (thick_outer,),
+    "chromium-webpage-2021": (flows_after_notice, browser_footer),
+    "chromium-cellspacing": (double_rules,),
+    "soffice-flow-2023": (flows_after_notice, page_numbers("第 {n} 页")),
     "soffice-portrait-2021": (latin_font, shading, page_numbers("{n}")),
     "rl-cell-borders-middle": (cell_borders, seq_middle),
     "chromium-middle": (seq_middle, page_numbers(None)),
@@ -356,7 +418,7 @@ FEATURE_CASES = [CASE_BY_ID[k] for k in FEATURES]
 def test_rendering_shows_its_quirk(case: Case, rendered):
     pages = _pages(rendered(case))
     for check in FEATURES[case.id]:
-        if check is pushed_cell:
+        if getattr(check, "__name__", "") in CASE_AWARE:
             check(pages, case)
         else:
             check(pages)

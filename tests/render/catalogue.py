@@ -228,6 +228,42 @@ CASES: tuple[Case, ...] = (
         "random:45:8",
         "text drawn column by column (all 序号, then all names, …) instead of row by row",
     ),
+    Case(
+        RL.but("rl-row-over-pages", orientation="portrait", font_size=16.0),
+        "random:85:4",
+        "portrait, 16 pt: a row runs over four pages (middle pages hold only its continuation)",
+    ),
+    Case(
+        RL.but("rl-flow-after-notice", orientation="portrait", attachment_new_page=False),
+        "random:47:8",
+        "portrait throughout; '附件', title and table follow the notice text on its last page",
+    ),
+    Case(
+        RL.but("rl-rows-kept-whole", allow_row_split=False),
+        "random:48:10",
+        "rows never split (Word: 'allow row to break across pages' off): white space at page "
+        "bottoms, a row taller than a page still splits",
+    ),
+    Case(
+        RL.but("rl-indent-ideographic", cell_indent="ideographic"),
+        "random:49:8",
+        "content and task paragraphs start with two typed U+3000 ideographic spaces",
+    ),
+    Case(
+        RL.but("rl-indent-geometric", cell_indent="geometric"),
+        "random:50:8",
+        "content and task paragraphs with a 2 em first-line indent (no characters)",
+    ),
+    Case(
+        RL.but("rl-notice-contact-table", notice_table=True),
+        "random:52:6",
+        "a small ruled contact table (联系单位|联系人|联系电话) on the notice's last page",
+    ),
+    Case(
+        RL.but("rl-thick-outer-bold-header", outer_rule_width=1.5, bold_header=True),
+        "random:53:8",
+        "1.5 pt outer rules round the table, 0.5 pt inside; header text in fake bold",
+    ),
     # --- reportlab: hard mixes ----------------------------------------------------------
     Case(
         RL.but(
@@ -353,6 +389,32 @@ CASES: tuple[Case, ...] = (
         "Chromium, portrait, DejaVu Serif for ASCII before the CJK font, grey header and "
         "zebra rows (background rectangles)",
     ),
+    Case(
+        CHROME.but(
+            "chromium-webpage-2021",
+            orientation="portrait",
+            attachment_new_page=False,
+            browser_header_footer=True,
+            bold_header=True,
+            justify=False,
+            font="microhei",
+        ),
+        "gold:2021",
+        "the notice web page printed as is: portrait, Chromium's own header/footer (date, "
+        "title, file URL, 'n/N'), table right after the notice text, bold <th>, ragged text",
+    ),
+    Case(
+        CHROME.but(
+            "chromium-cellspacing",
+            cell_spacing=1.5,
+            allow_row_split=False,
+            cell_indent="geometric",
+            header_levels=1,
+        ),
+        "random:54:10",
+        "old-style <table border=1>: every cell boxed 1.5 pt apart (double rules), rows kept "
+        "whole (break-inside: avoid), 2 em first-line indents, flat header",
+    ),
     # --- LibreOffice ---------------------------------------------------------------------
     Case(
         LO,
@@ -399,5 +461,19 @@ CASES: tuple[Case, ...] = (
         "gold:2021",
         "LibreOffice, 2021 list in portrait, DejaVu Serif for ASCII, grey header, zebra rows, "
         "序号/name/department vertically centred, bare page numbers",
+    ),
+    Case(
+        LO.but(
+            "soffice-flow-2023",
+            orientation="portrait",
+            attachment_new_page=False,
+            cell_indent="geometric",
+            bold_header=True,
+            allow_row_split=False,
+            page_number=PAGE_NUMBERS["di-ye"],
+        ),
+        "gold:2023",
+        "LibreOffice, 2023 list in portrait after the notice text on the same page, 2 em "
+        "indents, bold header, rows kept whole, '第 3 页'",
     ),
 )

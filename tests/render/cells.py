@@ -11,6 +11,10 @@ from dataclasses import dataclass
 
 from tests.render.variant import Variant
 
+#: Fields whose paragraphs take a first-line indent (Variant.cell_indent).
+INDENTED_FIELDS = ("content", "tasks_text")
+IDEOGRAPHIC_INDENT = "\u3000\u3000"
+
 FIELDS = ("seq", "name", "content", "tasks_text", "basis_text", "department_text", "remarks")
 
 #: Relative column widths (they are scaled to the page's text width).
@@ -88,17 +92,19 @@ def build_cells(gold: dict, variant: Variant) -> list[dict[str, list[str]]]:
     """Return one dict per item: field → its paragraphs, in FIELDS order."""
     rows = []
     for it in gold["items"]:
-        rows.append(
-            {
-                "seq": [str(it["seq"])],
-                "name": [it["name"]],
-                "content": [p for p in it["content"].split("\n") if p],
-                "tasks_text": _task_paragraphs(it["tasks"], variant),
-                "basis_text": [p for p in it["basis_text"].split("\n") if p],
-                "department_text": [it["department_text"]],
-                "remarks": [it["remarks"]] if it.get("remarks") else [],
-            }
-        )
+        row = {
+            "seq": [str(it["seq"])],
+            "name": [it["name"]],
+            "content": [p for p in it["content"].split("\n") if p],
+            "tasks_text": _task_paragraphs(it["tasks"], variant),
+            "basis_text": [p for p in it["basis_text"].split("\n") if p],
+            "department_text": [it["department_text"]],
+            "remarks": [it["remarks"]] if it.get("remarks") else [],
+        }
+        if variant.cell_indent == "ideographic":  # Word users type the indent
+            for f in INDENTED_FIELDS:
+                row[f] = [IDEOGRAPHIC_INDENT + p for p in row[f]]
+        rows.append(row)
     return rows
 
 

@@ -37,6 +37,7 @@ class Frame:
     header_repeat: bool
     leading: float
     padding: float
+    allow_split: bool = True  # False: a row moves whole unless it is taller than a page
 
 
 def _take(lines: list[Line], n: int, widow: bool) -> int:
@@ -84,6 +85,10 @@ def paginate_rows(
                 pages[-1].append(RowFragment(index, y, need, rest, started, False))
                 y += need
                 break
+            fresh = y <= frame.page_top + frame.header_height + 1e-6 and not pages[-1]
+            if not frame.allow_split and not started and not fresh:
+                y = new_page()
+                continue
             avail = int((space - 2 * pad + 1e-6) // lead)
             take = {f: _take(v, avail, widow) for f, v in rest.items()} if avail > 0 else {}
             if not any(take.values()):

@@ -16,9 +16,17 @@ import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-from tests.render.cells import COLUMN_WEIGHTS, FIELDS, build_cells, header_cells, notice_blocks
+from tests.render.cells import (
+    COLUMN_WEIGHTS,
+    FIELDS,
+    INDENTED_FIELDS,
+    build_cells,
+    header_cells,
+    notice_blocks,
+)
 from tests.render.glyphsubst import substitute_ideographs
 from tests.render.variant import FONTS, LATIN_FONTS, Variant
 
@@ -31,7 +39,6 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--no-pdf-header-footer",
     "--hide-scrollbars",
 )
 
@@ -60,6 +67,8 @@ def _css(v: Variant) -> str:
     size = "A4 landscape" if v.orientation == "landscape" else "A4 portrait"
     margins = "20mm 17mm 17mm 17mm" if v.orientation == "landscape" else "20mm 14mm 18mm 14mm"
     boxes = ""
+    if v.browser_header_footer:  # Chromium prints its own date, title, URL and page x/y
+        v = replace(v, running_header=None, page_number=None)
     if v.running_header:
         where = {"left": "top-left", "center": "top-center", "right": "top-right"}[
             v.running_header_align
@@ -86,6 +95,25 @@ def _css(v: Variant) -> str:
         " border-left: 0.5pt solid #000; }\n"
         "td, th { border-right: 0.5pt solid #000; border-bottom: 0.5pt solid #000; }"
     )
+    if v.cell_spacing:  # an old-style <table border=1>: every cell boxed, rules doubled
+        collapse = "separate"
+        border = (
+            f"table {{ border-spacing: {v.cell_spacing}pt; border: 0.75pt solid #000; }}\n"
+            "td, th { border: 0.75pt solid #000; }"
+        )
+    if v.outer_rule_width:
+        border += f"\ntable {{ border: {v.outer_rule_width}pt solid #000; }}"
+    extra = []
+    if not v.attachment_new_page:
+        extra.append(".list { break-before: auto; } .notice { page: auto; }")
+    if not v.allow_row_split:
+        extra.append("tr { break-inside: avoid; }")
+    if v.cell_indent == "geometric":
+        extra.append("td.i p { text-indent: 2em; }")
+    if v.header_shading:
+        extra.append("th { background: #d9d9d9; }")
+    if v.zebra:
+        extra.append("tbody tr:nth-child(even) td { background: #eeeeee; }")
     align = "justify" if v.justify else "left"
     return f"""
 @page {{ size: {size}; margin: {margins};
@@ -108,12 +136,11 @@ h1 {{ font-size: 18pt; font-weight: normal; text-align: center; margin: 6pt 0 10
 table {{ border-collapse: {collapse}; table-layout: fixed; width: 100%; }}
 {border}
 td, th {{ padding: 3pt; vertical-align: top; font-weight: normal; text-align: {align}; }}
-th {{ text-align: center; }}
+th {{ text-align: center; font-weight: {"bold" if v.bold_header else "normal"}; }}
 td p {{ margin: 0; }}
 .c {{ text-align: center; }}
 .m {{ vertical-align: middle; }}
-{"th { background: #d9d9d9; }" if v.header_shading else ""}
-{"tbody tr:nth-child(even) td { background: #eeeeee; }" if v.zebra else ""}
+{chr(10).join(extra)}
 """
 
 
@@ -122,7 +149,8 @@ def _cell_html(paragraphs: list[str], sub) -> str:
 
 
 def _classes(field: str, v: Variant) -> str:
-    return " ".join(c for c, on in (("c", field in v.centered), ("m", field in v.middle)) if on)
+    on = (("c", field in v.centered), ("m", field in v.middle), ("i", field in INDENTED_FIELDS))
+    return " ".join(c for c, yes in on if yes)
 
 
 def _document(gold: dict, v: Variant) -> str:
@@ -202,6 +230,7 @@ def render_chromium(gold: dict, out_pdf: Path, variant: Variant) -> Path:
         cmd = [
             exe,
             *CHROMIUM_FLAGS,
+            *([] if variant.browser_header_footer else ["--no-pdf-header-footer"]),
             f"--user-data-dir={tmp}/profile",
             f"--print-to-pdf={out_pdf}",
             page.as_uri(),

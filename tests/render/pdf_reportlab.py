@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from tests.render.cells import COLUMN_WEIGHTS, FIELDS, build_cells, header_cells, notice_blocks
+from tests.render.cells import (
+    COLUMN_WEIGHTS,
+    FIELDS,
+    INDENTED_FIELDS,
+    build_cells,
+    header_cells,
+    notice_blocks,
+)
 from tests.render.glyphsubst import substitute_ideographs
 from tests.render.paginate import Frame, RowFragment, paginate_rows
 from tests.render.variant import FONTS, LATIN_FONTS, Variant
@@ -102,6 +109,7 @@ class _TextOp:
     size: float
     char_space: float
     font: _Font
+    bold: bool = False
 
 
 class _Painter:
@@ -109,7 +117,7 @@ class _Painter:
 
     def __init__(self, canvas, page: _Page, variant: Variant, font: _Font):
         self.c, self.page, self.v, self.font = canvas, page, variant, font
-        self.rules: list[tuple[float, float, float, float]] = []
+        self.rules: list[tuple[float, float, float, float, float]] = []
         self.fills: list[tuple[float, float, float, float, float]] = []
         self.texts: list[_TextOp] = []
 
@@ -121,23 +129,26 @@ class _Painter:
         size: float,
         char_space: float = 0.0,
         font: _Font | None = None,
+        bold: bool = False,
     ) -> None:
         """Queue ``s`` with its baseline ``baseline`` pt from the top edge."""
         if s:
-            self.texts.append(_TextOp(s, x, baseline, size, char_space, font or self.font))
+            op = _TextOp(s, x, baseline, size, char_space, font or self.font, bold)
+            self.texts.append(op)
 
-    def hline(self, x0: float, x1: float, y: float) -> None:
-        self.rules.append((x0, y, x1, y))
+    def hline(self, x0: float, x1: float, y: float, width: float | None = None) -> None:
+        self.rules.append((x0, y, x1, y, width or self.v.rule_width))
 
-    def vline(self, x: float, y0: float, y1: float) -> None:
-        self.rules.append((x, y0, x, y1))
+    def vline(self, x: float, y0: float, y1: float, width: float | None = None) -> None:
+        self.rules.append((x, y0, x, y1, width or self.v.rule_width))
 
     def fill(self, x0: float, y0: float, x1: float, y1: float, grey: float) -> None:
         self.fills.append((x0, y0, x1, y1, grey))
 
     def _draw_text(self, op: _TextOp) -> None:
         y = self.page.height - op.baseline
-        copies = [0.0] + ([self.v.fake_bold_offset] if self.v.fake_bold else [])
+        bold = self.v.fake_bold or op.bold
+        copies = [0.0] + ([self.v.fake_bold_offset] if bold else [])
         for dx in copies:
             x = op.x + dx
             for run, name in op.font.runs(op.text):
@@ -168,9 +179,9 @@ class _Painter:
         return stringWidth(s, name, size)
 
     def _draw_rules(self) -> None:
-        c, h, w = self.c, self.page.height, self.v.rule_width
-        c.setLineWidth(w)
-        for x0, y0, x1, y1 in self.rules:
+        c, h = self.c, self.page.height
+        for x0, y0, x1, y1, w in self.rules:
+            c.setLineWidth(w)
             if self.v.rules == "rects":
                 if y0 == y1:
                     c.rect(x0 - w / 2, h - y0 - w / 2, x1 - x0 + w, w, stroke=0, fill=1)
@@ -226,10 +237,27 @@ def _page_furniture(p: _Painter, number: int, total: int) -> None:
         p.text(s, x, page.height - PAGE_NUMBER_BASELINE, 12)
 
 
-def _notice_pages(gold: dict, variant: Variant, font: _Font) -> list[list[tuple]]:
-    """Lay out the covering notice: per page, (text, x, baseline, size, char space) runs.
+@dataclass
+class _Notice:
+    """The covering notice laid out: per page a list of runs; ``end``: where text stops."""
 
-    A run with text None is a red rule from x to x1 (its last field) at ``baseline``.
+    pages: list[list[tuple]]
+    end: float
+
+
+#: A contact table some notices end with (Variant.notice_table): rows of cells.
+CONTACT_TABLE = (
+    ("联系单位", "联系人", "联系电话"),
+    ("重庆市民政局基层政权建设和社区治理处", "王某某", "023-63890000"),
+)
+CONTACT_WIDTHS = (0.5, 0.2, 0.3)
+
+
+def _notice_pages(gold: dict, variant: Variant, font: _Font) -> _Notice:
+    """Lay out the covering notice.
+
+    Runs are ("text", text, x, baseline, size, char space) or ("rule", x0, y0, x1,
+    y1, width, rgb), in top-down coordinates.
     """
     page = _page("portrait")
     styles = {  # size, leading, space before, alignment
@@ -248,7 +276,9 @@ def _notice_pages(gold: dict, variant: Variant, font: _Font) -> list[list[tuple]
         if kind == "sign" and prev != "sign":
             before = 30.0
         if variant.notice_rule and prev == "issuer" and kind != "issuer":
-            pages[-1].append((None, page.left, y + 8.0, 0.0, page.right))
+            pages[-1].append(
+                ("rule", page.left, y + 8.0, page.right, y + 8.0, 1.5, (0.85, 0.1, 0.1))
+            )
             y += 16.0
         y += before
         indent = 2 * size if kind == "para" else 0.0
@@ -265,10 +295,44 @@ def _notice_pages(gold: dict, variant: Variant, font: _Font) -> list[list[tuple]
                 x = page.right - 2 * size - line.width
             elif not line.para_end and len(line.text) > 1:
                 cs = (page.right - x - line.width) / (len(line.text) - 1)
-            pages[-1].append((line.text, x, y + size, size, cs))
+            pages[-1].append(("text", line.text, x, y + size, size, cs))
             y += lead
         prev = kind
-    return pages
+    if variant.notice_table:
+        row_h, size = 22.0, 11.0
+        if y + 24 + row_h * len(CONTACT_TABLE) > page.bottom:
+            pages.append([])
+            y = page.top
+        y += 24.0
+        xs = [page.left]
+        for w in CONTACT_WIDTHS:
+            xs.append(xs[-1] + w * page.text_width)
+        for r, row in enumerate(CONTACT_TABLE):
+            top = y + r * row_h
+            for k, text in enumerate(row):
+                pages[-1].append(("text", text, xs[k] + 4, top + 15, size, 0.0))
+        bottom = y + row_h * len(CONTACT_TABLE)
+        for r in range(len(CONTACT_TABLE) + 1):
+            yy = y + r * row_h
+            pages[-1].append(("rule", xs[0], yy, xs[-1], yy, 0.5, (0, 0, 0)))
+        for x in xs:
+            pages[-1].append(("rule", x, y, x, bottom, 0.5, (0, 0, 0)))
+        y = bottom
+    return _Notice(pages, y)
+
+
+def _draw_notice_runs(c, p: _Painter, runs: list[tuple], variant: Variant, font: _Font) -> None:
+    h = p.page.height
+    for run in runs:
+        if run[0] == "rule":
+            _kind, x0, y0, x1, y1, width, rgb = run
+            c.setStrokeColorRGB(*rgb)
+            c.setLineWidth(width)
+            c.line(x0, h - y0, x1, h - y1)
+            c.setStrokeColorRGB(0, 0, 0)
+        else:
+            _kind, text, x, baseline, size, cs = run
+            p.text(_sub(variant, font, text), x, baseline, size, cs)
 
 
 @dataclass
@@ -300,9 +364,12 @@ def _table(gold: dict, variant: Variant, font: _Font, page: _Page) -> _Table:
 
     def wrap(field: str, paragraphs: list[str]) -> list[Line]:
         x0, x1 = edges[field]
+        geometric = variant.cell_indent == "geometric" and field in INDENTED_FIELDS
+        indent = 2 * size if geometric else 0.0
         lines: list[Line] = []
         for para in paragraphs:
-            lines += wrap_paragraph(_sub(variant, font, para), x1 - x0 - 2 * pad, measure)
+            text = _sub(variant, font, para)
+            lines += wrap_paragraph(text, x1 - x0 - 2 * pad, measure, indent)
         return lines
 
     header = []
@@ -341,24 +408,29 @@ def _pushed_cells(pages: list[list[RowFragment]], table: _Table) -> list[tuple[i
     ]
 
 
-def _paginate(table: _Table, variant: Variant, page: _Page, title_height: float):
+def _paginate(table: _Table, variant: Variant, page: _Page, title_top: float, title_height: float):
     pad, lead = variant.cell_padding, variant.font_size * variant.leading
     label = CONTINUED_LABEL_HEIGHT if variant.continued_label else 0.0
     offsets = [0.0] + ([float(i) for i in range(1, 400)] if variant.force_pushed_cell else [])
     for extra in offsets:
         frame = Frame(
-            page.top + title_height + extra,
+            title_top + title_height + extra,
             page.top + label,
             page.bottom,
             sum(table.header_rows),
             variant.header_repeat,
             lead,
             pad,
+            variant.allow_row_split,
         )
         pages = paginate_rows(table.rows, frame, variant.widow_control)
         if not variant.force_pushed_cell or _pushed_cells(pages, table):
             return frame, pages
     raise ValueError(f"{variant.name}: no layout pushes a cell to the next page")
+
+
+def _outer(v: Variant) -> float:
+    return v.outer_rule_width or v.rule_width
 
 
 def _draw_header(p: _Painter, table: _Table, top: float) -> None:
@@ -369,7 +441,7 @@ def _draw_header(p: _Painter, table: _Table, top: float) -> None:
     left, right = table.edges[FIELDS[0]][0], table.edges[FIELDS[-1]][1]
     if v.header_shading:
         p.fill(left, top, right, top + h1 + h2, 0.85)
-    p.hline(left, right, top)
+    p.hline(left, right, top, _outer(v))
     p.hline(left, right, top + h1 + h2)
     for cell, lines in table.header:
         x0, x1 = table.edges[cell.fields[0]][0], table.edges[cell.fields[-1]][1]
@@ -377,10 +449,11 @@ def _draw_header(p: _Painter, table: _Table, top: float) -> None:
         y1 = top + h1 + h2 if (cell.rows == 2 or cell.row == 2) else top + h1
         if cell.row == 1 and cell.rows == 1 and v.header_levels == 2:
             p.hline(x0, x1, y1)
-        p.vline(x0, y0, y1)
-        p.vline(x1, y0, y1)
+        p.vline(x0, y0, y1, _outer(v) if x0 == left else None)
+        p.vline(x1, y0, y1, _outer(v) if x1 == right else None)
         for i, line in enumerate(lines):
-            p.text(line.text, (x0 + x1 - line.width) / 2, y0 + pad + i * lead + size * 0.95, size)
+            baseline = y0 + pad + i * lead + size * 0.95
+            p.text(line.text, (x0 + x1 - line.width) / 2, baseline, size, bold=v.bold_header)
 
 
 def _draw_fragment(p: _Painter, table: _Table, fr: RowFragment) -> None:
@@ -389,6 +462,7 @@ def _draw_fragment(p: _Painter, table: _Table, fr: RowFragment) -> None:
     lead = size * v.leading
     top, bottom = fr.top, fr.top + fr.height
     left, right = table.edges[FIELDS[0]][0], table.edges[FIELDS[-1]][1]
+    last_row = fr.index == len(table.rows) - 1 and not fr.open_bottom
     if v.zebra and fr.index % 2:
         # Inset by half a rule, as Word shades inside the borders.
         p.fill(left + 0.25, top + 0.25, right - 0.25, bottom - 0.25, 0.93)
@@ -400,15 +474,14 @@ def _draw_fragment(p: _Painter, table: _Table, fr: RowFragment) -> None:
         if draw_top:
             p.hline(x0, x1, top)
         if draw_bottom:
-            p.hline(x0, x1, bottom)
-        p.vline(x0, top, bottom)
+            p.hline(x0, x1, bottom, _outer(v) if last_row else None)
+        p.vline(x0, top, bottom, _outer(v) if x0 == left else None)
         if v.cell_borders:
-            p.vline(x1, top, bottom)
+            p.vline(x1, top, bottom, _outer(v) if x1 == right else None)
     for f in FIELDS:
         x0, x1 = table.edges[f]
         if not v.cell_borders:
-            p.vline(x1, top, bottom)
-        width = x1 - x0 - 2 * pad
+            p.vline(x1, top, bottom, _outer(v) if x1 == right else None)
         shift = 0.0
         if f in v.middle:
             shift = max(0.0, (fr.height - 2 * pad - len(fr.cells[f]) * lead) / 2)
@@ -416,10 +489,12 @@ def _draw_fragment(p: _Painter, table: _Table, fr: RowFragment) -> None:
             baseline = fr.top + shift + pad + i * lead + size * 0.95
             cs = 0.0
             x = x0 + pad
+            if line.para_start and v.cell_indent == "geometric" and f in INDENTED_FIELDS:
+                x += 2 * size
             if f in v.centered:
                 x = (x0 + x1 - line.width) / 2
             elif v.justify and not line.para_end and len(line.text) > 1:
-                slack = width - line.width
+                slack = x1 - pad - x - line.width
                 if slack <= size * 2.5:
                     cs = slack / (len(line.text) - 1)
             p.text(line.text, x, baseline, size, cs)
@@ -443,12 +518,35 @@ def _fonts(variant: Variant) -> tuple[_Font, _Font]:
     return font, hfont
 
 
-def _layout(gold: dict, variant: Variant):
+@dataclass
+class _Layout:
+    """Everything placed: fonts, page, table, notice, the table's pages and the note."""
+
+    font: _Font
+    hfont: _Font
+    page: _Page
+    table: _Table
+    notice: _Notice
+    merged: bool  # the list starts on the notice's last page
+    title_top: float
+    title_lines: list[Line]
+    frame: Frame
+    pages: list[list[RowFragment]]
+    note_lines: list[Line]
+    note_top: float
+
+
+def _layout(gold: dict, variant: Variant) -> _Layout:
     font, hfont = _fonts(variant)
     page = _page(variant.orientation)
     table = _table(gold, variant, font, page)
+    notice = _notice_pages(gold, variant, hfont) if variant.notice_pages else _Notice([], 0.0)
+    merged = bool(notice.pages) and not variant.attachment_new_page
+    if merged and variant.orientation != "portrait":
+        raise ValueError(f"{variant.name}: a list that follows the notice must be portrait")
+    title_top = notice.end + 16.0 if merged else page.top
     title_lines = _title_lines(gold, variant, hfont, page)
-    frame, pages = _paginate(table, variant, page, _title_height(title_lines))
+    frame, pages = _paginate(table, variant, page, title_top, _title_height(title_lines))
     note_lines: list[Line] = []
     note_top = 0.0
     if variant.table_note:
@@ -462,18 +560,30 @@ def _layout(gold: dict, variant: Variant):
         if note_top + len(note_lines) * NOTE_SIZE * 1.5 > page.bottom:
             pages.append([])  # the note alone on a last page, without a table header
             note_top = page.top
-    return font, hfont, page, table, title_lines, frame, pages, note_lines, note_top
+    return _Layout(
+        font,
+        hfont,
+        page,
+        table,
+        notice,
+        merged,
+        title_top,
+        title_lines,
+        frame,
+        pages,
+        note_lines,
+        note_top,
+    )
 
 
 def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
     """Write the notice ``gold`` typeset as ``variant`` to ``out_pdf``; return the path."""
     from reportlab.pdfgen.canvas import Canvas
 
-    font, hfont, page, table, title_lines, frame, pages, note_lines, note_top = _layout(
-        gold, variant
-    )
-    notice = _notice_pages(gold, variant, hfont) if variant.notice_pages else []
-    total = len(notice) + len(pages)
+    lay = _layout(gold, variant)
+    page, font, hfont = lay.page, lay.font, lay.hfont
+    own_notice_pages = lay.notice.pages[:-1] if lay.merged else lay.notice.pages
+    total = len(own_notice_pages) + len(lay.pages)
 
     out_pdf = Path(out_pdf)
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
@@ -483,22 +593,15 @@ def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
     c.setCreator(f"tests.render reportlab variant {variant.name}")
     number = 0
     portrait = _page("portrait")
-    for runs in notice:
+    for runs in own_notice_pages:
         number += 1
         c.setPageSize((portrait.width, portrait.height))
         p = _Painter(c, portrait, variant, hfont)
         _page_furniture(p, number, total)
-        for text, x, baseline, size, cs in runs:
-            if text is None:  # the red rule of an official document
-                c.setStrokeColorRGB(0.85, 0.1, 0.1)
-                c.setLineWidth(1.5)
-                c.line(x, portrait.height - baseline, cs, portrait.height - baseline)
-                c.setStrokeColorRGB(0, 0, 0)
-            else:
-                p.text(_sub(variant, hfont, text), x, baseline, size, cs)
+        _draw_notice_runs(c, p, runs, variant, hfont)
         p.flush()
         c.showPage()
-    for i, frags in enumerate(pages):
+    for i, frags in enumerate(lay.pages):
         number += 1
         if variant.rotate_pages and page.width > page.height:
             # Stored portrait, shown landscape: /Rotate 90 and content turned to match
@@ -511,28 +614,26 @@ def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
             c.setPageRotation(0)
         p = _Painter(c, page, variant, font)
         _page_furniture(p, number, total)
-        top = frame.page_top
+        top = lay.frame.page_top
         if i == 0:
-            if title_lines:
-                p.text(_sub(variant, hfont, "附件"), page.left, page.top + 12, 14, font=hfont)
-                for k, line in enumerate(title_lines):
-                    p.text(
-                        line.text,
-                        (page.left + page.right - line.width) / 2,
-                        page.top + 24 + 28 * k + 18,
-                        18,
-                        font=hfont,
-                    )
-            top = frame.first_top
+            if lay.merged:
+                _draw_notice_runs(c, p, lay.notice.pages[-1], variant, hfont)
+            if lay.title_lines:
+                t = lay.title_top
+                p.text(_sub(variant, hfont, "附件"), page.left, t + 12, 14, font=hfont)
+                for k, line in enumerate(lay.title_lines):
+                    x = (page.left + page.right - line.width) / 2
+                    p.text(line.text, x, t + 24 + 28 * k + 18, 18, font=hfont)
+            top = lay.frame.first_top
         elif variant.continued_label and frags:
             p.text(_sub(variant, font, variant.continued_label), page.left, page.top + 12, 12)
         if frags and (i == 0 or variant.header_repeat):
-            _draw_header(p, table, top)
+            _draw_header(p, lay.table, top)
         for fr in frags:
-            _draw_fragment(p, table, fr)
-        if i == len(pages) - 1:
-            for k, line in enumerate(note_lines):
-                p.text(line.text, page.left, note_top + NOTE_SIZE * (1.5 * k + 1), NOTE_SIZE)
+            _draw_fragment(p, lay.table, fr)
+        if i == len(lay.pages) - 1:
+            for k, line in enumerate(lay.note_lines):
+                p.text(line.text, page.left, lay.note_top + NOTE_SIZE * (1.5 * k + 1), NOTE_SIZE)
         p.flush()
         c.showPage()
     c.save()
@@ -543,12 +644,18 @@ def layout_facts(gold: dict, variant: Variant) -> dict:
     """What the layout of ``gold`` as ``variant`` contains, for tests of the generator.
 
     ``pushed_cells``: (table page, 序号) of rows split with the 序号 on one page
-    and the whole name cell on the next; ``split_rows``: rows broken across pages.
+    and the whole name cell on the next; ``split_rows``: rows broken across pages;
+    ``most_pages_per_row``: the most pages one row touches.
     """
-    _f, _h, _p, table, _t, _frame, pages, _n, _nt = _layout(gold, variant)
+    lay = _layout(gold, variant)
     seqs = [it["seq"] for it in gold["items"]]
+    per_row: dict[int, int] = {}
+    for frs in lay.pages:
+        for fr in frs:
+            per_row[fr.index] = per_row.get(fr.index, 0) + 1
     return {
-        "table_pages": len(pages),
-        "pushed_cells": [(i, seqs[row]) for i, row in _pushed_cells(pages, table)],
-        "split_rows": sum(fr.open_bottom for frs in pages for fr in frs),
+        "table_pages": len(lay.pages),
+        "pushed_cells": [(i, seqs[row]) for i, row in _pushed_cells(lay.pages, lay.table)],
+        "split_rows": sum(fr.open_bottom for frs in lay.pages for fr in frs),
+        "most_pages_per_row": max(per_row.values()),
     }

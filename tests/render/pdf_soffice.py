@@ -17,7 +17,14 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from tests.render.cells import COLUMN_WEIGHTS, FIELDS, build_cells, header_cells, notice_blocks
+from tests.render.cells import (
+    COLUMN_WEIGHTS,
+    FIELDS,
+    INDENTED_FIELDS,
+    build_cells,
+    header_cells,
+    notice_blocks,
+)
 from tests.render.glyphsubst import font_has_glyph, substitute_ideographs
 from tests.render.variant import FONTS, LATIN_FONTS, Variant
 
@@ -100,6 +107,11 @@ def _document(gold: dict, v: Variant) -> str:
     text_width = 29.7 - 3.6 if v.orientation == "landscape" else 21.0 - 3.0
     total = sum(COLUMN_WEIGHTS.values())
     hdr_align = {"left": "start", "center": "center", "right": "end"}[v.running_header_align]
+    # The list opens the "List" master page (a page break) unless it follows the notice.
+    list_master = "List" if v.attachment_new_page else ""
+    table_master = (
+        ' style:master-page-name="List"' if v.attachment_new_page and not v.attachment_label else ""
+    )
 
     def pstyle(name: str, props: str, text: str = "", master: str = "") -> str:
         m = f' style:master-page-name="{master}"' if master else ""
@@ -130,7 +142,7 @@ def _document(gold: dict, v: Variant) -> str:
             "Body", 'fo:text-align="justify" fo:text-indent="24pt" fo:line-height="150%"', tsize(12)
         ),
         pstyle("Sign", 'fo:text-align="end" fo:margin-right="24pt"', tsize(12)),
-        pstyle("Label", 'fo:text-align="start"', tsize(14), master="List"),
+        pstyle("Label", 'fo:text-align="start"', tsize(14), master=list_master),
         pstyle(
             "ListTitle",
             'fo:text-align="center" fo:margin-top="0.2cm" fo:margin-bottom="0.3cm"',
@@ -138,12 +150,25 @@ def _document(gold: dict, v: Variant) -> str:
         ),
         pstyle("Cell", f'fo:text-align="{align}"', tsize(v.font_size)),
         pstyle("CellC", 'fo:text-align="center"', tsize(v.font_size)),
+        pstyle(
+            "CellI",
+            f'fo:text-align="{align}" fo:text-indent="{2 * v.font_size}pt"',
+            tsize(v.font_size),
+        ),
+        pstyle(
+            "CellH",
+            'fo:text-align="center"',
+            f'<style:text-properties fo:font-size="{v.font_size}pt" '
+            f'style:font-size-asian="{v.font_size}pt"'
+            + (' fo:font-weight="bold" style:font-weight-asian="bold"' if v.bold_header else "")
+            + "/>",
+        ),
         f'<style:style style:name="Tbl" style:family="table"'
-        f"{'' if v.attachment_label else ' style:master-page-name=' + chr(34) + 'List' + chr(34)}>"
+        f"{table_master}>"
         f'<style:table-properties style:width="{text_width:.2f}cm" table:align="margins" '
         'style:may-break-between-rows="true"/></style:style>',
         '<style:style style:name="Row" style:family="table-row"><style:table-row-properties '
-        'fo:keep-together="auto"/></style:style>',
+        f'fo:keep-together="{"auto" if v.allow_row_split else "always"}"/></style:style>',
         '<style:style style:name="Td" style:family="table-cell"><style:table-cell-properties '
         'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="top"/>'
         "</style:style>",
@@ -188,17 +213,13 @@ def _document(gold: dict, v: Variant) -> str:
             f"{escape(sub(gold['notice']['list_title']))}</text:p>"
         )
 
-    def cell(
-        paragraphs: list[str], centered: bool, style: str, rows: int = 1, cols: int = 1
-    ) -> str:
+    def cell(paragraphs: list[str], para: str, style: str, rows: int = 1, cols: int = 1) -> str:
         span = (f' table:number-rows-spanned="{rows}"' if rows > 1 else "") + (
             f' table:number-columns-spanned="{cols}"' if cols > 1 else ""
         )
         ps = (
             "".join(
-                f'<text:p text:style-name="{"CellC" if centered else "Cell"}">'
-                f"{escape(sub(p))}</text:p>"
-                for p in paragraphs
+                f'<text:p text:style-name="{para}">{escape(sub(p))}</text:p>' for p in paragraphs
             )
             or '<text:p text:style-name="Cell"/>'
         )
@@ -207,6 +228,11 @@ def _document(gold: dict, v: Variant) -> str:
             'office:value-type="string">'
             f"{ps}</table:table-cell>" + "<table:covered-table-cell/>" * (cols - 1)
         )
+
+    def body_para(field: str) -> str:
+        if field in v.centered:
+            return "CellC"
+        return "CellI" if v.cell_indent == "geometric" and field in INDENTED_FIELDS else "Cell"
 
     head = header_cells(gold, v)
     head_rows = []
@@ -218,7 +244,7 @@ def _document(gold: dict, v: Variant) -> str:
         for f in FIELDS:
             c = next((c for c in cells if c.fields[0] == f), None)
             if c is not None:
-                xml.append(cell([c.text], True, "Th", c.rows, len(c.fields)))
+                xml.append(cell([c.text], "CellH", "Th", c.rows, len(c.fields)))
             elif not any(f in c.fields for c in cells):
                 xml.append("<table:covered-table-cell/>")  # under a cell spanning two rows
         head_rows.append(
@@ -235,7 +261,7 @@ def _document(gold: dict, v: Variant) -> str:
         body.append(
             '<table:table-row table:style-name="Row">'
             + "".join(
-                cell(row[f], f in v.centered, ("Tm" if f in v.middle else "Td") + zebra)
+                cell(row[f], body_para(f), ("Tm" if f in v.middle else "Td") + zebra)
                 for f in FIELDS
             )
             + "</table:table-row>"
@@ -263,7 +289,12 @@ def _document(gold: dict, v: Variant) -> str:
         '<style:style style:name="Standard" style:family="paragraph" style:class="text"/>'
         "</office:styles><office:automatic-styles>" + "".join(styles) + "</office:automatic-styles>"
         "<office:master-styles>"
-        + _master("Standard", "pmPortrait" if v.notice_pages else "pmList", v, sub)
+        + _master(
+            "Standard",
+            "pmPortrait" if v.notice_pages and v.attachment_new_page else "pmList",
+            v,
+            sub,
+        )
         + _master("List", "pmList", v, sub)
         + "</office:master-styles>"
         "<office:body><office:text>"

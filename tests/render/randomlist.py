@@ -125,6 +125,17 @@ _DEPTS_SUFFIXED = (
 _DEPTS_OTHER = ("消防总队", "应急管理部", "相关部门", "气象局", "团市委", "市妇联")
 _REMARKS = ("新增", "区县自定", "2023年调整", "试行", "按季度开展")
 _DIGITS = "零一二三四五六七八九"
+_ISSUERS = (
+    "重庆市民政局",
+    "重庆市公安局",
+    "重庆市应急管理局",
+    "重庆市卫生健康委员会",
+    "重庆市城市管理局",
+    "重庆市规划和自然资源局",
+    "重庆市气象局",
+    "中共重庆市委政法委员会",
+    "重庆市民族宗教事务委员会",
+)
 
 
 def _cn(n: int) -> str:
@@ -252,7 +263,7 @@ def random_gold(seed: int, n_items: int = 8) -> dict:
             "title": f"关于印发《{list_title}》的通知",
             "doc_no": f"渝民发〔{year}〕{seed % 40 + 1}号",
             "date": f"{year}-{seed % 12 + 1:02d}-{seed % 27 + 1:02d}",
-            "issuers": ["重庆市民政局", "重庆市公安局", "重庆市应急管理局"],
+            "issuers": list(_ISSUERS[: 2 + seed % len(_ISSUERS)]),
             "list_title": list_title,
             "parent_doc_no": "渝府办发〔2019〕23号",
         },

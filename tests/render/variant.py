@@ -83,6 +83,14 @@ class Variant:
     table_note: str | None = None  # a paragraph under the table ("注：…")
     trailing_empty_row: bool = False  # an empty bordered row after the last item
     draw_order: str = "natural"  # natural | columns (text column by column) | reverse
+    attachment_new_page: bool = True  # False: the list follows the notice text on its page
+    allow_row_split: bool = True  # False: a row that does not fit moves whole to the next page
+    cell_indent: str = "none"  # none | ideographic ("　　" typed) | geometric (2 em indent)
+    bold_header: bool = False  # header cells in bold (synthetic bold for these fonts)
+    outer_rule_width: float | None = None  # a thicker rule round the table
+    browser_header_footer: bool = False  # chromium: its own date/title/URL/page x of y
+    cell_spacing: float = 0.0  # chromium: border-spacing (pt), every cell boxed: double rules
+    notice_table: bool = False  # a small ruled contact table on the notice's last page
     inline_subitems: bool = False  # "…工作。 ①开展… ②对…" in one paragraph
     marker_space: bool = True  # "1. 协助" rather than "1.协助"
     substitute: tuple[str, ...] = ()  # SUBSTITUTE_KINDS used in the text layer

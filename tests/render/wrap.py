@@ -18,11 +18,12 @@ _UNIT = re.compile(r"[A-Za-z0-9]+[.．]?|\s+|.", re.S)
 
 @dataclass(frozen=True)
 class Line:
-    """One printed line: its text, natural width and whether it ends a paragraph."""
+    """One printed line: its text, natural width and whether it ends/starts a paragraph."""
 
     text: str
     width: float
     para_end: bool
+    para_start: bool = False
 
 
 def _units(text: str) -> list[str]:
@@ -50,8 +51,8 @@ def wrap_paragraph(
     lines: list[str] = []
     cur = ""
     for unit in _units(text):
-        if unit.isspace() and not cur:
-            continue
+        if unit.isspace() and not cur and lines:
+            continue  # a wrapped line starts with no space (a paragraph may: an indent)
         room = width - (indent if not lines else 0.0)
         if measure(cur + unit) <= room + 1e-6:
             cur += unit
@@ -70,4 +71,4 @@ def wrap_paragraph(
             cur += ch
     if cur.strip() or not lines:
         lines.append(cur.rstrip())
-    return [Line(t, measure(t), i == len(lines) - 1) for i, t in enumerate(lines)]
+    return [Line(t, measure(t), i == len(lines) - 1, i == 0) for i, t in enumerate(lines)]
