@@ -99,6 +99,7 @@ def _pages(pdf: Path) -> list[dict]:
                 "lines": p.lines,
                 "rects": p.rects,
                 "height": p.height,
+                "width": p.width,
                 "rotation": p.rotation,
             }
             for p in doc.pages
@@ -326,6 +327,10 @@ def double_rules(pages):
     assert doubled >= 5, f"{doubled} of {len(boxes)} cell boxes have a neighbour 1-3.5 pt away"
 
 
+def letter(pages):
+    assert all(round(max(p["height"], p["width"])) == 792 for p in pages), "not US Letter"
+
+
 def pushed_cell(pages, case):
     facts = _facts(case)
     assert facts["pushed_cells"], (
@@ -382,6 +387,9 @@ FEATURES = {
     "rl-thick-outer-bold-header": (thick_outer,),
     "chromium-webpage-2021": (flows_after_notice, browser_footer),
     "chromium-cellspacing": (double_rules,),
+    "rl-letter-small-tight": (letter,),
+    "chromium-auto-columns": (letter,),
+    "soffice-letter-tight": (letter,),
     "soffice-flow-2023": (flows_after_notice, page_numbers("第 {n} 页")),
     "soffice-portrait-2021": (latin_font, shading, page_numbers("{n}")),
     "rl-cell-borders-middle": (cell_borders, seq_middle),

@@ -264,6 +264,18 @@ CASES: tuple[Case, ...] = (
         "random:53:8",
         "1.5 pt outer rules round the table, 0.5 pt inside; header text in fake bold",
     ),
+    Case(
+        RL.but("rl-column-widths", column_weights=(3.5, 9.0, 18.0, 30.0, 18.0, 12.0, 9.5)),
+        "random:55:8",
+        "other column widths: narrow name, wide content/basis/remarks, narrower tasks",
+    ),
+    Case(
+        RL.but(
+            "rl-letter-small-tight", paper="Letter", font_size=8.0, leading=1.08, cell_padding=1.0
+        ),
+        "random:56:12",
+        "US Letter paper, 8 pt text, line height 1.08, 1 pt cell padding (text near the rules)",
+    ),
     # --- reportlab: hard mixes ----------------------------------------------------------
     Case(
         RL.but(
@@ -415,6 +427,19 @@ CASES: tuple[Case, ...] = (
         "old-style <table border=1>: every cell boxed 1.5 pt apart (double rules), rows kept "
         "whole (break-inside: avoid), 2 em first-line indents, flat header",
     ),
+    Case(
+        CHROME.but("chromium-auto-columns", auto_columns=True, paper="Letter"),
+        "random:57:10",
+        "Chromium, US Letter, table-layout auto: the browser sizes the columns from their text",
+    ),
+    Case(
+        CHROME.but(
+            "chromium-middle-long-rows", middle=MIDDLE, orientation="portrait", font_size=16.0
+        ),
+        "random:85:4",
+        "Chromium, portrait 16 pt, 序号/name/department vertically centred in rows that run "
+        "over several pages (the 序号 can land on a continuation page)",
+    ),
     # --- LibreOffice ---------------------------------------------------------------------
     Case(
         LO,
@@ -475,5 +500,17 @@ CASES: tuple[Case, ...] = (
         "gold:2023",
         "LibreOffice, 2023 list in portrait after the notice text on the same page, 2 em "
         "indents, bold header, rows kept whole, '第 3 页'",
+    ),
+    Case(
+        LO.but(
+            "soffice-letter-tight",
+            paper="Letter",
+            cell_padding=1.0,
+            font_size=9.0,
+            font="microhei",
+            header_levels=1,
+        ),
+        "random:58:12",
+        "LibreOffice, US Letter, microhei 9 pt, 0.75 pt cell padding, flat header",
     ),
 )

@@ -61,6 +61,13 @@ ADDRESSEES = (
 )
 
 
+def column_weights(variant: Variant) -> dict[str, float]:
+    """Relative column widths: the variant's own, or COLUMN_WEIGHTS."""
+    if variant.column_weights:
+        return dict(zip(FIELDS, variant.column_weights, strict=True))
+    return dict(COLUMN_WEIGHTS)
+
+
 @dataclass(frozen=True)
 class HeaderCell:
     """One header cell: its text and the fields (columns) it spans; ``rows`` 1 or 2."""

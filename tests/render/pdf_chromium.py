@@ -20,10 +20,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.render.cells import (
-    COLUMN_WEIGHTS,
     FIELDS,
     INDENTED_FIELDS,
     build_cells,
+    column_weights,
     header_cells,
     notice_blocks,
 )
@@ -64,7 +64,7 @@ def _css(v: Variant) -> str:
     family = _css_string(FONTS[v.font][2])
     if v.latin_font:  # ASCII from the Latin font, CJK falls back to the CJK font
         family = f"{_css_string(LATIN_FONTS[v.latin_font][1])}, {family}"
-    size = "A4 landscape" if v.orientation == "landscape" else "A4 portrait"
+    size = f"{v.paper} {v.orientation}"
     margins = "20mm 17mm 17mm 17mm" if v.orientation == "landscape" else "20mm 14mm 18mm 14mm"
     boxes = ""
     if v.browser_header_footer:  # Chromium prints its own date, title, URL and page x/y
@@ -118,7 +118,7 @@ def _css(v: Variant) -> str:
     return f"""
 @page {{ size: {size}; margin: {margins};
 {boxes}}}
-@page notice {{ size: A4 portrait; margin: 25mm 25mm 22mm 25mm; }}
+@page notice {{ size: {v.paper} portrait; margin: 25mm 25mm 22mm 25mm; }}
 {number}
 * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 html {{ font-family: {family}; font-size: {v.font_size}pt; line-height: {v.leading}; }}
@@ -133,9 +133,11 @@ body {{ margin: 0; }}
 .list {{ break-before: page; }}
 .label {{ font-size: 14pt; margin: 0; }}
 h1 {{ font-size: 18pt; font-weight: normal; text-align: center; margin: 6pt 0 10pt 0; }}
-table {{ border-collapse: {collapse}; table-layout: fixed; width: 100%; }}
+table {{ border-collapse: {collapse}; table-layout: {"auto" if v.auto_columns else "fixed"};
+  width: 100%; }}
 {border}
-td, th {{ padding: 3pt; vertical-align: top; font-weight: normal; text-align: {align}; }}
+td, th {{ padding: {v.cell_padding}pt; vertical-align: top; font-weight: normal;
+  text-align: {align}; }}
 th {{ text-align: center; font-weight: {"bold" if v.bold_header else "normal"}; }}
 td p {{ margin: 0; }}
 .c {{ text-align: center; }}
@@ -174,10 +176,13 @@ def _document(gold: dict, v: Variant) -> str:
     if v.attachment_label:
         title = html.escape(sub(gold["notice"]["list_title"]))
         parts.append(f"<p class='label'>{sub('附件')}</p><h1>{title}</h1>")
-    total = sum(COLUMN_WEIGHTS.values())
-    parts.append("<table><colgroup>")
-    parts += [f"<col style='width:{100 * COLUMN_WEIGHTS[f] / total:.2f}%'>" for f in FIELDS]
-    parts.append("</colgroup>")
+    weights = column_weights(v)
+    total = sum(weights.values())
+    parts.append("<table>")
+    if not v.auto_columns:
+        parts.append("<colgroup>")
+        parts += [f"<col style='width:{100 * weights[f] / total:.2f}%'>" for f in FIELDS]
+        parts.append("</colgroup>")
     head = header_cells(gold, v)
     rows_html = []
     for r in (1, 2):

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from tests.render.cells import (
-    COLUMN_WEIGHTS,
     FIELDS,
     INDENTED_FIELDS,
     build_cells,
+    column_weights,
     header_cells,
     notice_blocks,
 )
@@ -29,7 +29,7 @@ from tests.render.paginate import Frame, RowFragment, paginate_rows
 from tests.render.variant import FONTS, LATIN_FONTS, Variant
 from tests.render.wrap import Line, wrap_paragraph
 
-A4 = (595.28, 841.89)
+PAPER = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
 RUNNING_HEADER_BASELINE = 40.0  # from the top edge
 PAGE_NUMBER_BASELINE = 28.0  # from the bottom edge
 CONTINUED_LABEL_HEIGHT = 20.0
@@ -50,8 +50,9 @@ class _Page:
         return self.right - self.left
 
 
-def _page(orientation: str) -> _Page:
-    w, h = (A4[1], A4[0]) if orientation == "landscape" else A4
+def _page(orientation: str, paper: str = "A4") -> _Page:
+    pw, ph = PAPER[paper]
+    w, h = (ph, pw) if orientation == "landscape" else (pw, ph)
     side = 50.0 if orientation == "landscape" else 40.0
     return _Page(w, h, side, w - side, 58.0, h - 48.0)
 
@@ -259,7 +260,7 @@ def _notice_pages(gold: dict, variant: Variant, font: _Font) -> _Notice:
     Runs are ("text", text, x, baseline, size, char space) or ("rule", x0, y0, x1,
     y1, width, rgb), in top-down coordinates.
     """
-    page = _page("portrait")
+    page = _page("portrait", variant.paper)
     styles = {  # size, leading, space before, alignment
         "issuer": (16.0, 24.0, 0.0, "center"),
         "title": (16.0, 26.0, 18.0, "center"),
@@ -350,10 +351,11 @@ def _sub(variant: Variant, font: _Font, text: str) -> str:
 
 
 def _table(gold: dict, variant: Variant, font: _Font, page: _Page) -> _Table:
-    total = sum(COLUMN_WEIGHTS.values())
+    weights = column_weights(variant)
+    total = sum(weights.values())
     edges, x = {}, page.left
     for f in FIELDS:
-        w = page.text_width * COLUMN_WEIGHTS[f] / total
+        w = page.text_width * weights[f] / total
         edges[f] = (x, x + w)
         x += w
     size, pad = variant.font_size, variant.cell_padding
@@ -538,7 +540,7 @@ class _Layout:
 
 def _layout(gold: dict, variant: Variant) -> _Layout:
     font, hfont = _fonts(variant)
-    page = _page(variant.orientation)
+    page = _page(variant.orientation, variant.paper)
     table = _table(gold, variant, font, page)
     notice = _notice_pages(gold, variant, hfont) if variant.notice_pages else _Notice([], 0.0)
     merged = bool(notice.pages) and not variant.attachment_new_page
@@ -592,7 +594,7 @@ def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
     c.setAuthor("tests.render")
     c.setCreator(f"tests.render reportlab variant {variant.name}")
     number = 0
-    portrait = _page("portrait")
+    portrait = _page("portrait", variant.paper)
     for runs in own_notice_pages:
         number += 1
         c.setPageSize((portrait.width, portrait.height))

@@ -18,10 +18,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tests.render.cells import (
-    COLUMN_WEIGHTS,
     FIELDS,
     INDENTED_FIELDS,
     build_cells,
+    column_weights,
     header_cells,
     notice_blocks,
 )
@@ -40,8 +40,12 @@ _NS = (
 )
 
 
-def _page_layout(name: str, orientation: str) -> str:
-    w, h = ("29.7cm", "21cm") if orientation == "landscape" else ("21cm", "29.7cm")
+PAPER_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
+
+
+def _page_layout(name: str, orientation: str, paper: str) -> str:
+    pw, ph = PAPER_CM[paper]
+    w, h = (f"{ph}cm", f"{pw}cm") if orientation == "landscape" else (f"{pw}cm", f"{ph}cm")
     side = "1.8cm" if orientation == "landscape" else "1.5cm"
     return (
         f'<style:page-layout style:name="{name}"><style:page-layout-properties fo:page-width="{w}" '
@@ -104,8 +108,11 @@ def _document(gold: dict, v: Variant) -> str:
     size = f"{v.font_size}pt"
     widows = "2" if v.widow_control else "0"
     align = "justify" if v.justify else "start"
-    text_width = 29.7 - 3.6 if v.orientation == "landscape" else 21.0 - 3.0
-    total = sum(COLUMN_WEIGHTS.values())
+    pw, ph = PAPER_CM[v.paper]
+    text_width = ph - 3.6 if v.orientation == "landscape" else pw - 3.0
+    weights = column_weights(v)
+    total = sum(weights.values())
+    pad = round(v.cell_padding * 0.75, 2)  # Writer's cells sit tighter than the 3 pt default
     hdr_align = {"left": "start", "center": "center", "right": "end"}[v.running_header_align]
     # The list opens the "List" master page (a page break) unless it follows the notice.
     list_master = "List" if v.attachment_new_page else ""
@@ -125,8 +132,8 @@ def _document(gold: dict, v: Variant) -> str:
         return f'<style:text-properties fo:font-size="{pt}pt" style:font-size-asian="{pt}pt"/>'
 
     styles = [
-        _page_layout("pmPortrait", "portrait"),
-        _page_layout("pmList", v.orientation),
+        _page_layout("pmPortrait", "portrait", v.paper),
+        _page_layout("pmList", v.orientation, v.paper),
         pstyle("Hdr", f'fo:text-align="{hdr_align}"', tsize(10.5)),
         pstyle("FtrC", 'fo:text-align="center"', tsize(12)),
         pstyle("FtrR", 'fo:text-align="end"', tsize(12)),
@@ -170,25 +177,25 @@ def _document(gold: dict, v: Variant) -> str:
         '<style:style style:name="Row" style:family="table-row"><style:table-row-properties '
         f'fo:keep-together="{"auto" if v.allow_row_split else "always"}"/></style:style>',
         '<style:style style:name="Td" style:family="table-cell"><style:table-cell-properties '
-        'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="top"/>'
+        f'fo:padding="{pad}pt" fo:border="0.5pt solid #000000" style:vertical-align="top"/>'
         "</style:style>",
         '<style:style style:name="Tm" style:family="table-cell"><style:table-cell-properties '
-        'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="middle"/>'
+        f'fo:padding="{pad}pt" fo:border="0.5pt solid #000000" style:vertical-align="middle"/>'
         "</style:style>",
         '<style:style style:name="Th" style:family="table-cell"><style:table-cell-properties '
-        'fo:padding="0.08cm" fo:border="0.5pt solid #000000" style:vertical-align="middle"'
+        f'fo:padding="{pad}pt" fo:border="0.5pt solid #000000" style:vertical-align="middle"'
         f"{shade('#d9d9d9') if v.header_shading else ''}/></style:style>",
     ]
     for name, valign in (("Tdz", "top"), ("Tmz", "middle")):
         styles.append(
             f'<style:style style:name="{name}" style:family="table-cell">'
-            '<style:table-cell-properties fo:padding="0.08cm" fo:border="0.5pt solid #000000" '
+            f'<style:table-cell-properties fo:padding="{pad}pt" fo:border="0.5pt solid #000000" '
             f'style:vertical-align="{valign}"{shade("#eeeeee")}/></style:style>'
         )
     styles += [
         f'<style:style style:name="Col{i}" style:family="table-column">'
         "<style:table-column-properties "
-        f'style:column-width="{text_width * COLUMN_WEIGHTS[f] / total:.3f}cm"/></style:style>'
+        f'style:column-width="{text_width * weights[f] / total:.3f}cm"/></style:style>'
         for i, f in enumerate(FIELDS)
     ]
 

@@ -91,6 +91,9 @@ class Variant:
     browser_header_footer: bool = False  # chromium: its own date/title/URL/page x of y
     cell_spacing: float = 0.0  # chromium: border-spacing (pt), every cell boxed: double rules
     notice_table: bool = False  # a small ruled contact table on the notice's last page
+    column_weights: tuple[float, ...] | None = None  # relative widths in FIELDS order
+    auto_columns: bool = False  # chromium: table-layout auto, the browser sizes columns
+    paper: str = "A4"  # A4 | Letter
     inline_subitems: bool = False  # "…工作。 ①开展… ②对…" in one paragraph
     marker_space: bool = True  # "1. 协助" rather than "1.协助"
     substitute: tuple[str, ...] = ()  # SUBSTITUTE_KINDS used in the text layer
