@@ -20,10 +20,15 @@ The child's traceback travels as the error's ``detail`` (for a debug flag to pri
 An error is located on a page when a frame holds a pdfplumber ``Page``, or
 pipeline code a local ``page_number``.
 
-On Linux the child is forked (nothing is re-imported; fork before importing
-pandas or great_expectations in the parent: the child inherits the parent's
-address space and the memory limit counts it).  Elsewhere it is spawned with
-multiprocessing, so ``func`` must then be a module-level function.
+On Linux the child is forked: nothing is re-imported, and starting costs a
+few milliseconds.  The child inherits the parent's address space, which the
+memory limit counts, and forking a process with threads is unsafe; so once
+the parent is heavy (more than half the memory limit mapped: pandas and
+great_expectations map ~600 MB) or has threads, children come from a
+multiprocessing fork server instead, a fresh light process started once
+(``FORKSERVER_PRELOAD`` imported there).  Where fork is unavailable they are
+spawned.  With the fork server or spawn, ``func`` must be a module-level
+function and its arguments picklable.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ log = logging.getLogger(__name__)
 
 #: How the child is started: fork where it is cheap and safe, spawn elsewhere.
 START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+#: Modules the fork server imports once, so that its children need not.
+FORKSERVER_PRELOAD = ("pdfplumber", "pipeline.extract")
 #: Files the child may have open at once (the PDF, a few CMap files, the pipes).
 MAX_OPEN_FILES = 64
 #: CPU seconds between the soft limit (an error the child reports) and the hard one (SIGKILL).
@@ -87,8 +94,8 @@ class Isolated:
 
     After ``result()``: ``warnings`` lists what the child logged at WARNING or
     above (pdfminer's repairs among them); ``stats`` has ``wall_s``, ``cpu_s``,
-    ``max_rss_mb`` (fork only), ``start_vm_mb`` (the child's address space
-    before reading), ``result_bytes``.
+    ``max_rss_mb``, ``start_vm_mb`` (the child's address space before
+    reading), ``result_bytes``, ``method`` (fork, forkserver or spawn).
     """
 
     def __init__(self, func, args, limits: Limits, label: str):
@@ -99,10 +106,12 @@ class Isolated:
         self._started = time.monotonic()
         self._deadline = self._started + limits.timeout_s
         self._outcome: tuple[str, Any] | None = None
-        if START_METHOD == "fork":
+        method = _start_method(limits)
+        self.stats["method"] = method
+        if method == "fork":
             self._child = _ForkedChild(func, args, limits)
         else:
-            self._child = _SpawnedChild(func, args, limits)
+            self._child = _SpawnedChild(func, args, limits, method)
         self.pid = self._child.pid
 
     def result(self) -> Any:
@@ -132,7 +141,7 @@ class Isolated:
     def _finish(self) -> tuple[str, Any]:
         data, status, usage = self._child.wait(self._deadline)
         self.stats["wall_s"] = round(time.monotonic() - self._started, 3)
-        if usage is not None:
+        if usage is not None:  # fork: the kernel's account, crashes included
             self.stats["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 3)
             self.stats["max_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
         if status == "oversize":
@@ -145,7 +154,7 @@ class Isolated:
         if data:
             self.stats["result_bytes"] = len(data)
             try:
-                kind, value, notes, start_vm_mb = _SafeUnpickler(io.BytesIO(data)).load()
+                kind, value, notes, info = _SafeUnpickler(io.BytesIO(data)).load()
             except pickle.UnpicklingError as exc:
                 if "may not cross" in str(exc):
                     raise TypeError(f"{exc} (return plain data from the child)") from None
@@ -154,7 +163,8 @@ class Isolated:
                 data = None
             else:
                 self.warnings = list(notes)
-                self.stats["start_vm_mb"] = start_vm_mb
+                for key, number in info.items():
+                    self.stats.setdefault(key, number)
                 for note in notes:
                     log.debug("%s: reader: %s", self.label, note)
                 if kind == "error" and isinstance(value, PipelineError):
@@ -290,12 +300,14 @@ class _ForkedChild:
 
 
 class _SpawnedChild:
-    """multiprocessing "spawn" (where fork is unavailable): a Pipe and a sentinel."""
+    """A multiprocessing child ("forkserver" or "spawn"): a Pipe and a sentinel."""
 
-    def __init__(self, func, args, limits: Limits):
+    def __init__(self, func, args, limits: Limits, method: str):
         import multiprocessing
 
-        ctx = multiprocessing.get_context("spawn")
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            ctx.set_forkserver_preload(list(FORKSERVER_PRELOAD))
         self._conn, child_conn = ctx.Pipe(duplex=False)
         self._proc = ctx.Process(target=_spawn_main, args=(child_conn, func, args, limits),
                                  daemon=True)
@@ -365,6 +377,7 @@ class _CpuLimitReached(BaseException):
 
 def _spawn_main(conn, func, args, limits: Limits) -> None:
     try:
+        _let_the_fork_server_go()
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 1)
         os.dup2(null, 2)
@@ -372,6 +385,21 @@ def _spawn_main(conn, func, args, limits: Limits) -> None:
         _child_main(func, args, limits, conn.send_bytes)
     finally:
         os._exit(0)
+
+
+def _let_the_fork_server_go() -> None:
+    # A fork server's child inherits the client's "alive" pipe, and the server
+    # lives until every copy is closed.  Close ours: when the client dies, the
+    # server exits and this child (whose parent it is) dies with it.
+    try:
+        from multiprocessing import forkserver
+
+        server = forkserver._forkserver
+        if server._forkserver_alive_fd is not None:
+            os.close(server._forkserver_alive_fd)
+            server._forkserver_alive_fd = None
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _rebind_std_streams() -> None:
@@ -391,6 +419,7 @@ def _child_main(func, args, limits: Limits, send: Callable[[bytes], None]) -> No
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
     start_vm_mb = _vm_mb()
+    info = {"start_vm_mb": start_vm_mb}
     _limit_resources(limits)
     notes = _capture_notes()
     ballast = bytearray(_BALLAST_BYTES)
@@ -400,12 +429,35 @@ def _child_main(func, args, limits: Limits, send: Callable[[bytes], None]) -> No
         del ballast
         answer = ("error", _explain(exc, limits, start_vm_mb))
     try:
-        data = pickle.dumps((*answer, notes[:50], start_vm_mb), protocol=pickle.HIGHEST_PROTOCOL)
+        info.update(_own_usage())
+        data = pickle.dumps((*answer, notes[:50], info), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:
         err = _explain(exc, limits, start_vm_mb) if isinstance(exc, MemoryError) else PipelineError(
             f"the reader's answer could not be sent ({type(exc).__name__}: {exc})")
-        data = pickle.dumps(("error", err, notes[:50], start_vm_mb))
+        data = pickle.dumps(("error", err, notes[:50], info))
     send(data)
+
+
+def _start_method(limits: Limits) -> str:
+    """fork while this process is light and single-threaded, else the fork server."""
+    if START_METHOD != "fork":
+        return START_METHOD
+    import threading
+
+    if threading.active_count() > 1 or _vm_mb() > limits.memory_mb / 2:
+        return "forkserver"
+    return "fork"
+
+
+def _own_usage() -> dict[str, float]:
+    try:
+        import resource
+    except ImportError:
+        return {}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    scale = 1 << 20 if sys.platform == "darwin" else 1 << 10  # ru_maxrss: bytes / KiB
+    return {"max_rss_mb": round(usage.ru_maxrss * scale / (1 << 20), 1),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 3)}
 
 
 def _limit_resources(limits: Limits) -> None:
@@ -503,8 +555,8 @@ def _explain(exc: BaseException, limits: Limits, start_vm_mb: float = 0.0) -> Pi
     where = _where(exc.__traceback__)
     if isinstance(exc, MemoryError) or _out_of_address_space(exc):
         traceback.clear_frames(exc.__traceback__)
-        started = (f" (the reader started at {start_vm_mb:,.0f} MB: fork it before importing "
-                   f"heavy modules)" if start_vm_mb > max(limits.memory_mb / 2, 200) else "")
+        started = (f" (it started at {start_vm_mb:,.0f} MB)"
+                   if start_vm_mb > max(limits.memory_mb / 2, 200) else "")
         err: PipelineError = LimitError(
             f"memory limit of {limits.memory_mb} MB reached while reading{started}",
             hint="raise it with --memory-mb if the file is genuine")

@@ -24,6 +24,13 @@ MEMORY_MB = int(sandbox._vm_mb()) + 256
 SMALL = replace(DEFAULT_LIMITS, memory_mb=MEMORY_MB, cpu_s=20, timeout_s=30)
 
 
+@pytest.fixture(autouse=True, params=["fork", "forkserver"])
+def method(request, monkeypatch):
+    """Each test runs with children forked from pytest, and from the fork server."""
+    monkeypatch.setattr(sandbox, "_start_method", lambda limits: request.param)
+    return request.param
+
+
 def _run(func, *args, limits=SMALL):
     return sandbox.run_isolated(func, *args, limits=limits, label="bad.pdf")
 
@@ -121,10 +128,11 @@ def test_wall_clock_timeout_kills_and_reaps_the_child():
     assert _gone(job.pid)
 
 
-def test_crash_is_reported_not_hidden():
+def test_crash_is_reported_not_hidden(method):
     err = _fails(_segfault)
     assert "the reader crashed (SIGSEGV)" in err.what
-    assert "_segfault" in err.detail  # the child's faulthandler dump, kept for --debug
+    if method == "fork":
+        assert "_segfault" in err.detail  # the child's faulthandler dump, kept for --debug
 
 
 def _segfault():
@@ -173,10 +181,28 @@ def test_unpickler_refuses_code():
 
 
 def test_spawn_start_method(monkeypatch):
-    monkeypatch.setattr(sandbox, "START_METHOD", "spawn")
+    monkeypatch.setattr(sandbox, "_start_method", lambda limits: "spawn")
     assert _run(double, 2)["rows"] == [2, 4]
     with pytest.raises(LayoutError):
         _run(raise_layout_error)
+
+
+def test_a_heavy_parent_gets_children_from_the_fork_server(monkeypatch):
+    import mmap
+
+    monkeypatch.undo()  # the real choice, not the fixture's
+    limits = replace(DEFAULT_LIMITS, memory_mb=int(sandbox._vm_mb()) + 256)
+    assert sandbox._start_method(limits) == "fork"
+    # Map (without touching) as much as pandas + great_expectations do, and more.
+    reserved = mmap.mmap(-1, limits.memory_mb << 20)
+    try:
+        assert sandbox._start_method(limits) == "forkserver"
+        job = sandbox.start_isolated(double, 3, limits=limits, label="x.pdf")
+        assert job.result()["rows"] == [3, 6]
+        assert job.stats["method"] == "forkserver"
+        assert job.stats["start_vm_mb"] < limits.memory_mb / 2  # a fresh, light process
+    finally:
+        reserved.close()
 
 
 CHILD_OF_KILLED_PARENT = """
@@ -184,15 +210,16 @@ import sys, time
 sys.path.insert(0, {root!r})
 from pipeline import sandbox
 from pipeline.settings import DEFAULT_LIMITS
+sandbox._start_method = lambda limits: {method!r}
 job = sandbox.start_isolated(time.sleep, 120, limits=DEFAULT_LIMITS, label="x.pdf")
 print(job.pid, flush=True)
 time.sleep(120)
 """
 
 
-def test_child_dies_with_its_parent():
-    parent = subprocess.Popen([sys.executable, "-c", CHILD_OF_KILLED_PARENT.format(root=str(ROOT))],
-                              stdout=subprocess.PIPE, text=True)
+def test_child_dies_with_its_parent(method):
+    script = CHILD_OF_KILLED_PARENT.format(root=str(ROOT), method=method)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     child = int(parent.stdout.readline())
     assert not _gone(child)
     parent.kill()  # SIGKILL: no chance to clean up
