@@ -445,7 +445,10 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def is_complete(folder: Path) -> bool:
-    """The folder has a manifest, and holds exactly the files it lists, with their sha256."""
+    """The folder has a manifest listing the contract's files, each present with its sha256.
+
+    (Files added after the manifest, such as validation.json, are allowed.)
+    """
     import hashlib
     import json
 
@@ -453,7 +456,9 @@ def is_complete(folder: Path) -> bool:
         listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
     except (OSError, ValueError, KeyError):
         return False
-    present = {p.name for p in folder.iterdir()} - {"manifest.json"}
-    return present == set(listed) and all(
-        hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    required = {f"{t}.{ext}" for t in ("items", "tasks", "citations", "departments")
+                for ext in ("parquet", "csv")} | {"notice.json"}
+    return required <= set(listed) and all(
+        (folder / name).is_file()
+        and hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
         for name, digest in listed.items())

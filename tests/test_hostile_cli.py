@@ -143,3 +143,23 @@ def test_list_pages_repeated_is_caught_by_validation(tmp_path):
     lines = run.stderr.splitlines()
     assert lines and all(line.startswith(("error: ", "warning: ")) for line in lines)
     assert any("seq_unique" in line for line in lines), run.stderr
+
+
+def test_batch_reports_each_bad_notice_and_goes_on(tmp_path):
+    # After the first notice the CLI has imported pandas and great_expectations:
+    # later readers come from the fork server, with the same limits.
+    bomb = hostile.CASES["compression-bomb"].make(tmp_path)
+    html = hostile.CASES["html"].make(tmp_path)
+    root = tmp_path / "extracted"
+    run = hostile.run_cli("extract", FIXTURE, bomb, html, FIXTURE, "--extracted", root,
+                          "--validate", "--force", timeout=120)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2, run.stderr
+    assert re.search(rf"^error: {re.escape(str(bomb))}(, page 1)?: memory limit of 1024 MB",
+                     errors[0])
+    assert errors[1].startswith(f"error: {html}: this is an HTML page saved as .pdf")
+    assert run.max_rss_mb < GIB_MB
+    folders = [p for p in root.iterdir() if not p.name.startswith(".")]
+    assert len(folders) == 1 and hostile.is_complete(folders[0])
