@@ -15,6 +15,7 @@ Producers that are missing (chromium, soffice) skip their cases through the
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -25,43 +26,59 @@ from tests.render import CASES, load_source
 from tests.render.batch import render_cases
 from tests.render.catalogue import Case
 from tests.render.check import MEASURES, explain, score_pdf
+from tests.render.fuzz import random_case
+from tests.render.variant import FONTS, Variant
 
 CASE_BY_ID = {c.id: c for c in CASES}
+FUZZ = [random_case(seed) for seed in range(int(os.environ.get("LAYOUT_FUZZ") or 0))]
 _BINARIES = {
     "chromium": ("chromium", "chromium-browser", "google-chrome"),
     "soffice": ("soffice", "libreoffice"),
 }
 _PACKAGES = {"chromium": "chromium", "soffice": "libreoffice-writer-nogui"}
+_FONT_PACKAGES = {
+    "uming": "fonts-arphic-uming",
+    "ukai": "fonts-arphic-ukai",
+    "microhei": "fonts-wqy-microhei",
+    "zenhei": "fonts-wqy-zenhei",
+}
+_LATIN_FILES = {
+    "times": "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+    "helvetica": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+}
 
 
 @pytest.fixture(scope="session")
 def producer():
-    """Skip a case whose PDF producer is not installed (the one place that skips)."""
+    """Skip a case whose PDF producer or fonts are not installed (the one place that skips)."""
 
-    def need(name: str) -> None:
+    def need(variant: Variant) -> None:
+        name = variant.producer
         if name in _BINARIES and not any(shutil.which(b) for b in _BINARIES[name]):
-            pytest.skip(
-                f"{name} not installed: apt-get install {_PACKAGES[name]} "
-                "fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai"
-            )
+            pytest.skip(f"{name} not installed: apt-get install {_PACKAGES[name]}")
+        for key in {variant.font, variant.header_font or variant.font}:
+            path = FONTS[key][0]
+            if path and not Path(path).exists():
+                pytest.skip(f"font {path} missing: apt-get install {_FONT_PACKAGES[key]}")
+        latin = _LATIN_FILES.get(variant.latin_font or "")
+        if latin and name != "reportlab" and not Path(latin).exists():
+            pytest.skip(f"font {latin} missing: apt-get install fonts-dejavu-core")
 
     return need
 
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory, producer):
-    """case id → PDF path, rendered on first use (all LibreOffice cases in one run)."""
+    """case → PDF path, rendered once per session (the named LibreOffice cases in one run)."""
     out = tmp_path_factory.mktemp("layouts")
     cache: dict[str, Path] = {}
 
     def get(case: Case) -> Path:
-        producer(case.variant.producer)
+        producer(case.variant)
         if case.id not in cache:
-            group = (
-                [c for c in CASES if c.variant.producer == "soffice"]
-                if case.variant.producer == "soffice"
-                else [case]
-            )
+            group = [case]
+            if case.variant.producer == "soffice" and case.id in CASE_BY_ID:
+                group = [c for c in CASES if c.variant.producer == "soffice" and c.id not in cache]
             cache.update(render_cases(group, out))
         return cache[case.id]
 
@@ -72,17 +89,26 @@ def _ids(cases):
     return [c.id for c in cases]
 
 
-@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
-def test_layout_extracts_exactly(case: Case, rendered, tmp_path):
-    pdf = rendered(case)
+def _assert_extracts_exactly(case: Case, pdf: Path, out: Path) -> None:
     gold = load_source(case.source)
-    result = score_pdf(pdf, gold, tmp_path / "out")
+    result = score_pdf(pdf, gold, out)
     wrong = {m: result.get(m) for m in MEASURES if result.get(m) != 1.0}
     count_ok = result.get("items_found") == result.get("items_expected")
     assert "error" not in result and not wrong and count_ok, (
         f"{case.id} [{case.variant.producer}, {case.source}]: {case.looks}\n"
-        f"PDF: {pdf}\n" + explain(gold, tmp_path / "out", result)
+        f"PDF: {pdf}\n" + explain(gold, out, result)
     )
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_layout_extracts_exactly(case: Case, rendered, tmp_path):
+    _assert_extracts_exactly(case, rendered(case), tmp_path / "out")
+
+
+@pytest.mark.skipif(not FUZZ, reason="random layouts run with LAYOUT_FUZZ=N")
+@pytest.mark.parametrize("case", FUZZ or [None], ids=_ids(FUZZ) or ["none"])
+def test_random_layout_extracts_exactly(case: Case, rendered, tmp_path):
+    _assert_extracts_exactly(case, rendered(case), tmp_path / "out")
 
 
 # --- the renderings show their quirks -------------------------------------------------
@@ -327,6 +353,25 @@ def double_rules(pages):
     assert doubled >= 5, f"{doubled} of {len(boxes)} cell boxes have a neighbour 1-3.5 pt away"
 
 
+def continuation_at_top(pages):
+    """A page whose first row holds text only right of the 序号 column, with no rule above it."""
+    found = 0
+    for p in _table_pages(pages)[1:]:
+        rules = [t for t in _hrules(p) if t > 50]
+        verticals = [r["x0"] for r in p["rects"] + p["lines"] if r["height"] > 10]
+        if not rules or not verticals:
+            continue
+        first = [c for c in p["chars"] if 50 < c["top"] < rules[0] and c["text"].strip()]
+        if first and min(c["x0"] for c in first) > min(verticals) + 40:
+            found += 1
+    assert found, "no page opens with a continuation fragment under no rule"
+
+
+def header_split(pages):
+    first = next(p for p in pages if "主管单位" in p["text"])
+    assert "事项名称" not in first["text"], "both header rows on one page"
+
+
 def letter(pages):
     assert all(round(max(p["height"], p["width"])) == 792 for p in pages), "not US Letter"
 
@@ -388,6 +433,8 @@ FEATURES = {
     "chromium-webpage-2021": (flows_after_notice, browser_footer),
     "chromium-cellspacing": (double_rules,),
     "rl-letter-small-tight": (letter,),
+    "chromium-continuation-top": (continuation_at_top, header_once),
+    "soffice-header-split": (header_split,),
     "chromium-auto-columns": (letter,),
     "soffice-letter-tight": (letter,),
     "soffice-flow-2023": (flows_after_notice, page_numbers("第 {n} 页")),

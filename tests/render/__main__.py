@@ -1,6 +1,7 @@
 """Render the layout cases for a look, and optionally score them.
 
     python -m tests.render OUT_DIR [--score] [CASE_ID ...]   (default: all cases)
+    python -m tests.render OUT_DIR --fuzz N [--score]         (N random cases instead)
 
 With --score each PDF is extracted by the pipeline and scored against its
 source (one line per case: score, measures below 1.0, first wrong cells).
@@ -17,6 +18,11 @@ from tests.render.batch import render_cases
 
 
 def main(argv: list[str]) -> int:
+    fuzz = 0
+    if "--fuzz" in argv:
+        k = argv.index("--fuzz")
+        fuzz = int(argv[k + 1])
+        argv = argv[:k] + argv[k + 2 :]
     args = [a for a in argv if not a.startswith("--")]
     if not args:
         print(__doc__)
@@ -24,6 +30,10 @@ def main(argv: list[str]) -> int:
     out = Path(args[0])
     wanted = set(args[1:])
     cases = [c for c in CASES if not wanted or c.id in wanted]
+    if fuzz:
+        from tests.render.fuzz import random_case
+
+        cases = [random_case(seed) for seed in range(fuzz)]
     t = time.perf_counter()
     paths = render_cases(cases, out)
     print(f"rendered {len(paths)} cases in {time.perf_counter() - t:.1f}s into {out}")

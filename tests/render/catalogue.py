@@ -440,6 +440,24 @@ CASES: tuple[Case, ...] = (
         "Chromium, portrait 16 pt, 序号/name/department vertically centred in rows that run "
         "over several pages (the 序号 can land on a continuation page)",
     ),
+    Case(
+        CHROME.but(
+            "chromium-continuation-top",
+            allow_row_split=False,
+            cell_indent="geometric",
+            header_repeat=False,
+            inline_subitems=True,
+            orientation="portrait",
+            page_number=PAGE_NUMBERS["hyphen"],
+            paper="Letter",
+            running_header=None,
+            substitute=("kangxi", "supplement"),
+        ),
+        "random:1068:5",
+        "Chromium, header printed once, rows kept whole: item 1 is taller than a page and its "
+        "last task paragraph opens page 5 alone, in the tasks column, with no rule above it "
+        "(found by the fuzzer, seed 68)",
+    ),
     # --- LibreOffice ---------------------------------------------------------------------
     Case(
         LO,
@@ -512,5 +530,22 @@ CASES: tuple[Case, ...] = (
         ),
         "random:58:12",
         "LibreOffice, US Letter, microhei 9 pt, 0.75 pt cell padding, flat header",
+    ),
+    Case(
+        LO.but(
+            "soffice-header-split",
+            attachment_new_page=False,
+            bold_header=True,
+            header_repeat=False,
+            orientation="portrait",
+            page_number=PAGE_NUMBERS["di-ye-gong"],
+            page_number_align="outer",
+            paper="Letter",
+            running_header=None,
+        ),
+        "random:1155:7",
+        "LibreOffice, table after the notice text, header rows not marked as repeating: the "
+        "page breaks between the two header rows (序号…备注 at the foot of page 1, 事项名称 and "
+        "具体内容 at the top of page 2) (found by the fuzzer, seed 155)",
     ),
 )

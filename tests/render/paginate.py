@@ -72,8 +72,11 @@ def paginate_rows(
     pad, lead = frame.padding, frame.leading
 
     def new_page() -> float:
+        # The header goes with the first row: a page before any row holds no table.
+        first_rows = not any(pages)
         pages.append([])
-        return frame.page_top + (frame.header_height if frame.header_repeat else 0.0)
+        repeat = frame.header_repeat or first_rows
+        return frame.page_top + (frame.header_height if repeat else 0.0)
 
     for index, row in enumerate(rows):
         rest = {f: list(lines) for f, lines in row.items()}

@@ -140,6 +140,9 @@ td, th {{ padding: {v.cell_padding}pt; vertical-align: top; font-weight: normal;
   text-align: {align}; }}
 th {{ text-align: center; font-weight: {"bold" if v.bold_header else "normal"}; }}
 td p {{ margin: 0; }}
+/* A number wider than a narrow cell breaks instead of overflowing the table: text
+   outside every cell is an error by design (issue 6), not a layout to read. */
+td, th {{ overflow-wrap: anywhere; }}
 .c {{ text-align: center; }}
 .m {{ vertical-align: middle; }}
 {chr(10).join(extra)}

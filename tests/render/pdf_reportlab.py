@@ -603,6 +603,7 @@ def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
         _draw_notice_runs(c, p, runs, variant, hfont)
         p.flush()
         c.showPage()
+    first_table_page = next(i for i, frags in enumerate(lay.pages) if frags)
     for i, frags in enumerate(lay.pages):
         number += 1
         if variant.rotate_pages and page.width > page.height:
@@ -629,7 +630,7 @@ def render_reportlab(gold: dict, out_pdf: Path, variant: Variant) -> Path:
             top = lay.frame.first_top
         elif variant.continued_label and frags:
             p.text(_sub(variant, font, variant.continued_label), page.left, page.top + 12, 12)
-        if frags and (i == 0 or variant.header_repeat):
+        if frags and (i == first_table_page or variant.header_repeat):
             _draw_header(p, lay.table, top)
         for fr in frags:
             _draw_fragment(p, lay.table, fr)

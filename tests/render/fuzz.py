@@ -1,0 +1,84 @@
+"""Random combinations of variant options, for runs beyond the named cases.
+
+``random_case(seed)`` draws a producer, a source (a random list) and a mix of
+the options that producer honours.  Opt in with LAYOUT_FUZZ=N for the test
+suite, or ``python -m tests.render OUT --fuzz N --score``.
+"""
+
+from __future__ import annotations
+
+import random
+
+from tests.render.catalogue import Case
+from tests.render.variant import FONTS, LATIN_FONTS, PAGE_NUMBERS, Variant
+
+_MIDDLE = ("seq", "name", "department_text", "remarks")
+
+
+def random_case(seed: int) -> Case:
+    """A deterministic random (variant, random list) case named ``fuzz-<seed>``."""
+    rng = random.Random(seed * 7919 + 17)
+    producer = rng.choice(("reportlab", "reportlab", "reportlab", "chromium", "soffice"))
+    fonts = [k for k in FONTS if k != "stsong" or producer == "reportlab"]
+    orientation = rng.choice(("landscape", "portrait"))
+
+    def coin(p: float = 0.3) -> bool:
+        return rng.random() < p
+
+    opts: dict = {
+        "producer": producer,
+        "orientation": orientation,
+        "font": rng.choice(fonts),
+        "font_size": rng.choice((9.0, 10.5, 10.5, 12.0, 14.0)),
+        "running_header": rng.choice((None, "重庆市民政局规范性文件", "重庆市民政局文件")),
+        "running_header_align": rng.choice(("left", "center", "right")),
+        "page_number": rng.choice([None, *PAGE_NUMBERS.values()]),
+        "page_number_align": rng.choice(("center", "outer")),
+        "notice_pages": not coin(0.25),
+        "header_repeat": not coin(0.3),
+        "header_levels": rng.choice((1, 2, 2)),
+        "justify": not coin(),
+        "inline_subitems": coin(),
+        "marker_space": not coin(0.4),
+        "latin_font": rng.choice([None, None, *LATIN_FONTS]),
+        "header_shading": coin(0.2),
+        "zebra": coin(0.2),
+        "bold_header": coin(0.2),
+        "cell_indent": rng.choice(("none", "none", "ideographic", "geometric")),
+        # Writer clips a row taller than a page when rows may not split: not for soffice.
+        "allow_row_split": producer == "soffice" or not coin(0.2),
+        "middle": _MIDDLE if coin(0.2) else (),
+        "paper": rng.choice(("A4", "A4", "Letter")),
+        "substitute": rng.choice(((), (), ("kangxi", "supplement"), ("compat",))),
+    }
+    if opts["substitute"] and opts["font"] in ("stsong", "microhei"):
+        opts["font"] = "uming"  # these fonts have no radicals to draw
+    if orientation == "portrait" and opts["notice_pages"] and coin():
+        opts["attachment_new_page"] = False
+    if producer == "reportlab":
+        opts.update(
+            rules=rng.choice(("lines", "lines", "rects")),
+            break_rules=not coin(),
+            cell_borders=coin(0.2),
+            fake_bold=coin(0.2),
+            stray_spaces=coin(0.2),
+            running_header_rule=coin(0.2),
+            rotate_pages=orientation == "landscape" and coin(0.2),
+            continued_label="续表" if coin(0.15) else None,
+            trailing_empty_row=coin(0.15),
+            draw_order=rng.choice(("natural", "natural", "columns", "reverse")),
+            outer_rule_width=1.5 if coin(0.2) else None,
+            notice_rule=coin(0.2),
+            notice_table=coin(0.15),
+        )
+    elif producer == "chromium":
+        opts.update(
+            break_rules=not coin(),
+            browser_header_footer=coin(0.2),
+            cell_spacing=1.5 if coin(0.15) else 0.0,
+            auto_columns=coin(0.2),
+        )
+    source = f"random:{1000 + seed}:{rng.randint(3, 12)}"
+    variant = Variant(name=f"fuzz-{seed}", **opts)
+    looks = ", ".join(f"{k}={v}" for k, v in sorted(opts.items()) if v != getattr(Variant, k))
+    return Case(variant, source, looks)
