@@ -187,16 +187,29 @@ def test_spawn_start_method(monkeypatch):
         _run(raise_layout_error)
 
 
-def test_a_heavy_parent_gets_children_from_the_fork_server(monkeypatch):
-    import mmap
+def test_fork_only_from_a_light_single_threaded_parent(monkeypatch):
+    import threading
 
     monkeypatch.undo()  # the real choice, not the fixture's
-    limits = replace(DEFAULT_LIMITS, memory_mb=int(sandbox._vm_mb()) + 256)
+    limits = replace(DEFAULT_LIMITS, memory_mb=1024)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sandbox, "_vm_mb", lambda: 60.0)
     assert sandbox._start_method(limits) == "fork"
-    # Map (without touching) as much as pandas + great_expectations do, and more.
+    monkeypatch.setattr(sandbox, "_vm_mb", lambda: 640.0)  # pandas + great_expectations
+    assert sandbox._start_method(limits) == "forkserver"
+    monkeypatch.setattr(sandbox, "_vm_mb", lambda: 60.0)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert sandbox._start_method(limits) == "forkserver"
+
+
+def test_a_heavy_parent_gets_a_light_child(monkeypatch):
+    import mmap
+
+    monkeypatch.undo()
+    limits = replace(DEFAULT_LIMITS, memory_mb=1024)
+    # Map (without touching) more than the whole memory limit in this process.
     reserved = mmap.mmap(-1, limits.memory_mb << 20)
     try:
-        assert sandbox._start_method(limits) == "forkserver"
         job = sandbox.start_isolated(double, 3, limits=limits, label="x.pdf")
         assert job.result()["rows"] == [3, 6]
         assert job.stats["method"] == "forkserver"
