@@ -24,8 +24,9 @@
 # 3. Which laws are cited most?
 # 4. What changed between versions?
 #
-# Run it from `notebooks/` (Jupyter, or `jupytext --execute`). Another dataset folder can be
-# given in the environment variable `ANALYSIS_DATASET` or in the cell below.
+# Open it in Jupyter from `notebooks/`, or run it headless with
+# `.venv/bin/jupyter execute notebooks/analysis.ipynb`. Another dataset folder can be given
+# in the environment variable `ANALYSIS_DATASET` or in the cell below.
 
 # %% tags=["parameters"]
 import os
@@ -156,7 +157,10 @@ top_laws.head(TOP)
 
 # %%
 root = dataset.resolve().parent
-sys.path.insert(0, str(Path.cwd().resolve().parent))  # the project root, for `pipeline`
+# `pipeline` lives in the project root: above notebooks/ (the working folder) or above extracted/
+for folder in (Path.cwd().resolve().parent, root.parent):
+    if (folder / "pipeline" / "diff.py").is_file() and str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 try:
     from pipeline.diff import diff_versions
 except ImportError:
