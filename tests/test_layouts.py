@@ -281,7 +281,8 @@ def page_numbers(form: str | None):
 
 def running_header(text: str | None, rule: bool = False):
     def check(pages):
-        for p in pages:
+        # List pages only: a browser's notice pages have other margins.
+        for p in _table_pages(pages):
             head = [c for c in p["chars"] if c["top"] < 45]
             assert _line_text(head) == (text or "")
             if rule:
@@ -372,6 +373,11 @@ def header_split(pages):
     assert "事项名称" not in first["text"], "both header rows on one page"
 
 
+def rules_above_page(pages):
+    above = [r["top"] for p in pages for r in p["rects"] if r["top"] < 0]
+    assert above, "no rule starts above the page"
+
+
 def letter(pages):
     assert all(round(max(p["height"], p["width"])) == 792 for p in pages), "not US Letter"
 
@@ -435,6 +441,7 @@ FEATURES = {
     "rl-letter-small-tight": (letter,),
     "chromium-continuation-top": (continuation_at_top, header_once),
     "soffice-header-split": (header_split,),
+    "chromium-rules-above-page": (rules_above_page, running_header("重庆市民政局文件")),
     "chromium-auto-columns": (letter,),
     "soffice-letter-tight": (letter,),
     "soffice-flow-2023": (flows_after_notice, page_numbers("第 {n} 页")),

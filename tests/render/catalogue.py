@@ -458,6 +458,24 @@ CASES: tuple[Case, ...] = (
         "last task paragraph opens page 5 alone, in the tasks column, with no rule above it "
         "(found by the fuzzer, seed 68)",
     ),
+    Case(
+        CHROME.but(
+            "chromium-rules-above-page",
+            allow_row_split=False,
+            cell_indent="ideographic",
+            font_size=12.0,
+            header_levels=1,
+            latin_font="times",
+            marker_space=False,
+            page_number=PAGE_NUMBERS["hyphen"],
+            paper="Letter",
+            running_header="重庆市民政局文件",
+        ),
+        "random:1565:4",
+        "Chromium, rows kept whole but one taller than a page: on page 6 its rules are drawn "
+        "from y = -136 pt (above the page, clipped) down through the running header's line "
+        "(found by the fuzzer, seed 565)",
+    ),
     # --- LibreOffice ---------------------------------------------------------------------
     Case(
         LO,
