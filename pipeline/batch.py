@@ -120,8 +120,10 @@ def _parse(pdf: Path, options: Options):
     """
     from .extract import run
     from .sandbox import start_isolated
+    from .settings import DEFAULT_LAYOUT
 
-    with start_isolated(run, pdf, limits=options.limits, label=str(pdf)) as job:
+    with start_isolated(run, pdf, DEFAULT_LAYOUT, options.limits,
+                        limits=options.limits, label=str(pdf)) as job:
         import pandas  # noqa: F401
         import pyarrow.parquet  # noqa: F401
 

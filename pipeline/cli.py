@@ -108,12 +108,15 @@ def _limit_flags(p: argparse.ArgumentParser) -> None:
                    help=f"refuse PDFs with more pages (default {d.max_pages})")
     g.add_argument("--max-file-mb", type=float, default=d.max_file_mb, metavar="MB",
                    help=f"refuse larger files (default {d.max_file_mb:g})")
+    g.add_argument("--max-edges", type=int, default=d.max_edges_per_page, metavar="N",
+                   help="refuse pages drawing more ruling segments "
+                        f"(default {d.max_edges_per_page:,})")
 
 
 def _limits(args) -> Limits:
     return Limits(max_file_mb=args.max_file_mb, max_pages=args.max_pages,
                   timeout_s=args.timeout, memory_mb=args.memory_mb,
-                  cpu_s=max(1, int(args.timeout)))
+                  cpu_s=max(1, int(args.timeout)), max_edges_per_page=args.max_edges)
 
 
 def _cmd_extract(args) -> int:

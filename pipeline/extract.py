@@ -22,7 +22,7 @@ from .header import drop_headers
 from .notice import read_notice
 from .parse import parse_items
 from .read import read_pdf
-from .settings import DEFAULT_LAYOUT, LayoutSettings
+from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
 from .stitch import stitch_rows
 from .tables import find_tables
 
@@ -39,11 +39,12 @@ class Extraction:
         return {t.name: t.frame(self.rows.get(t.name, [])) for t in schema.EXTRACTION_TABLES}
 
 
-def run(pdf: Path, layout: LayoutSettings = DEFAULT_LAYOUT) -> Extraction:
+def run(pdf: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
+        limits: Limits = DEFAULT_LIMITS) -> Extraction:
     """Extract the list in ``pdf``; raise ``PipelineError`` (file named) if it cannot."""
     pdf = Path(pdf)
     try:
-        pages = [find_tables(page, layout) for page in read_pdf(pdf, layout)]
+        pages = [find_tables(page, layout) for page in read_pdf(pdf, layout, limits)]
         table = drop_headers(pages, layout)
         items = clean_items(stitch_rows(table), layout)
         rows = {"items": items, **parse_items(items)}

@@ -41,8 +41,6 @@ log = logging.getLogger(__name__)
 HEADER_WINDOW = 1024
 #: ``%%EOF`` must be within this many bytes of the end (as Acrobat requires).
 TRAILER_WINDOW = 1024
-#: Ruling segments a page may draw, until ``Limits.max_edges_per_page`` exists.
-MAX_EDGES_PER_PAGE = 10_000
 #: Page boxes beyond this (in points) are nonsense (PDF's own limit is 14,400).
 MAX_COORDINATE = 1e6
 #: Form XObjects nested deeper than this make a damaged PDF (real ones nest a few deep).
@@ -193,7 +191,7 @@ def _check_document(doc, limits: Limits, name: str) -> None:
     if not pages:
         raise InputError("no pages", file=name)
 
-    max_edges = getattr(limits, "max_edges_per_page", MAX_EDGES_PER_PAGE)
+    max_edges = limits.max_edges_per_page
     textless, images = [], False
     for page_number, page in enumerate(pages, start=1):  # the sandbox reads page_number
         _check_boxes(page.attrs, name, page_number)
@@ -210,9 +208,8 @@ def _check_document(doc, limits: Limits, name: str) -> None:
         if scan.segments > max_edges:
             raise LimitError(f"{scan.segments:,} ruling segments, more than the limit of "
                              f"{max_edges:,}", file=name, page=page_number,
-                             hint="a list table draws far fewer" + (
-                                 "; raise the limit with --max-edges if this one is genuine"
-                                 if hasattr(limits, "max_edges_per_page") else ""))
+                             hint="a list table draws far fewer; raise the limit with "
+                                  "--max-edges if this one is genuine")
         if not scan.fonts:
             textless.append(page_number)
             images = images or scan.images

@@ -13,24 +13,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .model import Page
-from .settings import DEFAULT_LAYOUT, LayoutSettings
+from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
 
 # The keys later stages read; copying only these keeps pages small.
 CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "upright")
 
 
-def read_pdf(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT) -> Iterator[Page]:
+def read_pdf(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
+             limits: Limits = DEFAULT_LIMITS) -> Iterator[Page]:
     """Yield each page of ``path`` (1-based ``number``) with its chars and rule edges.
+
+    The file is opened through ``guard.open_pdf``, which refuses (with a
+    ``PipelineError``) what would exceed ``limits`` before any page is laid out.
 
     Edges come from lines, curves, and rectangles that look like rules: thin
     rectangles (filled or stroked; browsers draw borders as thin filled
     boxes) and stroked boxes.  A filled box that is not thin is a background
     (a shaded cell, a page-sized white fill), not a rule.
     """
-    import pdfplumber
     from pdfplumber import utils
 
-    with pdfplumber.open(path) as pdf:
+    from .guard import open_pdf
+
+    with open_pdf(Path(path), limits) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             chars = [{k: c[k] for k in CHAR_KEYS} for c in page.chars]
             edges: list[dict] = []

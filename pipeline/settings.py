@@ -110,6 +110,9 @@ class Limits:
     timeout_s: float = 60.0
     memory_mb: int = 1024
     cpu_s: int = 60
+    #: Ruling segments one page may draw (counted from its content streams before
+    #: layout); a list page draws tens to hundreds.
+    max_edges_per_page: int = 10_000
 
 
 DEFAULT_LAYOUT = LayoutSettings()

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,11 +99,35 @@ def _move_into_place(tmp: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.rename(tmp, out_dir)
         return
-    # Swap: the old folder steps aside, the new one takes its name, the old is removed.
+    if _exchange(tmp, out_dir):  # one atomic step: out_dir is never missing
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old folder
+        return
+    # Where the kernel cannot exchange two names, the old folder steps aside
+    # first; a kill between the two renames leaves it under a temporary name.
     old = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-old-", dir=out_dir.parent))
     os.rename(out_dir, old / out_dir.name)
     os.rename(tmp, out_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import errno
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 def _sweep(parent: Path) -> None:

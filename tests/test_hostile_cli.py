@@ -19,17 +19,6 @@ from tests import hostile
 FIXTURE = hostile.ROOT / "tests" / "fixtures" / "notice-2023-synthetic-INVENTED.pdf"
 GIB_MB = 1024
 
-# Checks that parse the document run in the child, where the extraction opens
-# the PDF: until pipeline/read.py opens it through guard.open_pdf, these cases
-# get the extraction's own (less precise) message, or run into the timeout, so
-# they are not run; they run as soon as read.py does.
-READS_THROUGH_GUARD = "open_pdf" in (hostile.ROOT / "pipeline" / "read.py").read_text()
-NEEDS_GUARD_IN_CHILD = {
-    "zero-pages", "bad-stream-length", "malformed-mediabox", "truncated-compressed-stream",
-    "20000-pages", "20000-pages-count-lies", "80000-segments", "image-only", "form-fanout",
-}
-
-
 @pytest.fixture(scope="module")
 def good_folder(tmp_path_factory):
     """A real extraction of the synthetic notice, made once."""
@@ -59,11 +48,7 @@ def _one_error_line(run: hostile.CliRun, path) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(name, marks=pytest.mark.xfail(
-        name in NEEDS_GUARD_IN_CHILD and not READS_THROUGH_GUARD, run=False,
-        reason="pipeline/read.py does not open the PDF through guard.open_pdf yet"))
-    for name in sorted(hostile.CASES)])
+@pytest.mark.parametrize("case", sorted(hostile.CASES))
 def test_case_exits_1_with_one_clear_line(case, existing, tmp_path):
     out, before = existing
     bad = hostile.CASES[case].make(tmp_path)
@@ -117,8 +102,6 @@ def test_encrypted_notice_with_empty_user_password_extracts(tmp_path):
     assert hostile.is_complete(tmp_path / "out")
 
 
-@pytest.mark.xfail(not READS_THROUGH_GUARD, run=False,
-                   reason="pipeline/read.py does not open the PDF through guard.open_pdf yet")
 def test_a_limit_is_a_flag(existing, tmp_path):
     out, before = existing
     bad = tmp_path / "pages.pdf"

@@ -90,10 +90,11 @@ def test_page_limit_is_a_setting(tmp_path):
 
 def test_segment_limit_counts_what_the_page_draws(tmp_path):
     path = tmp_path / "s.pdf"
-    path.write_bytes(hostile.segments_page(guard.MAX_EDGES_PER_PAGE))  # exactly at the limit
+    limit = DEFAULT_LIMITS.max_edges_per_page
+    path.write_bytes(hostile.segments_page(limit))  # exactly at the limit
     with pytest.raises(PipelineError, match="no table"):
         sandbox.run_isolated(hostile.read_probe, path, limits=DEFAULT_LIMITS, label="s.pdf")
-    path.write_bytes(hostile.segments_page(guard.MAX_EDGES_PER_PAGE + 1))
+    path.write_bytes(hostile.segments_page(limit + 1))
     with pytest.raises(LimitError, match=r"page 1: 10,001 ruling segments, more than the limit"):
         sandbox.run_isolated(hostile.read_probe, path, limits=DEFAULT_LIMITS, label="s.pdf")
 

@@ -131,8 +131,6 @@ runpy.run_module("pipeline", run_name="__main__", alter_sys=True)
 """
 
 
-@pytest.mark.xfail(strict=True, reason="write._move_into_place swaps with two renames: "
-                   "a kill between them leaves no folder in place (fix proposed in issue 7)")
 def test_kill_between_the_two_renames_of_a_swap(good_folder, tmp_path):
     out = tmp_path / "extracted" / "v1"
     shutil.copytree(good_folder, out)
