@@ -15,6 +15,7 @@ Producers that are missing (chromium, soffice) skip their cases through the
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -378,6 +379,24 @@ def rules_above_page(pages):
     assert above, "no rule starts above the page"
 
 
+def condensed(pages):
+    chars = [
+        c for p in _table_pages(pages) for c in p["chars"] if "\u4e00" <= c["text"] <= "\u9fff"
+    ]
+    ratios = sorted(round((c["x1"] - c["x0"]) / c["size"], 2) for c in chars)
+    assert ratios[len(ratios) // 2] == 0.85, f"median width/size {ratios[len(ratios) // 2]}"
+
+
+def turned_numbers(pages):
+    turned = [c for p in _table_pages(pages) for c in p["chars"] if not c["upright"]]
+    assert any(c["text"].isdigit() for c in turned), "no page number turned 90°"
+
+
+def double_header_rule(pages):
+    rules = _hrules(_table_pages(pages)[0])
+    assert any(1.0 <= b - a <= 2.0 for a, b in itertools.pairwise(rules))
+
+
 def letter(pages):
     assert all(round(max(p["height"], p["width"])) == 792 for p in pages), "not US Letter"
 
@@ -441,6 +460,9 @@ FEATURES = {
     "rl-letter-small-tight": (letter,),
     "chromium-continuation-top": (continuation_at_top, header_once),
     "soffice-header-split": (header_split,),
+    "rl-condensed-type": (condensed,),
+    "rl-turned-page-numbers": (turned_numbers,),
+    "rl-header-double-rule": (double_header_rule,),
     "chromium-rules-above-page": (rules_above_page, running_header("重庆市民政局文件")),
     "chromium-auto-columns": (letter,),
     "soffice-letter-tight": (letter,),

@@ -276,6 +276,22 @@ CASES: tuple[Case, ...] = (
         "random:56:12",
         "US Letter paper, 8 pt text, line height 1.08, 1 pt cell padding (text near the rules)",
     ),
+    Case(
+        RL.but("rl-condensed-type", horizontal_scale=85.0),
+        "random:59:8",
+        "glyphs condensed to 85 % width (Tz 85, Word's character scaling)",
+    ),
+    Case(
+        RL.but("rl-turned-page-numbers", page_number_rotated=True),
+        "random:60:8",
+        "landscape pages' numbers turned 90° and printed up the right edge (bound with the "
+        "portrait notice pages)",
+    ),
+    Case(
+        RL.but("rl-header-double-rule", header_double_rule=True, header_repeat=True),
+        "random:61:8",
+        "a double rule under the header rows (two rules 1.5 pt apart)",
+    ),
     # --- reportlab: hard mixes ----------------------------------------------------------
     Case(
         RL.but(

@@ -70,6 +70,9 @@ def random_case(seed: int) -> Case:
             outer_rule_width=1.5 if coin(0.2) else None,
             notice_rule=coin(0.2),
             notice_table=coin(0.15),
+            horizontal_scale=rng.choice((100.0, 100.0, 100.0, 85.0, 110.0)),
+            page_number_rotated=coin(0.15),
+            header_double_rule=coin(0.15),
         )
     elif producer == "chromium":
         opts.update(

@@ -62,7 +62,7 @@ class _Font:
 
     _registered: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, key: str, latin: str | None = None):
+    def __init__(self, key: str, latin: str | None = None, scale: float = 1.0):
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.cidfonts import UnicodeCIDFont
         from reportlab.pdfbase.ttfonts import TTFont
@@ -78,6 +78,7 @@ class _Font:
                 self._registered[key] = name
         self.name = self._registered[key]
         self.latin = LATIN_FONTS[latin][0] if latin else None
+        self.scale = scale  # horizontal glyph scaling (Tz / 100)
         self._metrics = pdfmetrics
         font = pdfmetrics.getFont(self.name)
         self._cmap = getattr(getattr(font, "face", None), "charToGlyph", None)
@@ -96,7 +97,7 @@ class _Font:
         return out
 
     def width(self, text: str, size: float) -> float:
-        return sum(self._metrics.stringWidth(r, n, size) for r, n in self.runs(text))
+        return self.scale * sum(self._metrics.stringWidth(r, n, size) for r, n in self.runs(text))
 
     def has_glyph(self, ch: str) -> bool:
         return self._cmap is not None and ord(ch) in self._cmap
@@ -121,6 +122,7 @@ class _Painter:
         self.rules: list[tuple[float, float, float, float, float]] = []
         self.fills: list[tuple[float, float, float, float, float]] = []
         self.texts: list[_TextOp] = []
+        self.turned: list[tuple[str, float, float, float]] = []  # text turned 90°: s, x, y, size
 
     def text(
         self,
@@ -155,13 +157,15 @@ class _Painter:
             for run, name in op.font.runs(op.text):
                 t = self.c.beginText()
                 t.setFont(name, op.size)
+                if op.font.scale != 1.0:
+                    t.setHorizScale(100.0 * op.font.scale)
                 if self.v.stray_spaces:
                     rng = random.Random(zlib.crc32(run.encode()))
                     xi = x
                     for i, ch in enumerate(run):
                         t.setTextOrigin(xi, y)
                         t.textOut(ch)
-                        w = self._metrics_width(ch, name, op.size)
+                        w = self._metrics_width(ch, name, op.size) * op.font.scale
                         if i + 1 < len(run) and not ch.isspace() and rng.random() < 0.15:
                             t.setTextOrigin(xi + w, y)
                             t.textOut(" ")
@@ -171,7 +175,8 @@ class _Painter:
                     t.setTextOrigin(x, y)
                     t.textOut(run)
                 self.c.drawText(t)
-                x += self._metrics_width(run, name, op.size) + op.char_space * len(run)
+                run_width = self._metrics_width(run, name, op.size) * op.font.scale
+                x += run_width + op.char_space * len(run)
 
     @staticmethod
     def _metrics_width(s: str, name: str, size: float) -> float:
@@ -210,6 +215,14 @@ class _Painter:
             self._draw_text(op)
         if self.v.draw_order != "reverse":
             self._draw_rules()
+        for s, x, y, size in self.turned:
+            c.saveState()
+            c.translate(x, h - y)
+            c.rotate(90)
+            c.setFont(self.font.name, size)
+            c.drawString(0, 0, s)
+            c.restoreState()
+        self.turned.clear()
         self.rules.clear()
         self.fills.clear()
         self.texts.clear()
@@ -231,6 +244,10 @@ def _page_furniture(p: _Painter, number: int, total: int) -> None:
     if v.page_number:
         s = v.page_number.format(n=number, total=total)
         w = p.font.width(s, 12)
+        if v.page_number_rotated and page.width > page.height:
+            # Bound with portrait pages: the number turned to run up the page's edge.
+            p.turned.append((s, page.width - 24.0, (page.height + w) / 2, 12.0))
+            return
         if v.page_number_align == "outer":
             x = page.right - w if number % 2 else page.left
         else:
@@ -445,6 +462,8 @@ def _draw_header(p: _Painter, table: _Table, top: float) -> None:
         p.fill(left, top, right, top + h1 + h2, 0.85)
     p.hline(left, right, top, _outer(v))
     p.hline(left, right, top + h1 + h2)
+    if v.header_double_rule:
+        p.hline(left, right, top + h1 + h2 + 1.5)
     for cell, lines in table.header:
         x0, x1 = table.edges[cell.fields[0]][0], table.edges[cell.fields[-1]][1]
         y0 = top + (h1 if cell.row == 2 else 0.0)
@@ -515,8 +534,9 @@ def _title_height(lines: list[Line]) -> float:
 
 
 def _fonts(variant: Variant) -> tuple[_Font, _Font]:
-    font = _Font(variant.font, variant.latin_font)
-    hfont = _Font(variant.header_font, variant.latin_font) if variant.header_font else font
+    scale = variant.horizontal_scale / 100.0
+    font = _Font(variant.font, variant.latin_font, scale)
+    hfont = _Font(variant.header_font, variant.latin_font, scale) if variant.header_font else font
     return font, hfont
 
 

@@ -94,6 +94,9 @@ class Variant:
     column_weights: tuple[float, ...] | None = None  # relative widths in FIELDS order
     auto_columns: bool = False  # chromium: table-layout auto, the browser sizes columns
     paper: str = "A4"  # A4 | Letter
+    horizontal_scale: float = 100.0  # reportlab: glyphs condensed/expanded (Tz), percent
+    page_number_rotated: bool = False  # reportlab: landscape page numbers turned 90°, at the edge
+    header_double_rule: bool = False  # reportlab: a second rule 1.5 pt under the header
     inline_subitems: bool = False  # "…工作。 ①开展… ②对…" in one paragraph
     marker_space: bool = True  # "1. 协助" rather than "1.协助"
     substitute: tuple[str, ...] = ()  # SUBSTITUTE_KINDS used in the text layer
