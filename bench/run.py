@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -102,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--copies", type=int, default=20, help="notices in the batch (default 20)")
     p.add_argument("--repeats", type=int, default=3, help="runs per figure, median (default 3)")
     p.add_argument("--out", type=Path, default=RESULTS, help="results file (bench/results.json)")
+    p.add_argument("--batch-rounds", type=int, default=2, metavar="N",
+                   help="batch runs per worker count, in ABBA order, median (default 2)")
     p.add_argument("--memory-mb", type=int, metavar="MB",
                    help="passed to every extract command (default: the pipeline's)")
     args = p.parse_args(argv)
@@ -111,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         flags = ["--memory-mb", str(args.memory_mb)] if args.memory_mb else []
-        results = _measure(pdf, args.copies, max(1, args.repeats), flags)
+        results = _measure(pdf, args.copies, max(1, args.repeats), flags,
+                           max(1, args.batch_rounds))
     except _Failed as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -127,7 +131,8 @@ class _Failed(Exception):
     """A benchmarked command failed: the figures would mean nothing."""
 
 
-def _measure(pdf: Path, copies: int, repeats: int, flags: list[str]) -> dict:
+def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
+             batch_rounds: int = 2) -> dict:
     machine = _machine()
     with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
         tmp = Path(tmp)
@@ -144,9 +149,20 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str]) -> dict:
                       expect="unchanged")
         batch = {}
         copies_dir = _copies(pdf, tmp / "copies", copies)
-        for jobs in (1, 2):
+        walls: dict[int, list] = {1: [], 2: []}
+        # ABBA order (1, 2, 2, 1 …): a load that drifts during the run weighs on both alike
+        order = [j for r in range(batch_rounds) for j in ((1, 2) if r % 2 == 0 else (2, 1))]
+        for n, jobs in enumerate(order):
             _log(f"batch: {copies} copies, extract --validate --jobs {jobs}")
-            batch[f"jobs{jobs}"] = _batch(copies_dir, tmp / f"batch-jobs{jobs}", jobs, flags)
+            walls[jobs].append(_batch(copies_dir, tmp / f"batch-{n}-jobs{jobs}", jobs, flags))
+        for jobs, runs in walls.items():
+            failed = [w for w in runs if isinstance(w, str)]
+            if failed:
+                batch[f"jobs{jobs}"] = {"error": failed[0]}
+                continue
+            wall = statistics.median(runs)
+            batch[f"jobs{jobs}"] = {"wall_s": round(wall, 3), "runs_s": runs,
+                                    "notices_per_s": round(copies / wall, 3)}
         _log("peak memory of one extract --validate")
         memory = _memory([*extract, "--extracted", str(tmp / "memory"), "--validate", "--force"])
         _log("import times and stages of one extraction")
@@ -178,6 +194,7 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str]) -> dict:
         "pdf": {"file": _shown(pdf), "bytes": pdf.stat().st_size, "pages": _pages(pdf)},
         "repeats": repeats,
         "copies": copies,
+        "batch_rounds": batch_rounds,
         "extract_flags": flags,
         "runs_s": {"bare": bare, "extract": plain, "extract_validate": validated,
                    "noop": noop},
@@ -210,24 +227,18 @@ def _times(cmd: list[str], repeats: int, *, expect: str | None = None,
     return out
 
 
-def _batch(pdfs: list[Path], out: Path, jobs: int, flags: list[str]) -> dict:
-    """One batch run; a failure is recorded (the other figures still mean something)."""
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def _batch(pdfs: list[Path], out: Path, jobs: int, flags: list[str]) -> float | str:
+    """Wall seconds of one batch run, or why it failed (the other figures still count)."""
     try:
         wall = _times([PYTHON, "-m", "pipeline", "extract", *map(str, pdfs), *flags,
                        "--extracted", str(out), "--validate", "--jobs", str(jobs)], 1)[0]
     except _Failed as e:
-        return {"error": str(e)[:1000]}
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return str(e)[:1000]
     done = sum(1 for _ in out.glob("*/manifest.json"))
     if done != len(pdfs):
-        return {"error": f"{done} of {len(pdfs)} folders written"}
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # cpu / wall: how many cores the run kept busy (2 workers on a busy machine get fewer)
-    return {"wall_s": round(wall, 3), "notices_per_s": round(len(pdfs) / wall, 3),
-            "cpu_s": round(cpu, 3), "cores_used": round(cpu / wall, 2)}
+        return f"--jobs {jobs}: {done} of {len(pdfs)} folders written"
+    shutil.rmtree(out, ignore_errors=True)
+    return wall
 
 
 def _copies(pdf: Path, folder: Path, n: int) -> list[Path]:
@@ -364,8 +375,7 @@ def _markdown(r: dict) -> str:
 def _batch_cell(b: dict) -> str:
     if "error" in b:
         return "failed (see results.json)"
-    return (f"{b['wall_s']:.1f} s ({b['notices_per_s']:.2f} notices/s, "
-            f"{b['cores_used']:.1f} cores busy)")
+    return f"{b['wall_s']:.1f} s ({b['notices_per_s']:.2f} notices/s)"
 
 
 def _loads(machine: dict) -> str:
