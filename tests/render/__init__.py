@@ -6,7 +6,17 @@
 
 ``gold`` is a gold JSON dict (tests/fixtures/shared/notice-2021.json format).
 A variant changes only the typesetting: the expected extraction is ``gold``.
-Render every case for a look:  .venv/bin/python -m tests.render OUT_DIR [case ...]
+
+Producers: reportlab (pdf_reportlab: our own table layout, every option),
+headless Chromium printing HTML (pdf_chromium) and LibreOffice exporting a
+flat ODF text (pdf_soffice); each module's docstring lists the options it
+honours.  tests/test_layouts.py renders every case once per session, extracts
+it with the pipeline and scores it with tests/fixtures/shared/score.py.
+
+    .venv/bin/python -m tests.render OUT_DIR [CASE_ID ...]     render for a look
+    .venv/bin/python -m tests.render OUT_DIR --score           … and score each case
+    .venv/bin/python -m tests.render OUT_DIR --fuzz 200 --score  random option mixes
+    LAYOUT_FUZZ=50 .venv/bin/python -m pytest tests/test_layouts.py -k random
 """
 
 from __future__ import annotations
