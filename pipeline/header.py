@@ -5,19 +5,30 @@
 The list's table is the first ruled table whose header names the required
 columns (settings.COLUMN_PATTERNS), or, where no header row is printed, the
 first table with the default number of columns whose first column holds
-numbers.  Header rows are the rows above the first numbered row; on later
-pages, rows made only of header text are the header repeated and are dropped.
+numbers.  Header rows are the rows above the first numbered row; a header cut
+by a page break (its top row at the foot of one page, the rest on the next)
+is joined by the cells' x-extents.  On later pages, rows made only of header
+text are the header repeated and are dropped.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from . import schema
 from .errors import LayoutError
 from .model import Fragment, ListTable, PageLayout
 from .settings import DEFAULT_LAYOUT, LayoutSettings
 
 _SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class _HeaderCell:
+    x0: float
+    x1: float
+    text: str
 
 
 def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOUT) -> ListTable:
@@ -28,6 +39,7 @@ def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOU
     """
     table: ListTable | None = None
     header_texts: set[str] = set()
+    pending: list[_HeaderCell] = []  # header rows seen on a page without body rows
     ncols = 0
     seen = []
     for page in pages:
@@ -36,48 +48,60 @@ def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOU
         rows = [r for r in page.rows if not r.is_empty]
         if table is None:
             seen.append(page.number)
-            found = _recognise(page, rows, layout)
-            if found is None:
+            n_header = _count_header_rows(rows)
+            cells = pending + _header_cells(page, rows[:n_header])
+            if n_header == len(rows):  # only header rows here: the body starts later
+                pending = cells
                 continue
-            table, n_header = found
+            table = _recognise(page, cells, layout)
+            pending = []
+            if table is None:
+                continue
             ncols = len(page.columns)
-            header_texts = {_norm(c.text) for r in rows[:n_header] for c in r.cells if c.text}
+            header_texts = {c.text for c in cells if c.text}
             table.fragments.extend(_on_page(rows[n_header:], page.number))
             table.pages.append(page.number)
             continue
         if len(page.columns) != ncols:
             first = rows[0] if rows else None
-            if first and _is_header_row(first, set()) and not _is_header_row(first, header_texts):
+            if first and _looks_like_header(first) and not _repeats_header(first, header_texts):
                 break  # another table with its own header: the list has ended
             raise LayoutError(
                 f"the table has {len(page.columns)} columns, expected {ncols} as on page "
                 f"{table.pages[0]}", page=page.number,
                 hint="a column rule may be missing on this page")
         start = 0
-        while start < len(rows) and _is_header_row(rows[start], header_texts):
+        while start < len(rows) and _repeats_header(rows[start], header_texts):
             start += 1
         table.fragments.extend(_on_page(rows[start:], page.number))
         table.pages.append(page.number)
     if table is None:
         where = f"on pages {', '.join(map(str, seen))}" if seen else "on any page"
-        raise LayoutError(
-            f"no table with the list's columns found {where}",
-            hint="expected a ruled table with columns such as "
-            + "、".join(layout.required_columns) + " (序号, 事项名称, …)")
+        labels = "、".join(schema.ITEMS.column(f).label for f in layout.required_columns)
+        raise LayoutError(f"no table with the list's columns found {where}",
+                          hint=f"expected a ruled table with the columns {labels}")
     return table
 
 
-def _recognise(page: PageLayout, rows: list[Fragment], layout: LayoutSettings):
-    """(ListTable, number of header rows) if this page's table is the list, else None."""
-    n_header = 0
-    while n_header < len(rows) and not _seq_like(rows[n_header].column_text(0)):
-        n_header += 1
-    if n_header == len(rows):
-        return None  # no numbered row: not the list (or only its header)
+def _count_header_rows(rows: list[Fragment]) -> int:
+    """Rows above the first numbered row."""
+    n = 0
+    while n < len(rows) and not _seq_like(rows[n].column_text(0)):
+        n += 1
+    return n
+
+
+def _header_cells(page: PageLayout, rows: list[Fragment]) -> list[_HeaderCell]:
+    return [_HeaderCell(page.columns[c.col0][0], page.columns[c.col1 - 1][1], _norm(c.text))
+            for r in rows for c in r.cells]
+
+
+def _recognise(page: PageLayout, cells: list[_HeaderCell], layout: LayoutSettings):
+    """The list's table (fields mapped, no rows yet) if this page's table is it, else None."""
     ncols = len(page.columns)
-    if n_header:
-        labels = [_norm("".join(c.text for r in rows[:n_header] for c in r.cells
-                                if c.col0 <= j < c.col1)) for j in range(ncols)]
+    if cells:
+        labels = ["".join(c.text for c in cells if _covers(c, page.columns[j]))
+                  for j in range(ncols)]
         fields = _map_columns(labels, layout)
     else:
         labels = [""] * ncols
@@ -85,8 +109,13 @@ def _recognise(page: PageLayout, rows: list[Fragment], layout: LayoutSettings):
         fields = {f: j for j, f in enumerate(order)} if ncols == len(order) else {}
     if not all(f in fields for f in layout.required_columns):
         return None
-    header_text = "\n".join(_norm(c.text) for r in rows[:n_header] for c in r.cells)
-    return ListTable(fields, labels, [], [], header_text), n_header
+    return ListTable(fields, labels, [], [], "\n".join(c.text for c in cells if c.text))
+
+
+def _covers(cell: _HeaderCell, column: tuple[float, float]) -> bool:
+    """Whether a header cell lies over a column (its middle is inside the cell)."""
+    middle = (column[0] + column[1]) / 2
+    return cell.x0 <= middle <= cell.x1
 
 
 def _map_columns(labels: list[str], layout: LayoutSettings) -> dict[str, int]:
@@ -100,16 +129,16 @@ def _map_columns(labels: list[str], layout: LayoutSettings) -> dict[str, int]:
     return fields
 
 
-def _is_header_row(row: Fragment, header_texts: set[str]) -> bool:
-    """A row repeating the header: no number in column 0, every cell header text.
+def _looks_like_header(row: Fragment) -> bool:
+    """Text in the row, but no number in its first column."""
+    return not row.is_empty and not _seq_like(row.column_text(0))
 
-    With an empty ``header_texts`` it asks only whether the row looks like some
-    header (has text, no number in column 0).
-    """
-    texts = [_norm(c.text) for c in row.cells if c.text]
-    if not texts or _seq_like(row.column_text(0)):
+
+def _repeats_header(row: Fragment, header_texts: set[str]) -> bool:
+    """A row repeating the known header: every cell's text is header text."""
+    if not header_texts or not _looks_like_header(row):
         return False
-    return not header_texts or all(t in header_texts for t in texts)
+    return all(_norm(c.text) in header_texts for c in row.cells if c.text)
 
 
 def _on_page(rows: list[Fragment], page: int) -> list[Fragment]:

@@ -29,7 +29,9 @@ def read_pdf(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
     Edges come from lines, curves, and rectangles that look like rules: thin
     rectangles (filled or stroked; browsers draw borders as thin filled
     boxes) and stroked boxes.  A filled box that is not thin is a background
-    (a shaded cell, a page-sized white fill), not a rule.
+    (a shaded cell, a page-sized white fill), not a rule.  What is drawn off
+    the page is invisible, so characters there are dropped and edges clipped
+    to the page (browsers draw the rest of a cut row above the page).
     """
     from pdfplumber import utils
 
@@ -37,21 +39,27 @@ def read_pdf(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
 
     with open_pdf(Path(path), limits) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            chars = [{k: c[k] for k in CHAR_KEYS} for c in page.chars]
-            edges: list[dict] = []
-            for line in page.lines:
-                edges.append(_edge(utils.line_to_edge(line)))
+            width, height = float(page.width), float(page.height)
+            chars = [{k: c[k] for k in CHAR_KEYS} for c in page.chars
+                     if 0 <= (c["x0"] + c["x1"]) / 2 <= width
+                     and 0 <= (c["top"] + c["bottom"]) / 2 <= height]
+            raw: list[dict] = [utils.line_to_edge(line) for line in page.lines]
             for curve in page.curves:
-                edges.extend(_edge(e) for e in utils.curve_to_edges(curve))
+                raw.extend(utils.curve_to_edges(curve))
             for rect in page.rects:
                 thin = min(rect["width"], rect["height"]) <= layout.rule_max_thickness
                 if thin or rect.get("stroke"):
-                    edges.extend(_edge(e) for e in utils.rect_to_edges(rect))
-            yield Page(number, float(page.width), float(page.height), chars, edges)
+                    raw.extend(utils.rect_to_edges(rect))
+            edges = [e for e in (_clipped(e, width, height) for e in raw) if e is not None]
+            yield Page(number, width, height, chars, edges)
             page.close()
 
 
-def _edge(e: dict) -> dict:
-    return {"x0": e["x0"], "x1": e["x1"], "top": e["top"], "bottom": e["bottom"],
-            "width": e["x1"] - e["x0"], "height": e["bottom"] - e["top"],
-            "orientation": e["orientation"]}
+def _clipped(e: dict, width: float, height: float) -> dict | None:
+    """The edge's part on the page (as a plain dict), or None if it is all off the page."""
+    x0, x1 = max(e["x0"], 0.0), min(e["x1"], width)
+    top, bottom = max(e["top"], 0.0), min(e["bottom"], height)
+    if x0 > x1 or top > bottom:
+        return None
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0,
+            "height": bottom - top, "orientation": e["orientation"]}

@@ -40,18 +40,17 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
         return PageLayout(page.number, [], [], _lines_outside(page.chars, layout))
     x0, top, x1, bottom, region_verticals = region
     xs = _cluster([v["x0"] for v in region_verticals], layout.snap_tolerance)
-    ys = _row_boundaries(horizontals, x0, top, x1, bottom, layout)
+    ys, open_bands = _row_boundaries(horizontals, x0, top, x1, bottom, layout)
     grid = _Grid(xs, ys, region_verticals, horizontals, layout)
 
-    inside: list[list[dict]] = [[] for _ in grid.cells]
-    outside, stray = [], []
+    in_region, outside, stray = [], [], []
     for ch in page.chars:
         cx = (ch["x0"] + ch["x1"]) / 2
         cy = (ch["top"] + ch["bottom"]) / 2
         if top <= cy <= bottom and x0 <= cx <= x1:
-            inside[grid.cell_at(cx, cy)].append(ch)
-        elif top <= cy <= bottom and not ch["text"].isspace():
-            stray.append(ch)
+            in_region.append(ch)
+        elif top <= cy <= bottom and ch["upright"] and not ch["text"].isspace():
+            stray.append(ch)  # (turned text in the margin, such as a page number, is furniture)
         else:
             outside.append(ch)
     if len(stray) > layout.max_stray_chars:
@@ -60,6 +59,14 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
             f"{len(stray)} characters lie beside the table, in no cell: {sample!r}",
             page=page.number, hint="the page's ruling does not enclose its text; "
             "check the table's borders in a viewer")
+    furniture = _runs_across_rules(in_region, xs, open_bands, region_verticals, layout)
+    inside: list[list[dict]] = [[] for _ in grid.cells]
+    for i, ch in enumerate(in_region):
+        if i in furniture:
+            outside.append(ch)
+        else:
+            cell = grid.cell_at((ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2)
+            inside[cell].append(ch)
 
     rows = grid.rows([_cell_lines(chars, layout) for chars in inside])
     _mark_short_lines(rows, xs, layout)
@@ -118,18 +125,64 @@ def _cluster(values: list[float], tolerance: float) -> list[float]:
     return [sum(run) / len(run) for run in out]
 
 
-def _row_boundaries(horizontals, x0, top, x1, bottom, layout) -> list[float]:
-    """y of every horizontal rule crossing the region, plus its top and bottom.
+def _row_boundaries(horizontals, x0, top, x1, bottom, layout):
+    """y of every horizontal rule crossing the region, plus its top and bottom;
+    and the open bands: (top, bottom) spans at either end where no rule is drawn.
 
     The region's own top and bottom always bound the grid: where a producer
     leaves out the rule at a page break, the vertical rules still end there.
     """
     tol = layout.snap_tolerance
-    ys = [top, bottom]
-    for h in horizontals:
-        if top + tol < h["top"] < bottom - tol and h["x1"] > x0 + tol and h["x0"] < x1 - tol:
-            ys.append(h["top"])
-    return _cluster(ys, tol)
+    drawn = [h["top"] for h in horizontals
+             if top - tol <= h["top"] <= bottom + tol and h["x1"] > x0 + tol and h["x0"] < x1 - tol]
+    ys = _cluster([top, bottom, *(y for y in drawn if top + tol < y < bottom - tol)], tol)
+    open_bands = []
+    if drawn and min(drawn) > top + tol:
+        open_bands.append((top, min(drawn)))
+    if drawn and max(drawn) < bottom - tol:
+        open_bands.append((max(drawn), bottom))
+    if not drawn:
+        open_bands.append((top, bottom))
+    return ys, open_bands
+
+
+def _runs_across_rules(chars, xs, open_bands, verticals, layout) -> set[int]:
+    """Indexes of characters in open bands whose line runs across a column rule.
+
+    Cell text never crosses its column's rules; a running header or page
+    number printed where a cut row's rules run on (no rule closes them) does.
+    Such a run (characters on one line with no gap wider than a character)
+    is page furniture, not a cell.
+    """
+    if not open_bands:
+        return set()
+    tol = layout.snap_tolerance
+    inner = [v for v in verticals if xs[0] + tol < v["x0"] < xs[-1] - tol]
+    picked = sorted((i for i, c in enumerate(chars)
+                     if any(a <= (c["top"] + c["bottom"]) / 2 <= b for a, b in open_bands)),
+                    key=lambda i: ((chars[i]["top"] + chars[i]["bottom"]) / 2, chars[i]["x0"]))
+    out: set[int] = set()
+    run: list[int] = []
+
+    def close(run):
+        if any(c["x0"] < v["x0"] - 0.5 and c["x1"] > v["x0"] + 0.5
+               and v["top"] <= (c["top"] + c["bottom"]) / 2 <= v["bottom"]
+               for c in (chars[i] for i in run) for v in inner):
+            out.update(run)
+
+    for i in picked:
+        c = chars[i]
+        if run:
+            p = chars[run[-1]]
+            same_line = abs((c["top"] + c["bottom"]) / 2 - (p["top"] + p["bottom"]) / 2) \
+                <= layout.line_tolerance * max(c["size"], 1.0)
+            if not (same_line and c["x0"] - p["x1"] <= max(c["size"], 1.0)):
+                close(run)
+                run = []
+        run.append(i)
+    if run:
+        close(run)
+    return out
 
 
 class _Grid:

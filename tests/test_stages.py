@@ -246,3 +246,53 @@ def test_clean_seq_that_is_not_a_number_is_an_error():
     item.seq_text = "一"
     with pytest.raises(LayoutError, match="序号 '一' is not a number"):
         clean_items([item])
+
+
+# --- bugs found by the layout generator (tests/render), one fixture each ------------
+
+def test_turned_page_number_beside_the_table_is_furniture():
+    # rl-turned-page-numbers: landscape pages number themselves up the right edge.
+    page = list_page(3, body([item_cells("1", "甲")]), [160])
+    page.chars += [{**char(t, XS[-1] + 40, 120 + 12 * i), "upright": False}
+                   for i, t in enumerate("—3—")]
+    layout = find_tables(page)
+    assert "".join(ln.text for ln in layout.outside) == "—3—"
+    assert layout.rows[1].column_text(1) == "甲"
+
+
+def test_running_header_across_rules_that_run_on_above_the_page_is_furniture():
+    # chromium-rules-above-page: a cut row's rules start above the page and pass
+    # through the running header; no rule closes them at the top.
+    page = list_page(6, body([item_cells("9", "甲")]), [160], header=False, undrawn=[0])
+    page.chars += chars_of("重庆市民政局文件", XS[0] + 5, 60)  # crosses two column rules
+    layout = find_tables(page)
+    assert "重庆市民政局文件" in [ln.text for ln in layout.outside]
+    assert layout.rows[0].column_text(0) == "9"
+
+
+def test_header_printed_once_then_a_row_continued_on_a_page_without_header():
+    # chromium-continuation-top: the header is on page 3 alone (row 1 kept whole
+    # moves to page 4); page 5 opens with the rest of row 1's tasks, no header.
+    p3 = find_tables(list_page(3, {}, [], outside=()))
+    p4 = find_tables(list_page(4, body([item_cells("1", "甲")]), [160], header=False))
+    p5 = find_tables(list_page(5, body([{3: "4.续行"}, item_cells("2", "乙")]), [100, 160],
+                               header=False))
+    items = stitch_rows(drop_headers([p3, p4, p5]))
+    assert [i.seq_text for i in items] == ["1", "2"]
+    assert [ln.text for ln in items[0].lines["tasks_text"]] == ["1.任务", "4.续行"]
+
+
+def test_header_cut_by_a_page_break_is_joined_by_column_extent():
+    # soffice-header-split: 序号…备注 at the foot of page 1 (six columns: the
+    # spanning cell has no rule under it there), 事项名称/具体内容 atop page 2.
+    top_row = {(0, 0): "序号", (0, 1): "上级文件", (0, 3): "协助工作细化事项", (0, 4): "依据",
+               (0, 5): "主管单位", (0, 6): "备"}
+    p1 = find_tables(grid_page(1, XS, [500, 530], top_row, spans={(0, 1): 2}))
+    assert len(p1.columns) == 6
+    p2 = find_tables(grid_page(2, XS, [40, 70, 130],
+                               {(0, 1): "事项名称", (0, 2): "具体内容", (0, 6): "注",
+                                **{(1, c): t for c, t in item_cells("1", "甲").items()}}))
+    table = drop_headers([p1, p2])
+    assert table.fields["name"] == 1 and table.fields["content"] == 2
+    assert table.fields["remarks"] == 6
+    assert [f.column_text(1) for f in table.fragments] == ["甲"]
