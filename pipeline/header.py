@@ -49,8 +49,10 @@ def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOU
         if table is None:
             seen.append(page.number)
             n_header = _count_header_rows(rows)
-            cells = pending + _header_cells(page, rows[:n_header])
-            if n_header == len(rows):  # only header rows here: the body starts later
+            cells = _header_cells(page, rows[:n_header])
+            if pending and _same_extent(pending, cells, page, layout):
+                cells = pending + cells
+            if n_header == len(rows):  # only header rows here: the body may start later
                 pending = cells
                 continue
             table = _recognise(page, cells, layout)
@@ -94,6 +96,18 @@ def _count_header_rows(rows: list[Fragment]) -> int:
 def _header_cells(page: PageLayout, rows: list[Fragment]) -> list[_HeaderCell]:
     return [_HeaderCell(page.columns[c.col0][0], page.columns[c.col1 - 1][1], _norm(c.text))
             for r in rows for c in r.cells]
+
+
+def _same_extent(pending: list[_HeaderCell], cells: list[_HeaderCell], page: PageLayout,
+                 layout: LayoutSettings) -> bool:
+    """Whether header rows left on the previous table page belong to this page's table.
+
+    A header cut by a page break continues the same table: same left and
+    right edges.  (A different small table, say of contacts, does not.)
+    """
+    tol = layout.column_tolerance
+    left, right = min(c.x0 for c in pending), max(c.x1 for c in pending)
+    return abs(left - page.columns[0][0]) <= tol and abs(right - page.columns[-1][1]) <= tol
 
 
 def _recognise(page: PageLayout, cells: list[_HeaderCell], layout: LayoutSettings):
