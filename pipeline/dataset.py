@@ -98,6 +98,10 @@ def build_dataset(extracted_root: Path) -> Path:
             frames[table.name].append((folder.name, _read_table(folder, table)))
         frames[VERSIONS.name].append((folder.name, _version_row(folder)))
     out = root / DATASET_DIR
+    if out.exists() and not _replaceable(out):
+        raise PipelineError(
+            "exists and is not a dataset folder (it holds more than the dataset's tables); "
+            "not replacing it", file=str(out), hint="move it away, then run again")
     try:
         _sweep(root)
         tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{DATASET_DIR}-", dir=root))
@@ -117,6 +121,12 @@ def build_dataset(extracted_root: Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _replaceable(out: Path) -> bool:
+    """True if ``out`` is a dataset this module wrote (table folders only) or empty."""
+    names = {t.name for t in DATASET_TABLES}
+    return out.is_dir() and all(p.is_dir() and p.name in names for p in out.iterdir())
 
 
 def _version_folders(root: Path) -> list[Path]:

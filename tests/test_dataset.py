@@ -156,6 +156,14 @@ def test_a_missing_or_extra_column_is_a_schema_difference(root, change):
     assert expected in str(err.value)
 
 
+def test_a_folder_named_dataset_that_is_not_one_is_not_replaced(root):
+    (root / "dataset").mkdir()
+    (root / "dataset" / "notes.txt").write_text("mine")
+    with pytest.raises(PipelineError, match=r"dataset: exists and is not a dataset folder"):
+        build_dataset(root)
+    assert (root / "dataset" / "notes.txt").read_text() == "mine"
+
+
 def test_a_version_folder_without_a_table_is_named(root):
     (root / V2023 / "tasks.parquet").unlink()
     with pytest.raises(PipelineError, match=rf"{V2023}.*tasks\.parquet is missing"):
