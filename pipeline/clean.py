@@ -16,7 +16,7 @@ import re
 
 from .errors import LayoutError
 from .glyphs import unify_ideographs
-from .model import Line, RawItem
+from .model import Line, RawItem, seq_number
 from .settings import DEFAULT_LAYOUT, LayoutSettings
 
 # A paragraph may end only after one of these; a short line without one is a
@@ -34,11 +34,11 @@ def clean_items(raw_items: list[RawItem], layout: LayoutSettings = DEFAULT_LAYOU
               for name, rule in layout.field_join.items()}
     rows = []
     for item in raw_items:
-        seq = unify_ideographs(item.seq_text)
-        if not seq.isdigit():
-            raise LayoutError(f"序号 {seq!r} is not a number", page=item.page_start,
+        seq = seq_number(item.seq_text, layout.seq_pattern)
+        if seq is None:
+            raise LayoutError(f"序号 {item.seq_text!r} is not a number", page=item.page_start,
                               row=item.first_page_row, column="序号")
-        row = {"seq": int(seq), "page_start": item.page_start, "page_end": item.page_end}
+        row = {"seq": seq, "page_start": item.page_start, "page_end": item.page_end}
         for name, lines in item.lines.items():
             if name == "seq":
                 continue

@@ -46,7 +46,7 @@ def run(pdf: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
     try:
         pages = [find_tables(page, layout) for page in read_pdf(pdf, layout, limits)]
         table = drop_headers(pages, layout)
-        items = clean_items(stitch_rows(table), layout)
+        items = clean_items(stitch_rows(table, layout), layout)
         rows = {"items": items, **parse_items(items)}
         notice = read_notice(pages, table)
     except PipelineError as e:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from . import schema
 from .errors import LayoutError
-from .model import Fragment, ListTable, PageLayout
+from .model import Fragment, ListTable, PageLayout, seq_number
 from .settings import DEFAULT_LAYOUT, LayoutSettings
 
 _SPACE = re.compile(r"\s+")
@@ -48,7 +48,7 @@ def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOU
         rows = [r for r in page.rows if not r.is_empty]
         if table is None:
             seen.append(page.number)
-            n_header = _count_header_rows(rows)
+            n_header = _count_header_rows(rows, layout)
             cells = _header_cells(page, rows[:n_header])
             if pending and _same_extent(pending, cells, page, layout):
                 cells = pending + cells
@@ -66,14 +66,15 @@ def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOU
             continue
         if len(page.columns) != ncols:
             first = rows[0] if rows else None
-            if first and _looks_like_header(first) and not _repeats_header(first, header_texts):
+            if (first and _looks_like_header(first, layout)
+                    and not _repeats_header(first, header_texts, layout)):
                 break  # another table with its own header: the list has ended
             raise LayoutError(
                 f"the table has {len(page.columns)} columns, expected {ncols} as on page "
                 f"{table.pages[0]}", page=page.number,
                 hint="a column rule may be missing on this page")
         start = 0
-        while start < len(rows) and _repeats_header(rows[start], header_texts):
+        while start < len(rows) and _repeats_header(rows[start], header_texts, layout):
             start += 1
         table.fragments.extend(_on_page(rows[start:], page.number))
         table.pages.append(page.number)
@@ -85,10 +86,10 @@ def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOU
     return table
 
 
-def _count_header_rows(rows: list[Fragment]) -> int:
+def _count_header_rows(rows: list[Fragment], layout: LayoutSettings) -> int:
     """Rows above the first numbered row."""
     n = 0
-    while n < len(rows) and not _seq_like(rows[n].column_text(0)):
+    while n < len(rows) and seq_number(rows[n].column_text(0), layout.seq_pattern) is None:
         n += 1
     return n
 
@@ -143,14 +144,14 @@ def _map_columns(labels: list[str], layout: LayoutSettings) -> dict[str, int]:
     return fields
 
 
-def _looks_like_header(row: Fragment) -> bool:
+def _looks_like_header(row: Fragment, layout: LayoutSettings) -> bool:
     """Text in the row, but no number in its first column."""
-    return not row.is_empty and not _seq_like(row.column_text(0))
+    return not row.is_empty and seq_number(row.column_text(0), layout.seq_pattern) is None
 
 
-def _repeats_header(row: Fragment, header_texts: set[str]) -> bool:
+def _repeats_header(row: Fragment, header_texts: set[str], layout: LayoutSettings) -> bool:
     """A row repeating the known header: every cell's text is header text."""
-    if not header_texts or not _looks_like_header(row):
+    if not header_texts or not _looks_like_header(row, layout):
         return False
     return all(_norm(c.text) in header_texts for c in row.cells if c.text)
 
@@ -161,11 +162,6 @@ def _on_page(rows: list[Fragment], page: int) -> list[Fragment]:
         r.index = i
         r.last_on_page = i == len(rows) - 1
     return rows
-
-
-def _seq_like(text: str) -> bool:
-    text = _norm(text)
-    return text.isdigit() and len(text) <= 4
 
 
 def _norm(text: str) -> str:

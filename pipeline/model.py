@@ -9,6 +9,7 @@ stitch_rows → ``RawItem`` (one list item, lines per field, page span)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -100,6 +101,12 @@ class ListTable:
     fragments: list[Fragment]
     pages: list[int]  # the pages the table is on
     header_text: str = ""  # the header cells' texts, one per line
+
+
+def seq_number(text: str, pattern: str) -> int | None:
+    """The number in a 序号 cell (``settings.SEQ_PATTERN``), or None if it holds none."""
+    m = re.fullmatch(pattern, re.sub(r"\s+", "", text))
+    return int(m.group(1)) if m else None
 
 
 @dataclass

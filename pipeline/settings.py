@@ -31,6 +31,10 @@ DEFAULT_COLUMN_ORDER: tuple[str, ...] = (
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "seq", "name", "content", "tasks_text", "basis_text", "department_text")
 
+#: A 序号 cell: a number, as printed with or without a mark around it
+#: ("12", "１２", "12.", "12、", "（12）").  Group 1 is the number.
+SEQ_PATTERN = r"[（(]?\s*([0-9０-９]{1,4})\s*[)）.．、]?"
+
 # Where a wrapped line must keep its line break: the next line starts a new
 # sub-item or citation.  Applied per field (see FIELD_JOIN).
 TASK_START = (r"(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[①-⑳㉑-㉟]"
@@ -95,6 +99,7 @@ class LayoutSettings:
     #: Text inside the table region but in no cell is an error beyond this
     #: many characters (a stray mark is tolerated).
     max_stray_chars: int = 0
+    seq_pattern: str = SEQ_PATTERN
     column_patterns: tuple[tuple[str, str], ...] = COLUMN_PATTERNS
     default_column_order: tuple[str, ...] = DEFAULT_COLUMN_ORDER
     required_columns: tuple[str, ...] = REQUIRED_COLUMNS

@@ -12,10 +12,11 @@ Anywhere else, a row without a 序号 cannot be placed with confidence.
 from __future__ import annotations
 
 from .errors import LayoutError
-from .model import ListTable, RawItem
+from .model import ListTable, RawItem, seq_number
+from .settings import DEFAULT_LAYOUT, LayoutSettings
 
 
-def stitch_rows(table: ListTable) -> list[RawItem]:
+def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> list[RawItem]:
     """Return one ``RawItem`` per list item, with its lines per field and page span.
 
     Raises ``LayoutError`` naming the page and row of a fragment that is neither
@@ -27,8 +28,8 @@ def stitch_rows(table: ListTable) -> list[RawItem]:
         seq = "".join(frag.column_text(seq_col).split())
         prev = items[-1] if items else None
         opens_page = frag.index == 0
-        if prev is not None and opens_page and (not seq or seq == prev.seq_text
-                                                or not prev.seq_text):
+        if prev is not None and opens_page and (not seq or not prev.seq_text or _same_seq(
+                seq, prev.seq_text, layout)):
             if seq and not prev.seq_text:
                 prev.seq_text = seq
             _extend(prev, frag, table)
@@ -46,6 +47,11 @@ def stitch_rows(table: ListTable) -> list[RawItem]:
         _extend(item, frag, table)
         items.append(item)
     return items
+
+
+def _same_seq(a: str, b: str, layout: LayoutSettings) -> bool:
+    n = seq_number(a, layout.seq_pattern)
+    return n is not None and n == seq_number(b, layout.seq_pattern)
 
 
 def _extend(item: RawItem, frag, table: ListTable) -> None:

@@ -296,3 +296,10 @@ def test_header_cut_by_a_page_break_is_joined_by_column_extent():
     assert table.fields["name"] == 1 and table.fields["content"] == 2
     assert table.fields["remarks"] == 6
     assert [f.column_text(1) for f in table.fragments] == ["甲"]
+
+
+@pytest.mark.parametrize("printed, number", [("12", 12), ("１２", 12), ("12.", 12),
+                                              ("12、", 12), ("（12）", 12), ("(3)", 3)])
+def test_seq_printed_with_marks_or_full_width_digits_is_read(printed, number):
+    items = two_pages([item_cells(printed, "甲")], [item_cells("13", "乙")])
+    assert clean_items(items)[0]["seq"] == number
