@@ -26,6 +26,8 @@ _PAGE_NUMBER = re.compile(
 _HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 #: Points by which a running header's height may differ between pages.
 FURNITURE_TOLERANCE = 12.0
+#: An issuing body's name ends so (局, 委员会, 人民政府, 办公室…).
+_ORG_END = re.compile(r"(局|委|委员会|厅|政府|办公室|办公厅|部|院|会|队|中心|署|处|所|室)$")
 #: Lines this long are body text, not an issuer's name.
 MAX_ISSUER_CHARS = 30
 
@@ -34,22 +36,25 @@ def read_notice(pages: list[PageLayout], table: ListTable) -> dict:
     """Return doc_no, date (ISO), title, issuers, list_title, parent_doc_no (nulls if absent)."""
     first_table_page = table.pages[0]
     furniture = _repeated_lines(pages)
-    notice_lines: list[str] = []
-    above_table: list[str] = []
+    raw_lines: list[str] = []  # the notice text, wide gaps kept as one space
+    above_table = 0  # how many of them stand above the table on its first page
     for page in pages:
         if page.number < first_table_page:
-            notice_lines.extend(_texts(page.outside, furniture))
+            raw_lines.extend(_texts(page.outside, furniture))
         elif page.number == first_table_page:
-            above = [ln for ln in page.outside
-                     if page.table_top is None or ln.top < page.table_top]
-            above_table = _texts(above, furniture)
-    title, title_at = _title(notice_lines)
+            above = _texts([ln for ln in page.outside
+                            if page.table_top is None or ln.top < page.table_top], furniture)
+            raw_lines.extend(above)
+            above_table = len(above)
+    lines = [_squash(t) for t in raw_lines]
+    title, title_at = _title(lines)
+    date, date_at = _date(lines)
     return {
-        "doc_no": _doc_no(notice_lines),
-        "date": _date(notice_lines),
+        "doc_no": _doc_no(lines),
+        "date": date,
         "title": title,
-        "issuers": _issuers(notice_lines[:title_at]) if title_at is not None else [],
-        "list_title": _list_title(above_table, notice_lines),
+        "issuers": _issuers(raw_lines, title_at, date_at),
+        "list_title": _list_title(lines, above_table),
         "parent_doc_no": _first(_DOC_NO.findall(table.header_text)),
     }
 
@@ -57,8 +62,8 @@ def read_notice(pages: list[PageLayout], table: ListTable) -> dict:
 def _texts(lines, furniture: set[str]) -> list[str]:
     out = []
     for ln in lines:
-        text = _squash(unify_ideographs(ln.text))
-        if text and text not in furniture and not _PAGE_NUMBER.match(text):
+        text = unify_ideographs(ln.text).strip()
+        if text and _squash(text) not in furniture and not _PAGE_NUMBER.match(text):
             out.append(text)
     return out
 
@@ -87,18 +92,18 @@ def _doc_no(lines: list[str]) -> str | None:
     return None
 
 
-def _date(lines: list[str]) -> str | None:
-    # The date of issue is the last date standing on its own line (the signature).
-    for text in reversed(lines):
-        stripped = text.strip("（）()")
+def _date(lines: list[str]) -> tuple[str | None, int | None]:
+    """The date of issue (ISO) and its line: the last date standing on its own line."""
+    for i in range(len(lines) - 1, -1, -1):
+        stripped = lines[i].strip("（）()")
         m = _DATE_DIGITS.fullmatch(stripped)
         if m:
-            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}", i
         m = _DATE_HANZI.fullmatch(stripped)
         if m:
             year = int("".join(str(_HANZI_DIGITS[c]) for c in m[1]))
-            return f"{year:04d}-{_hanzi_small(m[2]):02d}-{_hanzi_small(m[3]):02d}"
-    return None
+            return f"{year:04d}-{_hanzi_small(m[2]):02d}-{_hanzi_small(m[3]):02d}", i
+    return None, None
 
 
 def _hanzi_small(text: str) -> int:
@@ -122,22 +127,51 @@ def _title(lines: list[str]) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _issuers(lines: list[str]) -> list[str]:
+def _issuers(raw_lines: list[str], title_at: int | None, date_at: int | None) -> list[str]:
+    """Issuing bodies: the names above the title, else those signing above the date.
+
+    Names printed side by side on one line are split at the wide gaps between them.
+    """
+    head = raw_lines[:title_at] if title_at else []
+    names = _org_names(head)
+    if not names and date_at:
+        block = []
+        for text in reversed(raw_lines[:date_at]):  # the signature block, bottom up
+            found = _org_names([text])
+            if not found:
+                break
+            block = found + block
+        names = block
+    return names
+
+
+def _org_names(raw_lines: list[str]) -> list[str]:
     out = []
-    for text in lines:
-        if len(text) > MAX_ISSUER_CHARS or _DOC_NO.search(text) or re.search(r"\d", text):
-            continue
-        name = re.sub(r"文件$", "", text)
-        if name and name not in out:
-            out.append(name)
+    for text in raw_lines:
+        for part in text.split():
+            name = re.sub(r"(文件|（印章）|\(印章\))$", "", part)
+            if (len(name) > MAX_ISSUER_CHARS or not _ORG_END.search(name)
+                    or _DOC_NO.search(name) or re.search(r"\d", name)):
+                continue
+            if name not in out:
+                out.append(name)
     return out
 
 
-def _list_title(above_table: list[str], notice_lines: list[str]) -> str | None:
-    candidates = [t for t in above_table if _ATTACHMENT.sub("", t)]
-    if candidates:
-        return _ATTACHMENT.sub("", max(candidates, key=len))
-    for text in notice_lines:
+def _list_title(lines: list[str], above_table: int) -> str | None:
+    """The list's title: the lines just above the table on its first page (after any
+    "附件" line), else the name given on the notice's "附件：…" line."""
+    above = lines[len(lines) - above_table:] if above_table else []
+    for i in range(len(above) - 1, -1, -1):
+        if _ATTACHMENT.match(above[i]):
+            rest = "".join(above[i + 1:]) or _ATTACHMENT.sub("", above[i])
+            if rest:
+                return rest
+            break
+    tail = [t for t in above[-2:] if not (_DATE_DIGITS.search(t) or _DOC_NO.search(t))]
+    if tail and not any(_ATTACHMENT.match(t) for t in above):
+        return tail[-1]
+    for text in lines:
         if _ATTACHMENT.match(text) and _ATTACHMENT.sub("", text):
             return _ATTACHMENT.sub("", text)
     return None
