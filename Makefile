@@ -45,6 +45,11 @@ lint: $(STAMP) ## Check the code with ruff
 bench: $(STAMP) ## Time extraction against bare pdfplumber; writes bench/results.json
 	$(PY) bench/run.py
 
+notebook: $(STAMP) ## Build extracted/dataset and run the analysis notebook on it (writes extracted/analysis.ipynb)
+	$(PY) -m pipeline dataset
+	cp notebooks/analysis.ipynb extracted/analysis.ipynb
+	ANALYSIS_DATASET=$(CURDIR)/extracted/dataset $(VENV)/bin/jupyter-execute --inplace extracted/analysis.ipynb
+
 clean: ## Remove extracted output, caches and build files (never raw/ or .venv)
-	rm -rf extracted/*/ extracted/.tmp-* .pytest_cache .ruff_cache .hypothesis build
+	rm -rf extracted/*/ extracted/.tmp-* extracted/analysis.ipynb .pytest_cache .ruff_cache .hypothesis build
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

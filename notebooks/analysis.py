@@ -5,11 +5,12 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
-#   # ruff: noqa: E402, B018 -- imports follow the parameters cell; a cell shows its last value
 # ---
 
 # %% [markdown]

@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import schema
 from .errors import PipelineError
-from .write import TEMP_PREFIX, _move_into_place, _sweep, read_manifest
+from .write import read_manifest, replace_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,35 +47,7 @@ PART_FILE = "part-0.parquet"
 _PARTITION_VALUE = re.compile(r"[^=/\\%]+")
 
 
-def _versions_table() -> schema.Table:
-    """The ``versions`` table: from schema.py once it states it, else stated here."""
-    if "versions" in schema.TABLES:
-        return schema.TABLES["versions"]
-    c = schema.Column
-    return schema.Table(
-        "versions", "版本", "one row per extracted version of the list (from notice.json)",
-        (
-            c("version", "str", "版本", "name of the version folder (date first, so versions "
-              "sort); the dataset's partition", "2021-02-10_e0101f21"),
-            c("doc_no", "str", "文号", "document number", "渝民发〔2021〕6号", nullable=True),
-            c("date", "str", "印发日期", "date of issue, ISO 8601", "2021-02-10", nullable=True),
-            c("title", "str", "标题", "title of the notice", nullable=True),
-            c("list_title", "str", "清单名称", "title of the attached list", nullable=True),
-            c("item_count", "int", "事项数", "number of items extracted", "27", nullable=True),
-            c("page_count", "int", "页数", "pages in the PDF", "12", nullable=True),
-            c("source_file", "str", "源文件", "file name of the PDF", "notice-2021.pdf",
-              nullable=True),
-            c("source_sha256", "str", "源文件SHA256", "sha256 of the PDF", nullable=True),
-            c("pipeline_version", "str", "流水线版本", "version of the pipeline that extracted it",
-              "0.1.0", nullable=True),
-            c("extracted_at", "str", "提取时间", "UTC time of extraction",
-              "2024-01-01T00:00:00Z", nullable=True),
-        ),
-        key=("version",),
-    )
-
-
-VERSIONS = _versions_table()
+VERSIONS = schema.VERSIONS
 #: The dataset's tables, in the order they are written.
 DATASET_TABLES: tuple[schema.Table, ...] = (*schema.EXTRACTION_TABLES, VERSIONS)
 
@@ -97,36 +67,14 @@ def build_dataset(extracted_root: Path) -> Path:
         for table in schema.EXTRACTION_TABLES:
             frames[table.name].append((folder.name, _read_table(folder, table)))
         frames[VERSIONS.name].append((folder.name, _version_row(folder)))
-    out = root / DATASET_DIR
-    if out.exists() and not _replaceable(out):
-        raise PipelineError(
-            "exists and is not a dataset folder (it holds more than the dataset's tables); "
-            "not replacing it", file=str(out), hint="move it away, then run again")
-    try:
-        _sweep(root)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{DATASET_DIR}-", dir=root))
-    except OSError as e:
-        raise PipelineError(f"cannot write the dataset: {e.strerror}", file=str(out)) from None
-    try:
+    def build(tmp: Path) -> None:
         for name, parts in frames.items():
             for version, df in parts:
                 part = tmp / name / f"version={version}"
                 part.mkdir(parents=True)
                 df.to_parquet(part / PART_FILE, index=False)
-        _move_into_place(tmp, out)
-    except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise PipelineError(f"cannot write the dataset: {e}", file=str(out)) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
 
-
-def _replaceable(out: Path) -> bool:
-    """True if ``out`` is a dataset this module wrote (table folders only) or empty."""
-    names = {t.name for t in DATASET_TABLES}
-    return out.is_dir() and all(p.is_dir() and p.name in names for p in out.iterdir())
+    return replace_folder(root / DATASET_DIR, build)
 
 
 def _version_folders(root: Path) -> list[Path]:

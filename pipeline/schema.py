@@ -198,11 +198,33 @@ MATCHES = Table(
     ),
 )
 
+VERSIONS = Table(
+    "versions", "版本", "one row per extracted version of the list (from notice.json)",
+    (
+        _c("version", "str", "版本", "name of the version folder (date first, so versions "
+           "sort); the dataset's partition", "2021-02-10_e0101f21"),
+        _c("doc_no", "str", "文号", "document number", "渝民发〔2021〕6号", nullable=True),
+        _c("date", "str", "印发日期", "date of issue, ISO 8601", "2021-02-10", nullable=True),
+        _c("title", "str", "标题", "title of the notice", nullable=True),
+        _c("list_title", "str", "清单名称", "title of the attached list", nullable=True),
+        _c("item_count", "int", "事项数", "number of items extracted", "27", nullable=True),
+        _c("page_count", "int", "页数", "pages in the PDF", "14", nullable=True),
+        _c("source_file", "str", "源文件", "file name of the PDF", "notice-2021.pdf",
+           nullable=True),
+        _c("source_sha256", "str", "源文件SHA256", "sha256 of the PDF", nullable=True),
+        _c("pipeline_version", "str", "流水线版本", "version of the pipeline that extracted it",
+           "0.1.0", nullable=True),
+        _c("extracted_at", "str", "提取时间", "UTC time of extraction", "2026-11-27T17:00:00Z",
+           nullable=True),
+    ),
+    key=("version",),
+)
+
 #: The tables of one extracted notice version, in the order they are written.
 EXTRACTION_TABLES: tuple[Table, ...] = (ITEMS, TASKS, CITATIONS, DEPARTMENTS)
 #: The tables of a diff folder.
 DIFF_TABLES: tuple[Table, ...] = (CHANGES, DETAIL_CHANGES, MATCHES)
-TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, *DIFF_TABLES)}
+TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, *DIFF_TABLES, VERSIONS)}
 
 #: The columns of `items` that come from the printed table, in printed order.
 CELL_FIELDS: tuple[str, ...] = (
@@ -239,9 +261,13 @@ def data_dictionary() -> str:
            "(`python -m pipeline.schema > extracted/README.md`); a test keeps this file in step",
            "with it. Each table is written as `NAME.parquet` and `NAME.csv` (UTF-8 with BOM)",
            "in every version folder `extracted/<version>/` (the diff tables in a diff folder).",
-           ""]
-    for table in (*EXTRACTION_TABLES, *DIFF_TABLES):
-        where = "diff folder" if table in DIFF_TABLES else "version folder"
+           "`make dataset` gathers every version into `extracted/dataset/<table>/version=<v>/`",
+           "(Parquet only) with a `version` column, plus the `versions` table.", ""]
+    places = {**{t.name: "version folder" for t in EXTRACTION_TABLES},
+              **{t.name: "diff folder" for t in DIFF_TABLES},
+              VERSIONS.name: "dataset only: extracted/dataset/versions/"}
+    for table in (*EXTRACTION_TABLES, *DIFF_TABLES, VERSIONS):
+        where = places[table.name]
         out += [f"## `{table.name}` — {table.label} ({where})", "", table.description + ".", "",
                 "| column | 中文 | type | null | meaning | example |",
                 "| --- | --- | --- | --- | --- | --- |"]

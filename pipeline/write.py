@@ -1,6 +1,7 @@
 """Stage 8: write tables into a folder, all or nothing.
 
     write_tables(tables, out_dir, extra) → out_dir
+    replace_folder(out_dir, build) → out_dir   (the same, for any folder layout)
 
 Every file is written into a temporary folder beside ``out_dir``; a manifest
 (files and their sha256) is written last; then the folder is moved into place.
@@ -18,6 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,19 +44,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
     Returns ``out_dir``.  Raises ``PipelineError`` if the folder cannot be
     written or exists without being one of ours.
     """
-    out_dir = Path(out_dir)
-    parent = out_dir.parent
-    if out_dir.exists() and not _replaceable(out_dir):
-        raise PipelineError("exists and is not a folder this pipeline wrote; not replacing it",
-                            file=str(out_dir), hint="choose another --out, or remove it")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        _sweep(parent)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-", dir=parent))
-    except OSError as e:
-        raise PipelineError(f"cannot write the output folder: {e.strerror}",
-                            file=str(out_dir)) from None
-    try:
+    def build(tmp: Path) -> None:
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
             frame.to_csv(tmp / f"{name}.csv", index=False, encoding=CSV_ENCODING)
@@ -62,6 +52,30 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
             text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False,
                                                                  indent=1) + "\n"
             (tmp / name).write_text(text, encoding="utf-8")
+
+    return replace_folder(out_dir, build)
+
+
+def replace_folder(out_dir: Path, build: Callable[[Path], None]) -> Path:
+    """Fill a temporary folder beside ``out_dir`` with ``build(tmp)``, add the manifest,
+    and move it into place in one step; on any failure remove it and leave ``out_dir``.
+
+    Raises ``PipelineError`` if ``out_dir`` exists but is not one of ours (no
+    manifest, not empty), or cannot be written.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not _replaceable(out_dir):
+        raise PipelineError("exists and is not a folder this pipeline wrote; not replacing it",
+                            file=str(out_dir), hint="choose another --out, or remove it")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        _sweep(out_dir.parent)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-", dir=out_dir.parent))
+    except OSError as e:
+        raise PipelineError(f"cannot write the output folder: {e.strerror}",
+                            file=str(out_dir)) from None
+    try:
+        build(tmp)
         _write_manifest(tmp)
         _move_into_place(tmp, out_dir)
     except OSError as e:
@@ -87,9 +101,10 @@ def _replaceable(folder: Path) -> bool:
 
 def _write_manifest(folder: Path) -> None:
     files = {}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.rglob("*")):
         if path.is_file():
-            files[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            files[path.relative_to(folder).as_posix()] = hashlib.sha256(
+                path.read_bytes()).hexdigest()
     # Written last: its presence says every other file is complete.
     (folder / MANIFEST).write_text(json.dumps({"files": files}, indent=1) + "\n",
                                    encoding="utf-8")

@@ -159,7 +159,7 @@ def test_a_missing_or_extra_column_is_a_schema_difference(root, change):
 def test_a_folder_named_dataset_that_is_not_one_is_not_replaced(root):
     (root / "dataset").mkdir()
     (root / "dataset" / "notes.txt").write_text("mine")
-    with pytest.raises(PipelineError, match=r"dataset: exists and is not a dataset folder"):
+    with pytest.raises(PipelineError, match=r"dataset: exists and is not a folder this pipeline"):
         build_dataset(root)
     assert (root / "dataset" / "notes.txt").read_text() == "mine"
 
@@ -185,7 +185,8 @@ def test_an_empty_root_is_an_error_with_a_hint(tmp_path):
 
 def test_every_dataset_table_is_written_for_every_version(root):
     out = build_dataset(root)
-    assert sorted(p.name for p in out.iterdir()) == sorted(t.name for t in DATASET_TABLES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [t.name for t in DATASET_TABLES] + ["manifest.json"])
     for table in DATASET_TABLES:
         parts = sorted(p.relative_to(out).as_posix() for p in (out / table.name).rglob("*")
                        if p.is_file())

@@ -42,7 +42,8 @@ def test_folder_holds_tables_and_reports(gold_diff):
     d, out = gold_diff
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([*(f"{t}.{ext}" for t in ("changes", "detail_changes", "matches")
-                              for ext in ("parquet", "csv")), "manifest.json", "report.html", "report.md"])
+                              for ext in ("parquet", "csv")),
+                           "manifest.json", "report.html", "report.md"])
     for t in ("changes", "detail_changes", "matches"):
         assert (out / f"{t}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     back = pd.read_parquet(out / "changes.parquet")

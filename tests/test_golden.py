@@ -30,7 +30,8 @@ def _scorer():
 def extracted(request, tmp_path_factory):
     pdf, gold = CASES[request.param]
     out = tmp_path_factory.mktemp(request.param) / "out"
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(pdf), "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(pdf),
+                           "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str(out)

@@ -89,7 +89,7 @@ def test_tables_fake_bold_and_stray_spaces_are_dropped_latin_words_keep_one_spac
 def test_tables_text_beside_the_table_is_an_error_naming_the_page():
     page = list_page(4, body([item_cells("1", "甲")]), [160])
     page.chars += chars_of("旁注", XS[-1] + 20, 120)
-    with pytest.raises(LayoutError, match="page 4.*beside the table"):
+    with pytest.raises(LayoutError, match=r"page 4.*beside the table"):
         find_tables(page)
 
 
@@ -144,7 +144,7 @@ def test_header_missing_uses_the_default_column_order():
 def test_header_other_column_count_on_a_later_page_is_an_error():
     p1 = find_tables(list_page(1, body([item_cells("1", "甲")]), [160]))
     narrow = grid_page(2, XS[:-1], [40, 100], {(0, 0): "2", (0, 1): "乙"})
-    with pytest.raises(LayoutError, match="page 2.*6 columns, expected 7"):
+    with pytest.raises(LayoutError, match=r"page 2.*6 columns, expected 7"):
         drop_headers([p1, find_tables(narrow)])
 
 
