@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from pipeline.numerals import parse_numeral
+from pipeline.spaces import squeeze_spaces
 
 #: Brackets of a title.  Only these nest for finding the end of a title;
 #: 〈〉 and <> inside a title are kept as printed.
@@ -88,13 +89,13 @@ def _citations(text: str) -> list[tuple[str, str | None, list[str]]]:
             # A lost 》: the title cannot run into its article references.
             ref = _REF_START.search(text, pos + 1, end)
             end = ref.start() if ref else end
-        law = _clean(text[pos + 1:end])
+        law = squeeze_spaces(text[pos + 1:end])
         pos = end + 1 if closed else end
         note = None
         after = _skip_space(text, pos)
         if after < len(text) and text[after] in NOTE_OPEN:
             close = _match_close(text, after, notes)
-            note = _clean(text[after + 1:close])
+            note = squeeze_spaces(text[after + 1:close])
             pos = close + 1
         nxt = _find_title(text, pos)
         refs = _split_refs(text[pos:nxt])
@@ -142,21 +143,6 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
-def _clean(s: str) -> str:
-    """White space removed, except one space between two ASCII letters/digits."""
-    return _SPACE.sub(_gap, s)
-
-
-def _gap(m: re.Match) -> str:
-    s, i, j = m.string, m.start(), m.end()
-    between_words = 0 < i and j < len(s) and _is_word(s[i - 1]) and _is_word(s[j])
-    return " " if between_words else ""
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
 def _split_refs(region: str) -> list[str]:
     """Article references of the text after a title, as printed.
 
@@ -183,7 +169,7 @@ def _split_run(piece: str) -> list[str]:
 
 def _plain_citation(line: str) -> tuple[str, list[str]]:
     """A law cited without 《》: its name runs up to the first reference."""
-    s = _clean(line).strip(SEPARATORS + " ")
+    s = squeeze_spaces(line).strip(SEPARATORS + " ")
     m = _REF_START.search(s)
     if not m:
         return s, []

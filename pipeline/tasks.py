@@ -27,6 +27,7 @@ import unicodedata
 from typing import NamedTuple
 
 from pipeline.numerals import parse_numeral
+from pipeline.spaces import squeeze_spaces
 
 # Number shapes.  Digits include full-width forms, which some producers print.
 _D = r"[0-9０-９]{1,2}"
@@ -102,7 +103,7 @@ def parse_tasks(text: str) -> list[dict]:
                     bodies[i - 1] = rest
 
     rows: list[dict] = []
-    if _clean(leading):
+    if squeeze_spaces(leading):
         rows.append(_row(rows, 1, None, None, None, leading))
     section: str | None = None
     parent: int | None = None
@@ -120,22 +121,7 @@ def parse_tasks(text: str) -> list[dict]:
 def _row(rows: list[dict], level: int, section: str | None, marker: str | None,
          parent: int | None, body: str) -> dict:
     return {"task_no": len(rows) + 1, "level": level, "section": section,
-            "marker": marker, "parent_no": parent, "text": _clean(body)}
-
-
-def _clean(s: str) -> str:
-    """White space removed, except one space between two ASCII letters/digits."""
-    return _SPACE.sub(_gap, s)
-
-
-def _gap(m: re.Match) -> str:
-    s, i, j = m.string, m.start(), m.end()
-    between_words = 0 < i and j < len(s) and _is_word(s[i - 1]) and _is_word(s[j])
-    return " " if between_words else ""
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+            "marker": marker, "parent_no": parent, "text": squeeze_spaces(body)}
 
 
 def _candidates(text: str) -> list[_Marker]:
@@ -214,8 +200,8 @@ def _split_heading(before: str, own_text_required: bool) -> tuple[str | None, st
     if not stripped or stripped[-1] not in HEADING_COLONS:
         return None, before
     start = max(stripped.rfind(c) for c in "\n" + SENTENCE_END) + 1
-    name = _clean(stripped[start:-1])
+    name = squeeze_spaces(stripped[start:-1])
     rest = stripped[:start]
-    if not name or (own_text_required and not _clean(rest)):
+    if not name or (own_text_required and not squeeze_spaces(rest)):
         return None, before
     return name, rest
