@@ -27,16 +27,25 @@ from tests.render import CASES, load_source
 from tests.render.batch import render_cases
 from tests.render.catalogue import Case
 from tests.render.check import MEASURES, explain, score_pdf
-from tests.render.fuzz import random_case
+from tests.render.fuzz import random_case, random_docx_case
 from tests.render.variant import FONTS, Variant
 
 CASE_BY_ID = {c.id: c for c in CASES}
-FUZZ = [random_case(seed) for seed in range(int(os.environ.get("LAYOUT_FUZZ") or 0))]
+FUZZ = [random_case(seed) for seed in range(int(os.environ.get("LAYOUT_FUZZ") or 0))] + [
+    random_docx_case(seed) for seed in range(int(os.environ.get("LAYOUT_FUZZ_DOCX") or 0))
+]
 _BINARIES = {
     "chromium": ("chromium", "chromium-browser", "google-chrome"),
     "soffice": ("soffice", "libreoffice"),
+    "docx": ("soffice", "libreoffice"),
 }
-_PACKAGES = {"chromium": "chromium", "soffice": "libreoffice-writer-nogui"}
+_PACKAGES = {
+    "chromium": "chromium",
+    "soffice": "libreoffice-writer-nogui",
+    "docx": "libreoffice-writer-nogui",
+}
+#: Producers whose named cases are converted together, in one soffice run each.
+_BATCHED = ("soffice", "docx")
 _FONT_PACKAGES = {
     "uming": "fonts-arphic-uming",
     "ukai": "fonts-arphic-ukai",
@@ -70,7 +79,7 @@ def producer():
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory, producer):
-    """case → PDF path, rendered once per session (the named LibreOffice cases in one run)."""
+    """case → PDF path, rendered once per session (named LibreOffice cases in one run each)."""
     out = tmp_path_factory.mktemp("layouts")
     cache: dict[str, Path] = {}
 
@@ -78,8 +87,9 @@ def rendered(tmp_path_factory, producer):
         producer(case.variant)
         if case.id not in cache:
             group = [case]
-            if case.variant.producer == "soffice" and case.id in CASE_BY_ID:
-                group = [c for c in CASES if c.variant.producer == "soffice" and c.id not in cache]
+            kind = case.variant.producer
+            if kind in _BATCHED and case.id in CASE_BY_ID:
+                group = [c for c in CASES if c.variant.producer == kind and c.id not in cache]
             cache.update(render_cases(group, out))
         return cache[case.id]
 
@@ -106,7 +116,7 @@ def test_layout_extracts_exactly(case: Case, rendered, tmp_path):
     _assert_extracts_exactly(case, rendered(case), tmp_path / "out")
 
 
-@pytest.mark.skipif(not FUZZ, reason="random layouts run with LAYOUT_FUZZ=N")
+@pytest.mark.skipif(not FUZZ, reason="random layouts run with LAYOUT_FUZZ=N, LAYOUT_FUZZ_DOCX=N")
 @pytest.mark.parametrize("case", FUZZ or [None], ids=_ids(FUZZ) or ["none"])
 def test_random_layout_extracts_exactly(case: Case, rendered, tmp_path):
     _assert_extracts_exactly(case, rendered(case), tmp_path / "out")
@@ -128,6 +138,7 @@ def _pages(pdf: Path) -> list[dict]:
                 "height": p.height,
                 "width": p.width,
                 "rotation": p.rotation,
+                "path": Path(pdf),
             }
             for p in doc.pages
         ]
@@ -408,7 +419,120 @@ def pushed_cell(pages, case):
     )
 
 
-CASE_AWARE = {"pushed_cell", "row_over_pages", "rows_kept_whole", "flows_after_notice"}
+def paper(width: float, height: float):
+    def check(pages):
+        for p in pages:
+            assert sorted((round(p["width"]), round(p["height"]))) == sorted((width, height))
+
+    return check
+
+
+def text_has(*snippets: str):
+    """Every snippet occurs in the table pages' text layer (spaces kept)."""
+
+    def check(pages):
+        text = "".join(p["text"] for p in _table_pages(pages))
+        for s in snippets:
+            assert s in text, f"{s!r} not in the text layer"
+
+    return check
+
+
+def closing_lines(pages):
+    assert "抄送" in pages[-1]["text"] and "印发" in pages[-1]["text"]
+
+
+def red_rule(pages):
+    red = [
+        ln
+        for ln in pages[0]["lines"] + pages[0]["rects"]
+        if (ln.get("stroking_color") or ln.get("non_stroking_color"))
+        in ((1, 0, 0), (1.0, 0.0, 0.0))
+    ]
+    assert red, "no red rule on the notice's first page"
+
+
+def no_furniture_on_first_page(pages):
+    foot = [c for c in pages[0]["chars"] if c["top"] > pages[0]["height"] - 45]
+    assert not foot and len(pages) > 2, "page 1 has a footer"
+
+
+def partial_rules(pages):
+    """Some body rule spans only part of the table (rows split per task, others merged)."""
+    for p in _table_pages(pages):
+        h = [ln for ln in p["lines"] if abs(ln["top"] - ln["bottom"]) < 0.1]
+        if not h:
+            continue
+        full = max(ln["x1"] - ln["x0"] for ln in h)
+        if any(ln["x1"] - ln["x0"] < full / 2 and ln["top"] > 150 for ln in h):
+            return
+    raise AssertionError("every body rule spans the table")
+
+
+def title_in_table(pages, case):
+    title = load_source(case.source)["notice"]["list_title"]
+    p = _table_pages(pages)[1]  # a continuation page: the title row repeats, no title above
+    assert title in p["text"].replace(" ", ""), "no title row on a continuation page"
+
+
+def vertical_text(pages):
+    """Header cells set vertically: 备 stacked above 注 (same x, one line apart)."""
+    p = _table_pages(pages)[0]
+    bei = [c for c in p["chars"] if c["text"] == "备"]
+    zhu = [c for c in p["chars"] if c["text"] == "注"]
+    assert any(
+        abs(a["x0"] - b["x0"]) < 1 and 0 < b["top"] - a["top"] < 2 * a["size"]
+        for a in bei
+        for b in zhu
+    ), "备注 is not stacked"
+
+
+def ruled_running_header(pages):
+    """A rule between the running header's line and the table on every list page."""
+    for p in _table_pages(pages):
+        head = min(c["bottom"] for c in p["chars"] if c["text"].strip())
+        table = min(ln["top"] for ln in p["lines"] if ln["bottom"] - ln["top"] > 10)
+        rules = [t for t in _hrules(p) if head < t < table - 1]
+        assert rules, "no rule under the running header"
+
+
+def grid_pitch(pages):
+    """Characters sit apart on Word's character grid (a tenth of a character or more)."""
+    import statistics
+
+    p = _table_pages(pages)[1]
+    cs = sorted(
+        (c for c in p["chars"] if "\u4e00" <= c["text"] <= "\u9fff"),
+        key=lambda c: (round(c["top"]), c["x0"]),
+    )
+    gaps = [
+        b["x0"] - a["x1"]
+        for a, b in itertools.pairwise(cs)
+        if abs(a["top"] - b["top"]) < 1 and 0 <= b["x0"] - a["x1"] < 20
+    ]
+    assert statistics.median(gaps) > 0.1 * cs[0]["size"], statistics.median(gaps)
+
+
+def made_by_writer(pages, case):
+    import pdfplumber
+
+    assert case.variant.producer in ("soffice", "docx")
+    with pdfplumber.open(_pdf_of(pages)) as doc:
+        assert doc.metadata.get("Producer", "").startswith("LibreOffice")
+
+
+def _pdf_of(pages):
+    return pages[0]["path"]
+
+
+CASE_AWARE = {
+    "pushed_cell",
+    "row_over_pages",
+    "rows_kept_whole",
+    "flows_after_notice",
+    "title_in_table",
+    "made_by_writer",
+}
 
 FEATURES = {
     "rl-baseline": (
@@ -494,6 +618,27 @@ FEATURES = {
     "soffice-landscape": (header_repeated, page_numbers("— {n} —")),
     "soffice-portrait-header-once": (header_once, page_numbers("第{n}页/共{total}页")),
     "soffice-hard": (RADICALS, COMPAT, inline_subitems, attachment_only),
+    "docx-landscape": (made_by_writer, header_repeated),
+    "docx-word-style-2021": (
+        thick_outer,
+        shading,
+        red_rule,
+        closing_lines,
+        no_furniture_on_first_page,
+        ruled_running_header,
+    ),
+    "docx-a3-large-type": (paper(1191, 842),),
+    "docx-letter-narrow-portrait": (letter,),
+    "docx-auto-numbering": (text_has("1、", "①"),),
+    "docx-split-item-rows": (partial_rules, seq_middle),
+    "docx-title-row-vertical-header": (title_in_table, vertical_text),
+    "docx-doc-grid": (grid_pitch, header_once),
+    "docx-rows-kept-whole": (header_once, partial_rules),
+    "docx-flow-closing-page": (flows_after_notice, closing_lines, text_has("注：本清单")),
+    "docx-typed-2023": (RADICALS, inline_subitems, header_once, text_has("1.", "1．")),
+    "rl-typed-fullwidth": (text_has("１", "1．\u3000"),),
+    "chromium-typed-seq-dot": (text_has("1.", "1、"),),
+    "soffice-typed-seq-paren": (text_has("（1）", "1．"),),
 }
 FEATURE_CASES = [CASE_BY_ID[k] for k in FEATURES]
 

@@ -2,6 +2,8 @@
 
     python -m tests.render OUT_DIR [--score] [CASE_ID ...]   (default: all cases)
     python -m tests.render OUT_DIR --fuzz N [--score]         (N random cases instead)
+    python -m tests.render OUT_DIR --fuzz A:B [--docx] [--score]
+        seeds A..B-1; with --docx, random Word documents (fuzz.random_docx_case)
 
 With --score each PDF is extracted by the pipeline and scored against its
 source (one line per case: score, measures below 1.0, first wrong cells).
@@ -18,10 +20,11 @@ from tests.render.batch import render_cases
 
 
 def main(argv: list[str]) -> int:
-    fuzz = 0
+    seeds: range | None = None
     if "--fuzz" in argv:
         k = argv.index("--fuzz")
-        fuzz = int(argv[k + 1])
+        lo, _, hi = argv[k + 1].rpartition(":")
+        seeds = range(int(lo or 0), int(hi))
         argv = argv[:k] + argv[k + 2 :]
     args = [a for a in argv if not a.startswith("--")]
     if not args:
@@ -30,10 +33,11 @@ def main(argv: list[str]) -> int:
     out = Path(args[0])
     wanted = set(args[1:])
     cases = [c for c in CASES if not wanted or c.id in wanted]
-    if fuzz:
-        from tests.render.fuzz import random_case
+    if seeds is not None:
+        from tests.render.fuzz import random_case, random_docx_case
 
-        cases = [random_case(seed) for seed in range(fuzz)]
+        make = random_docx_case if "--docx" in argv else random_case
+        cases = [make(seed) for seed in seeds]
     t = time.perf_counter()
     paths = render_cases(cases, out)
     print(f"rendered {len(paths)} cases in {time.perf_counter() - t:.1f}s into {out}")

@@ -1,5 +1,9 @@
 """The named layout cases: a variant, the list it typesets and what the PDF looks like.
 
+Producers: reportlab (``rl-``), headless Chromium (``chromium-``), LibreOffice
+from a flat ODF text (``soffice-``) and LibreOffice from a Word .docx
+(``docx-``, the way the 2021 replica itself was made).
+
 Sources: ``gold:2021`` / ``gold:2023`` (tests/fixtures/shared), or
 ``random:SEED:N`` (N random items, see randomlist).  Random lists keep most
 cases short (3–6 pages) so the whole run stays fast; the full lists are used
@@ -54,6 +58,7 @@ MIDDLE = ("seq", "name", "department_text", "remarks")
 TABLE_NOTE = "注：本清单所列事项由各主管部门负责解释，清单实行动态调整。"
 CHROME = Variant(name="chromium-landscape", producer="chromium")
 LO = Variant(name="soffice-landscape", producer="soffice")
+DOCX = Variant(name="docx-landscape", producer="docx")
 
 CASES: tuple[Case, ...] = (
     # --- reportlab: one quirk per case -------------------------------------------------
@@ -581,5 +586,150 @@ CASES: tuple[Case, ...] = (
         "LibreOffice, table after the notice text, header rows not marked as repeating: the "
         "page breaks between the two header rows (序号…备注 at the foot of page 1, 事项名称 and "
         "具体内容 at the top of page 2) (found by the fuzzer, seed 155)",
+    ),
+    # --- LibreOffice from a Word .docx (pdf_docx) -----------------------------------------
+    Case(
+        DOCX,
+        "gold:2021",
+        "a .docx as python-docx writes it (w:tbl, w:tblHeader rows, w:vMerge/w:gridSpan "
+        "two-level header) exported by LibreOffice 7.4, like the 2021 replica",
+    ),
+    Case(
+        DOCX.but(
+            "docx-word-style-2021",
+            outer_rule_width=1.5,
+            header_shading=True,
+            bold_header=True,
+            middle=MIDDLE,
+            notice_rule=True,
+            closing="after-table",
+            running_header_rule=True,
+            page_number_align="outer",
+            title_page=True,
+        ),
+        "gold:2021",
+        "Word-styled 2021 notice: red 文件 head and red rule, 1.5 pt outer borders, grey bold "
+        "header, 序号/name/department centred vertically, ruled running header, page numbers "
+        "outside (odd right, even left), none on page 1, 抄送/印发 lines after the table",
+    ),
+    Case(
+        DOCX.but("docx-a3-large-type", paper="A3", font_size=14.0, font="ukai"),
+        "random:701:8",
+        "A3 landscape pages, 14 pt AR PL UKai",
+    ),
+    Case(
+        DOCX.but(
+            "docx-letter-narrow-portrait",
+            paper="Letter",
+            margins="narrow",
+            orientation="portrait",
+            font="microhei",
+            cell_padding=1.0,
+            header_levels=1,
+        ),
+        "random:702:8",
+        "US Letter portrait with Word's narrow margins (1.27 cm), 1.8 pt cell margins, sans",
+    ),
+    Case(
+        DOCX.but(
+            "docx-indents-distributed",
+            cell_indent="geometric",
+            distribute=("name", "department_text"),
+            cell_para_after=8.0,
+            latin_font="times",
+        ),
+        "random:703:8",
+        "w:jc both with 2-character first-line indents (w:firstLineChars) in content and tasks, "
+        "names and departments 分散对齐 (w:jc distribute), 8 pt after every cell paragraph",
+    ),
+    Case(
+        DOCX.but("docx-auto-numbering", auto_numbering=True, task_marker="、"),
+        "random:704:8",
+        "task markers from Word's list numbering (w:numPr: '1、' over '①', restarted per "
+        "cell and section), not typed",
+    ),
+    Case(
+        DOCX.but("docx-split-item-rows", split_item_rows=True, middle=MIDDLE),
+        "random:705:8",
+        "an item over several table rows (one per numbered task), its other cells merged "
+        "down (w:vMerge) and vertically centred",
+    ),
+    Case(
+        DOCX.but(
+            "docx-title-row-vertical-header",
+            title_in_table=True,
+            vertical_header=("seq", "department_text", "remarks"),
+            cell_spacing=1.5,
+        ),
+        "random:706:8",
+        "the list title as a boxed first table row (repeated with the header), 序号/主管单位/"
+        "备注 header cells in vertical text (w:textDirection), cells 1.5 pt apart "
+        "(w:tblCellSpacing: double rules)",
+    ),
+    Case(
+        DOCX.but("docx-doc-grid", doc_grid="chars", header_repeat=False),
+        "random:707:8",
+        "Word's document grid (w:docGrid linesAndChars): characters snapped to a wider "
+        "pitch, header rows printed once",
+    ),
+    Case(
+        DOCX.but(
+            "docx-rows-kept-whole",
+            allow_row_split=False,
+            split_item_rows=True,
+            header_repeat=False,
+            font_size=9.0,
+        ),
+        "random:708:8",
+        "rows not allowed to break across pages (w:cantSplit), one row per task, header once",
+    ),
+    Case(
+        DOCX.but(
+            "docx-flow-closing-page",
+            orientation="portrait",
+            margins="narrow",
+            attachment_new_page=False,
+            closing="own-page",
+            table_note=TABLE_NOTE,
+            page_number=PAGE_NUMBERS["di-ye-gong"],
+        ),
+        "random:709:8",
+        "portrait: the list follows the notice on its page, a note under the table and the "
+        "抄送/印发 lines in a portrait section of their own",
+    ),
+    Case(
+        DOCX.but(
+            "docx-typed-2023",
+            font="ukai",
+            substitute=("kangxi", "supplement"),
+            inline_subitems=True,
+            seq_style="dot",
+            task_marker="．",
+            marker_gap="\u00a0",
+            invisible="\u200b",
+            header_repeat=False,
+            running_header=None,
+        ),
+        "gold:2023",
+        "2023 list typed by hand: 序号 '1.', tasks '1．' + NBSP, inline ①, zero-width spaces "
+        "pasted in the text (Writer drops them), Kangxi radicals, ukai, header once",
+    ),
+    # --- how 序号 and markers are typed, other producers ------------------------------------
+    Case(
+        RL.but("rl-typed-fullwidth", seq_style="fullwidth", task_marker="．", marker_gap="\u3000"),
+        "random:710:8",
+        "序号 in full-width digits ('１２'), tasks '1．' followed by an ideographic space",
+    ),
+    Case(
+        CHROME.but(
+            "chromium-typed-seq-dot", seq_style="dot", task_marker="、", marker_gap="\u00a0"
+        ),
+        "random:711:8",
+        "Chromium: 序号 printed '1.', tasks '1、' followed by a no-break space",
+    ),
+    Case(
+        LO.but("soffice-typed-seq-paren", seq_style="paren", task_marker="．"),
+        "random:712:8",
+        "LibreOffice: 序号 printed '（1）', tasks '1．'",
     ),
 )

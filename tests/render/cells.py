@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.render.variant import Variant
+from tests.render.variant import SEQ_STYLES, Variant
 
 #: Fields whose paragraphs take a first-line indent (Variant.cell_indent).
 INDENTED_FIELDS = ("content", "tasks_text")
@@ -78,14 +78,34 @@ class HeaderCell:
     rows: int
 
 
+def _seq_text(seq: int, variant: Variant) -> str:
+    fw = "".join(chr(ord(d) + 0xFEE0) for d in str(seq))
+    return SEQ_STYLES[variant.seq_style].format(n=seq, fw=fw)
+
+
+def _marker(marker: str, variant: Variant) -> str:
+    """A level-1 marker as typed: "1." may be "1．" or "1、" (the scorer keeps the number)."""
+    if marker.endswith("."):
+        return marker[:-1] + variant.task_marker
+    return marker
+
+
+def _invisible(text: str, variant: Variant) -> str:
+    """``text`` with the variant's zero-width character after every 7th character."""
+    if not variant.invisible or len(text) < 8:
+        return text
+    return "".join(ch + (variant.invisible if i % 7 == 6 else "") for i, ch in enumerate(text))
+
+
 def _task_paragraphs(tasks: list[dict], variant: Variant) -> list[str]:
-    sep = " " if variant.marker_space else ""
+    sep = variant.marker_gap if variant.marker_space else ""
     out, section = [], None
     for t in tasks:
         if t.get("section") and t["section"] != section:
             section = t["section"]
             out.append(f"{section}：")
-        head = f"{t['marker']}{sep}{t['text']}" if t["marker"] else t["text"]
+        marker = _marker(t["marker"], variant) if t["marker"] else None
+        head = f"{marker}{sep}{t['text']}" if marker else t["text"]
         kids = [f"{c['marker']}{c['text']}" for c in t["children"]]
         if variant.inline_subitems and kids:
             out.append(" ".join([head, *kids]))
@@ -100,7 +120,7 @@ def build_cells(gold: dict, variant: Variant) -> list[dict[str, list[str]]]:
     rows = []
     for it in gold["items"]:
         row = {
-            "seq": [str(it["seq"])],
+            "seq": [_seq_text(it["seq"], variant)],
             "name": [it["name"]],
             "content": [p for p in it["content"].split("\n") if p],
             "tasks_text": _task_paragraphs(it["tasks"], variant),
@@ -111,6 +131,8 @@ def build_cells(gold: dict, variant: Variant) -> list[dict[str, list[str]]]:
         if variant.cell_indent == "ideographic":  # Word users type the indent
             for f in INDENTED_FIELDS:
                 row[f] = [IDEOGRAPHIC_INDENT + p for p in row[f]]
+        if variant.invisible:
+            row = {f: [_invisible(p, variant) for p in ps] for f, ps in row.items()}
         rows.append(row)
     return rows
 

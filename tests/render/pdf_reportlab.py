@@ -171,7 +171,8 @@ class _Painter:
                             t.textOut(" ")
                         xi += w + op.char_space
                 else:
-                    t.setCharSpace(op.char_space)
+                    # The PDF scales character spacing by the horizontal scale (Tc × Tz).
+                    t.setCharSpace(op.char_space / op.font.scale)
                     t.setTextOrigin(x, y)
                     t.textOut(run)
                 self.c.drawText(t)
@@ -388,7 +389,7 @@ def _table(gold: dict, variant: Variant, font: _Font, page: _Page) -> _Table:
         lines: list[Line] = []
         for para in paragraphs:
             text = _sub(variant, font, para)
-            lines += wrap_paragraph(text, x1 - x0 - 2 * pad, measure, indent)
+            lines += wrap_paragraph(text, x1 - x0 - 2 * pad, measure, indent, variant.hanging_punct)
         return lines
 
     header = []
@@ -512,9 +513,9 @@ def _draw_fragment(p: _Painter, table: _Table, fr: RowFragment) -> None:
             x = x0 + pad
             if line.para_start and v.cell_indent == "geometric" and f in INDENTED_FIELDS:
                 x += 2 * size
-            if f in v.centered:
-                x = (x0 + x1 - line.width) / 2
-            elif v.justify and not line.para_end and len(line.text) > 1:
+            if f in v.centered:  # (hanging punctuation is left out of the centring)
+                x = (x0 + x1 - line.width + line.hang) / 2
+            elif v.justify and not line.para_end and len(line.text) > 1 and not line.hang:
                 slack = x1 - pad - x - line.width
                 if slack <= size * 2.5:
                     cs = slack / (len(line.text) - 1)

@@ -41,6 +41,16 @@ PAGE_NUMBERS = {
     "di-ye-gong": "第{n}页/共{total}页",
 }
 
+#: How a 序号 may be printed; ``{n}`` is the number.
+SEQ_STYLES = {
+    "plain": "{n}",
+    "dot": "{n}.",
+    "fullstop": "{n}．",
+    "dunhao": "{n}、",
+    "paren": "（{n}）",
+    "fullwidth": "{fw}",
+}
+
 #: Which substitutes for ideographs the text layer may use (see glyphsubst).
 SUBSTITUTE_KINDS = ("kangxi", "supplement", "compat")
 
@@ -50,7 +60,7 @@ class Variant:
     """How to typeset one list notice.  Defaults imitate the 2021 replica."""
 
     name: str = "baseline"
-    producer: str = "reportlab"  # reportlab | chromium | soffice
+    producer: str = "reportlab"  # reportlab | chromium | soffice | docx
     orientation: str = "landscape"  # of the list pages; notice pages are portrait
     font: str = "uming"  # key of FONTS (body and table)
     header_font: str | None = None  # title/header font; None: same as font
@@ -89,12 +99,13 @@ class Variant:
     bold_header: bool = False  # header cells in bold (synthetic bold for these fonts)
     outer_rule_width: float | None = None  # a thicker rule round the table
     browser_header_footer: bool = False  # chromium: its own date/title/URL/page x of y
-    cell_spacing: float = 0.0  # chromium: border-spacing (pt), every cell boxed: double rules
+    cell_spacing: float = 0.0  # chromium, docx: cell spacing (pt), every cell boxed: double rules
     notice_table: bool = False  # a small ruled contact table on the notice's last page
     column_weights: tuple[float, ...] | None = None  # relative widths in FIELDS order
     auto_columns: bool = False  # chromium: table-layout auto, the browser sizes columns
-    paper: str = "A4"  # A4 | Letter
+    paper: str = "A4"  # A4 | Letter | A3 (docx only)
     horizontal_scale: float = 100.0  # reportlab: glyphs condensed/expanded (Tz), percent
+    hanging_punct: bool = False  # reportlab: "，。、" may hang past the cell's text edge
     page_number_rotated: bool = False  # reportlab: landscape page numbers turned 90°, at the edge
     header_double_rule: bool = False  # reportlab: a second rule 1.5 pt under the header
     inline_subitems: bool = False  # "…工作。 ①开展… ②对…" in one paragraph
@@ -104,6 +115,22 @@ class Variant:
     fake_bold_offset: float = 0.3
     stray_spaces: bool = False  # space characters between some characters
     cell_padding: float = 3.0
+    # --- how the text is typed (cells.build_cells; every producer) ---
+    seq_style: str = "plain"  # key of SEQ_STYLES: 序号 printed "1", "1.", "（1）", "１", …
+    task_marker: str = "."  # what follows a level-1 task number: "." | "．" | "、"
+    marker_gap: str = " "  # the space typed after "1." (with marker_space): " ", NBSP, U+3000
+    invisible: str = ""  # a zero-width character typed between some characters (U+200B…)
+    # --- the .docx producer (pdf_docx) ---
+    margins: str = "normal"  # normal (GB/T 9704 portrait) | narrow (Word's 1.27 cm)
+    title_page: bool = False  # Word's "different first page": no header/footer on page 1
+    distribute: tuple[str, ...] = ()  # fields set 分散对齐 (every line spread to the edges)
+    doc_grid: str | None = None  # None | lines | chars: Word's document grid (文档网格)
+    closing: str | None = None  # None | after-table | own-page: 抄送/印发 lines (版记)
+    auto_numbering: bool = False  # task markers from Word's list numbering (w:numPr), not typed
+    title_in_table: bool = False  # the list title as a boxed first table row spanning all columns
+    split_item_rows: bool = False  # an item over several rows (one per task), others vMerged
+    cell_para_after: float = 0.0  # pt after each cell paragraph (Word 2013 Normal: 8 pt)
+    vertical_header: tuple[str, ...] = ()  # header cells of these fields set in vertical text
 
     def but(self, name: str, **changes) -> Variant:
         """A copy with another name and some options changed."""

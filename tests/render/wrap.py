@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 _NO_START = set("，。、；：？！）》」』”’%·…—,.;:!?)]}％")
 _NO_END = set("（《「『“‘([{")
+#: Punctuation Word lets hang past the line's end (允许标点溢出边界, w:overflowPunct).
+HANGING = set("，。、；：？！")
 _UNIT = re.compile(r"[A-Za-z0-9]+[.．]?|\s+|.", re.S)
 
 
@@ -24,6 +26,7 @@ class Line:
     width: float
     para_end: bool
     para_start: bool = False
+    hang: float = 0.0  # width of punctuation hanging past the text edge
 
 
 def _units(text: str) -> list[str]:
@@ -42,11 +45,18 @@ def _units(text: str) -> list[str]:
 
 
 def wrap_paragraph(
-    text: str, width: float, measure: Callable[[str], float], indent: float = 0.0
+    text: str,
+    width: float,
+    measure: Callable[[str], float],
+    indent: float = 0.0,
+    hanging: bool = False,
 ) -> list[Line]:
     """Return the lines of ``text`` set greedily into ``width`` (same unit as measure).
 
-    ``indent`` narrows the first line only (a first-line indent).
+    ``indent`` narrows the first line only (a first-line indent).  With
+    ``hanging``, a unit whose text fits but for its closing punctuation stays
+    on the line and the punctuation hangs past ``width`` (Word's default for
+    Chinese text).
     """
     lines: list[str] = []
     cur = ""
@@ -56,6 +66,11 @@ def wrap_paragraph(
         room = width - (indent if not lines else 0.0)
         if measure(cur + unit) <= room + 1e-6:
             cur += unit
+            continue
+        bare = unit.rstrip("".join(HANGING))
+        if hanging and cur and bare != unit and measure(cur + bare) <= room + 1e-6:
+            lines.append(cur + unit)
+            cur = ""
             continue
         if cur:
             lines.append(cur.rstrip())
@@ -71,4 +86,10 @@ def wrap_paragraph(
             cur += ch
     if cur.strip() or not lines:
         lines.append(cur.rstrip())
-    return [Line(t, measure(t), i == len(lines) - 1, i == 0) for i, t in enumerate(lines)]
+    out = []
+    for i, t in enumerate(lines):
+        bare = t.rstrip("".join(HANGING))
+        room = width - (indent if i == 0 else 0.0)
+        hang = measure(t) - measure(bare) if hanging and measure(t) > room + 1e-6 else 0.0
+        out.append(Line(t, measure(t), i == len(lines) - 1, i == 0, hang))
+    return out
