@@ -525,6 +525,84 @@ def _pdf_of(pages):
     return pages[0]["path"]
 
 
+def _seq_column(page: dict) -> list[dict]:
+    """Characters in the 序号 column below the header, top to bottom (none on a bare page)."""
+    verticals = sorted(
+        {round(r["x0"], 1) for r in page["lines"] + page["rects"] if r["height"] > 10}
+    )
+    if len(verticals) < 3:
+        return []
+    left, right = verticals[0], verticals[1]
+    chars = [
+        c
+        for c in page["chars"]
+        if left < c["x0"]
+        and c["x1"] <= right + 0.5
+        and c["text"].strip()
+        and c["text"] not in "序号"
+        and 50 < c["top"] < page["height"] - 60
+    ]
+    return sorted(chars, key=lambda c: c["top"])
+
+
+def seq_cut(head: str, tail: str):
+    """Some page's 序号 column ends with ``head`` and the next page's starts with ``tail``."""
+
+    def check(pages):
+        tables = _table_pages(pages)
+        for a, b in itertools.pairwise(tables):
+            ca, cb = _seq_column(a), _seq_column(b)
+            if ca and cb and ca[-1]["text"] == head and cb[0]["text"] == tail:
+                return
+        raise AssertionError(f"no 序号 cut as {head!r} | {tail!r} by a page break")
+
+    return check
+
+
+def punct_over_rule(pages):
+    """A closing punctuation mark starts left of a column rule and has its centre past it."""
+    for p in _table_pages(pages):
+        xs = {round(ln["x0"], 1) for ln in p["lines"] if ln["height"] > 10}
+        for c in p["chars"]:
+            if c["text"] in "，。、；：" and any(c["x0"] < x < (c["x0"] + c["x1"]) / 2 for x in xs):
+                return
+    raise AssertionError("no punctuation hangs over a column rule")
+
+
+def portrait_list(pages):
+    assert all(p["height"] > p["width"] for p in _table_pages(pages))
+
+
+def spaces_between_ideographs(pages):
+    text = "".join(p["text"] for p in _table_pages(pages))
+    n = len(re.findall(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text))
+    assert n > 20, f"{n} spaces between ideographs"
+
+
+def unruled_continuation(pages):
+    """A page's first body line lies in a band with no rule at the 序号|名称 boundary."""
+    for p in _table_pages(pages)[1:]:
+        verticals = [r for r in p["rects"] if r["height"] > 10 and r["width"] < 2]
+        xs = sorted({round(r["x0"], 1) for r in verticals})
+        if len(xs) < 3:
+            continue
+        header_bottom = max(
+            r["top"] + r["height"]
+            for r in verticals
+            if round(r["x0"], 1) == xs[1] and r["top"] < 100
+        )
+        body = [c for c in p["chars"] if c["top"] > header_bottom + 1 and c["text"].strip()]
+        if not body:
+            continue
+        y = min(c["top"] for c in body) + 2
+        if not any(
+            round(r["x0"], 1) == xs[1] and r["top"] <= y <= r["top"] + r["height"]
+            for r in verticals
+        ):
+            return
+    raise AssertionError("every continuation band is ruled")
+
+
 CASE_AWARE = {
     "pushed_cell",
     "row_over_pages",
@@ -639,6 +717,14 @@ FEATURES = {
     "rl-typed-fullwidth": (text_has("１", "1．\u3000"),),
     "chromium-typed-seq-dot": (text_has("1.", "1、"),),
     "soffice-typed-seq-paren": (text_has("（1）", "1．"),),
+    "rl-contact-table-portrait": (contact_table, portrait_list),
+    "rl-hanging-punct": (punct_over_rule,),
+    "rl-hanging-punct-open-break": (punct_over_rule, open_breaks, header_once),
+    "chromium-zero-width-spaces": (spaces_between_ideographs,),
+    "rl-seq-mark-wraps": (seq_cut("3", "、"),),
+    "docx-seq-digits-wrap": (seq_cut("1", "1"),),
+    "chromium-split-row-unpainted": (unruled_continuation, open_breaks),
+    "docx-seq-opener-first-page": (seq_cut("（", "1"), flows_after_notice),
 }
 FEATURE_CASES = [CASE_BY_ID[k] for k in FEATURES]
 

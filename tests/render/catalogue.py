@@ -732,4 +732,91 @@ CASES: tuple[Case, ...] = (
         "random:712:8",
         "LibreOffice: 序号 printed '（1）', tasks '1．'",
     ),
+    # --- found in this round, failing until the extractor handles them ---------------------
+    Case(
+        RL.but("rl-contact-table-portrait", notice_table=True, orientation="portrait"),
+        "random:70:2",
+        "portrait list after a notice whose last page ends with a ruled contact table as wide "
+        "as the list: the contact table's rows are taken for the list's header cut by a page "
+        "break (fuzzer seeds 1124, 1178, … 45 of 1900)",
+    ),
+    Case(
+        RL.but("rl-hanging-punct", hanging_punct=True, cell_padding=1.0),
+        "random:602:6",
+        "closing punctuation hangs past the cell's text edge (Word's 允许标点溢出边界) with 1 pt "
+        "cell padding: the '，' or '、' ending a line straddles the column rule, its centre in "
+        "the next column",
+    ),
+    Case(
+        RL.but(
+            "rl-hanging-punct-open-break",
+            hanging_punct=True,
+            cell_padding=2.0,
+            break_rules=False,
+            header_repeat=False,
+        ),
+        "random:604:6",
+        "hanging punctuation in a row cut by a page break with no rule under it: a line "
+        "whose '，' hangs over the column rule is taken for page furniture running across "
+        "the rules and dropped",
+    ),
+    Case(
+        CHROME.but("chromium-zero-width-spaces", invisible="\u200b"),
+        "random:74:3",
+        "Chromium printing text with zero-width spaces pasted in (web CMS text): it breaks "
+        "lines there and writes U+0020 into the text layer; a space at a line's end overhangs "
+        "the column rule in a row cut by the page break, and the line is dropped as furniture",
+    ),
+    Case(
+        RL.but(
+            "rl-seq-mark-wraps",
+            seq_style="dunhao",
+            widow_control=False,
+            column_weights=(2.6, 12.0, 14.0, 38.0, 13.0, 9.0, 4.0),
+            notice_pages=False,
+        ),
+        "random:405:6",
+        "序号 '3、' wraps in a narrow column ('3' over '、') and the page breaks between the "
+        "two lines: the next page's row starts with 序号 '、'",
+    ),
+    Case(
+        DOCX.but(
+            "docx-seq-digits-wrap",
+            font_size=14.0,
+            latin_font="helvetica",
+            seq_style="fullstop",
+            cell_para_after=8.0,
+        ),
+        "random:5239:11",
+        "Word document, 14 pt: 序号 '11．' wraps as '1' over '1．' and the page breaks between "
+        "them; read as two items 1 (docx fuzzer seeds 39, 239)",
+    ),
+    Case(
+        CHROME.but(
+            "chromium-split-row-unpainted",
+            orientation="portrait",
+            font_size=14.0,
+            break_rules=False,
+            cell_indent="geometric",
+            paper="Letter",
+        ),
+        "random:3415:4",
+        "Chromium, cells ruled right and bottom only (border-collapse: separate): the cells of a "
+        "split row with no text left on the next page are not painted, so the continuation "
+        "there has one ruled cell and no rule between it and the next item (fuzzer seed 2415)",
+    ),
+    Case(
+        DOCX.but(
+            "docx-seq-opener-first-page",
+            header_font="microhei",
+            font_size=12.0,
+            header_levels=1,
+            attachment_new_page=False,
+            seq_style="paren",
+        ),
+        "random:5371:2",
+        "Word document, list after the notice text: the header and item 1's first line end "
+        "the page, its 序号 '（1）' cut as '（' | '1）': the first line is taken for a header "
+        "row and silently dropped (docx fuzzer seeds 371, 568)",
+    ),
 )
