@@ -87,11 +87,21 @@ def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOU
 
 
 def _count_header_rows(rows: list[Fragment], layout: LayoutSettings) -> int:
-    """Rows above the first numbered row."""
+    """Rows above the first numbered row.
+
+    A row whose 序号 is only the start of one ("（" of "（1）" wrapped in a
+    narrow column, the rest on the next page) is numbered too.
+    """
     n = 0
-    while n < len(rows) and seq_number(rows[n].column_text(0), layout.seq_pattern) is None:
+    while n < len(rows) and not _numbered(rows[n].column_text(0), layout):
         n += 1
     return n
+
+
+def _numbered(text: str, layout: LayoutSettings) -> bool:
+    text = _norm(text)
+    return bool(text) and (seq_number(text, layout.seq_pattern) is not None
+                           or seq_number(text + "1", layout.seq_pattern) is not None)
 
 
 def _header_cells(page: PageLayout, rows: list[Fragment]) -> list[_HeaderCell]:
@@ -108,7 +118,12 @@ def _same_extent(pending: list[_HeaderCell], cells: list[_HeaderCell], page: Pag
     """
     tol = layout.column_tolerance
     left, right = min(c.x0 for c in pending), max(c.x1 for c in pending)
-    return abs(left - page.columns[0][0]) <= tol and abs(right - page.columns[-1][1]) <= tol
+    if abs(left - page.columns[0][0]) > tol or abs(right - page.columns[-1][1]) > tol:
+        return False
+    # Every cell of a cut header starts and ends on one of this table's column rules;
+    # another table of the same width (a contact table) has its own column rules.
+    edges = [page.columns[0][0], *(x1 for _, x1 in page.columns)]
+    return all(any(abs(x - e) <= tol for e in edges) for c in pending for x in (c.x0, c.x1))
 
 
 def _recognise(page: PageLayout, cells: list[_HeaderCell], layout: LayoutSettings):

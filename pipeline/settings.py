@@ -94,6 +94,9 @@ class LayoutSettings:
     word_gap: float = 0.3
     #: Outside the table, a gap wider than this many font sizes is a space.
     outside_word_gap: float = 1.5
+    #: Closing punctuation that may hang past a cell's text edge, over its rule
+    #: (Word's 允许标点溢出边界): such a glyph does not make text "cross" a rule.
+    hanging_punctuation: frozenset[str] = frozenset("，。、；：？！）》」』”’,.;:!?)")
     #: Cells of two pages are the same column when their edges differ by less.
     column_tolerance: float = 4.0
     #: Text inside the table region but in no cell is an error beyond this

@@ -28,10 +28,13 @@ def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> li
         seq = "".join(frag.column_text(seq_col).split())
         prev = items[-1] if items else None
         opens_page = frag.index == 0
+        wrapped = prev is not None and opens_page and _wrapped_seq(items, seq, layout)
         if prev is not None and opens_page and (not seq or not prev.seq_text or _same_seq(
-                seq, prev.seq_text, layout)):
+                seq, prev.seq_text, layout) or wrapped):
             if seq and not prev.seq_text:
                 prev.seq_text = seq
+            elif wrapped:
+                prev.seq_text += seq  # "4" | "、", "1" | "2．": the 序号 wrapped at the break
             _extend(prev, frag, table)
             prev.page_end = frag.page
             continue
@@ -47,6 +50,26 @@ def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> li
         _extend(item, frag, table)
         items.append(item)
     return items
+
+
+def _wrapped_seq(items: list[RawItem], tail: str, layout: LayoutSettings) -> bool:
+    """Whether ``tail``, opening a page, completes the last item's 序号 cut by the break.
+
+    A narrow 序号 column wraps "4、" as "4" | "、" and "12．" as "1" | "2．"; a
+    page break between those lines leaves the head on one page and the tail
+    atop the next.  A tail with no number completes any head; a tail with a
+    number only when head + tail is the number that follows the item before.
+    """
+    head = items[-1].seq_text
+    if not tail or not head or items[-1].page_end != items[-1].page_start:
+        return False
+    whole = seq_number(head + tail, layout.seq_pattern)
+    if whole is None:
+        return False
+    if seq_number(tail, layout.seq_pattern) is None:
+        return whole == seq_number(head, layout.seq_pattern)
+    before = seq_number(items[-2].seq_text, layout.seq_pattern) if len(items) > 1 else 0
+    return before is not None and whole == before + 1
 
 
 def _same_seq(a: str, b: str, layout: LayoutSettings) -> bool:

@@ -19,6 +19,7 @@ Facts are detected per page rather than assumed:
 from __future__ import annotations
 
 import bisect
+import itertools
 import statistics
 
 from .errors import LayoutError
@@ -45,7 +46,7 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
 
     in_region, outside, stray = [], [], []
     for ch in page.chars:
-        cx = (ch["x0"] + ch["x1"]) / 2
+        cx = _anchor(ch)
         cy = (ch["top"] + ch["bottom"]) / 2
         if top <= cy <= bottom and x0 <= cx <= x1:
             in_region.append(ch)
@@ -65,13 +66,23 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
         if i in furniture:
             outside.append(ch)
         else:
-            cell = grid.cell_at((ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2)
+            cell = grid.cell_at(_anchor(ch), (ch["top"] + ch["bottom"]) / 2)
             inside[cell].append(ch)
 
     rows = grid.rows([_cell_lines(chars, layout) for chars in inside])
     _mark_short_lines(rows, xs, layout)
     columns = [(xs[j], xs[j + 1]) for j in range(len(xs) - 1)]
     return PageLayout(page.number, columns, rows, _lines_outside(outside, layout), top)
+
+
+def _anchor(ch: dict) -> float:
+    """The x that places a character in a column: just inside its left edge.
+
+    A cell's text starts inside the cell, but closing punctuation may hang
+    past its right edge (Word's 允许标点溢出边界): the advance box of "，" or "、"
+    then straddles the rule, its centre possibly in the next cell.
+    """
+    return ch["x0"] + min(1.0, (ch["x1"] - ch["x0"]) / 4)
 
 
 def _rules(edges: list[dict], layout: LayoutSettings) -> tuple[list[dict], list[dict]]:
@@ -164,10 +175,26 @@ def _runs_across_rules(chars, xs, open_bands, verticals, layout) -> set[int]:
     out: set[int] = set()
     run: list[int] = []
 
+    def across(c, d, v) -> bool:
+        """Whether the run's text flows across rule ``v`` at chars ``c`` (and next ``d``).
+
+        A glyph cut by the rule well inside it, or two glyphs touching over it.
+        A glyph of a cell may overhang its rule a little (punctuation pushed to
+        the edge, condensed or fake-bold type): that is not crossing.
+        """
+        if not v["top"] <= (c["top"] + c["bottom"]) / 2 <= v["bottom"]:
+            return False
+        inset = max(0.5, 0.15 * (c["x1"] - c["x0"]))
+        hangs = c["text"] in layout.hanging_punctuation
+        if not hangs and c["x0"] + inset < v["x0"] < c["x1"] - inset:
+            return True
+        return (d is not None and c["x1"] - 1 <= v["x0"] <= d["x0"] + 1
+                and d["x0"] - c["x1"] <= 0.1 * max(c["size"], 1.0))
+
     def close(run):
-        if any(c["x0"] < v["x0"] - 0.5 and c["x1"] > v["x0"] + 0.5
-               and v["top"] <= (c["top"] + c["bottom"]) / 2 <= v["bottom"]
-               for c in (chars[i] for i in run) for v in inner):
+        glyphs = [chars[i] for i in run if not chars[i]["text"].isspace()]
+        if any(across(c, d, v) for c, d in itertools.zip_longest(glyphs, glyphs[1:])
+               for v in inner):
             out.update(run)
 
     for i in picked:
@@ -216,10 +243,26 @@ class _Grid:
             for c in range(nc - 1):
                 if not v_rule_at(xs[c + 1], y_mid):
                     union(b * nc + c, b * nc + c + 1)
+
+        def rules_start_at(y):
+            """Whether most column rules begin (or end) at ``y``: a row edge across the table.
+
+            A browser drawing each cell's right and bottom border paints nothing
+            for the empty cells of a row continued from the previous page, so
+            the rule under that row is drawn in its one filled column only;
+            the next row's column rules still start there.
+            """
+            inner = xs[1:-1]
+            ends = sum(any(abs(v["x0"] - x) <= tol and (abs(v["top"] - y) <= tol
+                                                          or abs(v["bottom"] - y) <= tol)
+                           for v in verticals) for x in inner)
+            return len(inner) >= 2 and ends > len(inner) / 2
+
         for b in range(nb - 1):
+            row_edge = rules_start_at(ys[b + 1])
             for c in range(nc):
                 x_mid = (xs[c] + xs[c + 1]) / 2
-                if not h_rule_at(ys[b + 1], x_mid):
+                if not row_edge and not h_rule_at(ys[b + 1], x_mid):
                     union(b * nc + c, (b + 1) * nc + c)
 
         roots: dict[int, int] = {}
@@ -237,6 +280,20 @@ class _Grid:
         c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), self.nc - 1)
         b = min(max(bisect.bisect_right(self.ys, y) - 1, 0), self.nb - 1)
         return self._cell_of[b * self.nc + c]
+
+    def _narrowed(self, c0: int, c1: int, lines: list[Line]) -> tuple[int, int]:
+        """A merged cell's columns, narrowed to its last column if all its text lies there.
+
+        A browser ruling each cell's right and bottom edges paints nothing for
+        the cells of a split row that have no text left on the next page: the
+        one cell continued there merges with its unruled, empty neighbours on
+        the left.  (A header cell spanning columns centres its text across them.)
+        """
+        if c0 == c1 or not lines:
+            return c0, c1
+        if min(ln.x0 for ln in lines) >= self.xs[c1]:
+            return c1, c1
+        return c0, c1
 
     def rows(self, cell_lines: list[list[Line]]) -> list[Fragment]:
         """Group bands into rows (no cell crosses a row boundary) and fill their cells."""
@@ -256,6 +313,7 @@ class _Grid:
                 row_of_band[b] = r
         per_row: list[list[Cell]] = [[] for _ in groups]
         for k, (b0, _, c0, c1) in enumerate(self.span):
+            c0, c1 = self._narrowed(c0, c1, cell_lines[k])
             per_row[row_of_band[b0]].append(Cell(c0, c1 + 1, cell_lines[k]))
         fragments = []
         for r, cells in enumerate(per_row):

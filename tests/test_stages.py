@@ -303,3 +303,12 @@ def test_header_cut_by_a_page_break_is_joined_by_column_extent():
 def test_seq_printed_with_marks_or_full_width_digits_is_read(printed, number):
     items = two_pages([item_cells(printed, "甲")], [item_cells("13", "乙")])
     assert clean_items(items)[0]["seq"] == number
+
+
+def test_seq_wrapped_across_a_page_break_is_joined():
+    # rl-seq-mark-wraps / docx-seq-digits-wrap: "3、" wraps as "3" | "、", "11．" as
+    # "1" | "1．", and the page breaks between the two lines.
+    items = two_pages([item_cells("2", "甲"), item_cells("3", "乙")], [{0: "、", 3: "续"}])
+    assert [clean_items(items)[i]["seq"] for i in range(len(items))] == [2, 3]
+    items = two_pages([item_cells("10", "甲"), item_cells("1", "乙")], [{0: "1．", 3: "续"}])
+    assert [row["seq"] for row in clean_items(items)] == [10, 11]
