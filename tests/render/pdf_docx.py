@@ -38,8 +38,6 @@ or lies outside the table, so no extraction can be expected).
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
@@ -731,38 +729,9 @@ def write_docx(gold: dict, path: Path, variant: Variant) -> Path:
 
 def render_docx(jobs: list[tuple[dict, Path, Variant]], profile: Path | None = None) -> list[Path]:
     """Write each (gold, out_pdf, variant) as a .docx and export all in one soffice run."""
-    from tests.render.pdf_soffice import soffice_binary
+    from tests.render.pdf_soffice import convert_to_pdf
 
-    exe = soffice_binary()
-    if exe is None:
-        raise FileNotFoundError(
-            "soffice is not installed (apt-get install libreoffice-writer-nogui)"
-        )
     with tempfile.TemporaryDirectory(prefix="render-docx-") as tmp:
-        tmpd = Path(tmp)
-        sources = [write_docx(g, tmpd / f"job{i}.docx", v) for i, (g, _o, v) in enumerate(jobs)]
-        prof = profile or (tmpd / "profile")
-        cmd = [
-            exe,
-            f"-env:UserInstallation={Path(prof).resolve().as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(tmpd / "out"),
-            *map(str, sources),
-        ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-        outs = []
-        for i, (_g, out_pdf, _v) in enumerate(jobs):
-            made = tmpd / "out" / f"job{i}.pdf"
-            if not made.exists():
-                raise RuntimeError(
-                    f"soffice did not convert {sources[i].name} ({proc.returncode}): "
-                    f"{proc.stdout[-1000:]} {proc.stderr[-1000:]}"
-                )
-            Path(out_pdf).parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(made), out_pdf)
-            outs.append(Path(out_pdf))
-    return outs
+        sources = [write_docx(g, Path(tmp) / f"job{i}.docx", v)
+                   for i, (g, _o, v) in enumerate(jobs)]
+        return convert_to_pdf(sources, [out for _g, out, _v in jobs], Path(tmp), profile)

@@ -319,40 +319,41 @@ def render_soffice(
     jobs: list[tuple[dict, Path, Variant]], profile: Path | None = None
 ) -> list[Path]:
     """Export each (gold, out_pdf, variant) through LibreOffice in one soffice run."""
+    with tempfile.TemporaryDirectory(prefix="render-soffice-") as tmp:
+        sources = []
+        for i, (gold, _out_pdf, variant) in enumerate(jobs):
+            src = Path(tmp) / f"job{i}.fodt"
+            src.write_text(_document(gold, variant), encoding="utf-8")
+            sources.append(src)
+        return convert_to_pdf(sources, [out for _g, out, _v in jobs], Path(tmp), profile)
+
+
+def convert_to_pdf(sources: list[Path], outs: list[Path], tmpd: Path,
+                   profile: Path | None = None, timeout: float = 900) -> list[Path]:
+    """Convert documents to PDF in one soffice run (one start-up for many files).
+
+    ``sources[i]`` becomes ``outs[i]``; ``tmpd`` is scratch space; ``profile`` a
+    LibreOffice user profile to reuse (its first creation is the slow part).
+    """
     exe = soffice_binary()
     if exe is None:
         raise FileNotFoundError(
             "soffice is not installed (apt-get install libreoffice-writer-nogui)"
         )
-    with tempfile.TemporaryDirectory(prefix="render-soffice-") as tmp:
-        tmpd = Path(tmp)
-        sources = []
-        for i, (gold, _out_pdf, variant) in enumerate(jobs):
-            src = tmpd / f"job{i}.fodt"
-            src.write_text(_document(gold, variant), encoding="utf-8")
-            sources.append(src)
-        prof = profile or (tmpd / "profile")
-        cmd = [
-            exe,
-            f"-env:UserInstallation={prof.resolve().as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(tmpd / "out"),
-            *map(str, sources),
-        ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        outs = []
-        for i, (_gold, out_pdf, _variant) in enumerate(jobs):
-            made = tmpd / "out" / f"job{i}.pdf"
-            if not made.exists():
-                raise RuntimeError(
-                    f"soffice did not convert {sources[i].name} ({proc.returncode}): "
-                    f"{proc.stdout[-1000:]} {proc.stderr[-1000:]}"
-                )
-            Path(out_pdf).parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(made), out_pdf)
-            outs.append(Path(out_pdf))
-    return outs
+    prof = profile or (tmpd / "profile")
+    cmd = [exe, f"-env:UserInstallation={Path(prof).resolve().as_uri()}", "--headless",
+           "--norestore", "--convert-to", "pdf:writer_pdf_Export", "--outdir",
+           str(tmpd / "out"), *map(str, sources)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    done = []
+    for src, out_pdf in zip(sources, outs, strict=True):
+        made = tmpd / "out" / f"{src.stem}.pdf"
+        if not made.exists():
+            raise RuntimeError(
+                f"soffice did not convert {src.name} ({proc.returncode}): "
+                f"{proc.stdout[-1000:]} {proc.stderr[-1000:]}"
+            )
+        Path(out_pdf).parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(made), out_pdf)
+        done.append(Path(out_pdf))
+    return done
