@@ -15,18 +15,10 @@ import sys
 import pytest
 
 from tests import hostile
+from tests.conftest import GOOD_PDF as FIXTURE
 
-FIXTURE = hostile.ROOT / "tests" / "fixtures" / "notice-2023-synthetic-INVENTED.pdf"
 GIB_MB = 1024
 
-@pytest.fixture(scope="module")
-def good_folder(tmp_path_factory):
-    """A real extraction of the synthetic notice, made once."""
-    folder = tmp_path_factory.mktemp("good") / "v1"
-    run = hostile.run_cli("extract", FIXTURE, "--out", folder)
-    assert run.returncode == 0, run.stderr
-    assert hostile.is_complete(folder)
-    return folder
 
 
 @pytest.fixture

@@ -20,18 +20,11 @@ from pathlib import Path
 import pytest
 
 from tests import hostile
+from tests.conftest import GOOD_PDF as FIXTURE
 
-FIXTURE = hostile.ROOT / "tests" / "fixtures" / "notice-2023-synthetic-INVENTED.pdf"
 TEMP_PREFIX = ".tmp-"  # pipeline.write.TEMP_PREFIX, read from the folder listing
 
 
-@pytest.fixture(scope="module")
-def good_folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("good") / "v1"
-    run = hostile.run_cli("extract", FIXTURE, "--out", folder)
-    assert run.returncode == 0, run.stderr
-    assert hostile.is_complete(folder)
-    return folder
 
 
 def _start(out: Path) -> subprocess.Popen:

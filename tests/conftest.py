@@ -1,0 +1,20 @@
+"""Fixtures shared by several test files."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import hostile
+
+#: A real notice PDF (the invented 2023 version) for tests that need one good extraction.
+GOOD_PDF = hostile.ROOT / "tests" / "fixtures" / "notice-2023-synthetic-INVENTED.pdf"
+
+
+@pytest.fixture(scope="module")
+def good_folder(tmp_path_factory):
+    """A real extraction of the invented 2023 notice, made once per test module."""
+    folder = tmp_path_factory.mktemp("good") / "v1"
+    run = hostile.run_cli("extract", GOOD_PDF, "--out", folder)
+    assert run.returncode == 0, run.stderr
+    assert hostile.is_complete(folder)
+    return folder
