@@ -37,7 +37,6 @@ TOP = 12  # bars per chart
 
 # %%
 import sys
-import warnings
 from pathlib import Path
 
 import matplotlib
@@ -46,19 +45,21 @@ import pandas as pd
 if "ipykernel" not in sys.modules:  # run as a script: draw off screen
     matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
-
-# Chinese labels need a CJK font; use the first one installed, else draw boxes quietly.
-_installed = {f.name for f in font_manager.fontManager.ttflist}
-_cjk = [name for name in ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC",
-                          "Source Han Sans SC", "AR PL UMing CN", "AR PL UKai CN")
-        if name in _installed]
-plt.rcParams["font.sans-serif"] = _cjk + plt.rcParams["font.sans-serif"]
-plt.rcParams["axes.unicode_minus"] = False
-warnings.filterwarnings("ignore", message="Glyph .* missing from")
-pd.set_option("display.max_colwidth", 60)
 
 dataset = Path(DATASET)
+root = dataset.resolve().parent
+# `pipeline` lives in the project root: above notebooks/ (the working folder) or above extracted/
+for folder in (Path.cwd().resolve().parent, root.parent):
+    if (folder / "pipeline" / "charts.py").is_file() and str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+# %%
+from pipeline.charts import use_cjk_font
+from pipeline.diff import diff_versions
+
+# Chinese labels need a CJK font: an installed one, else the one requirements.txt installs.
+use_cjk_font()
+pd.set_option("display.max_colwidth", 60)
 
 
 def load(table: str) -> pd.DataFrame:
@@ -157,20 +158,9 @@ top_laws.head(TOP)
 # folders are not beside the dataset, item names are compared instead.
 
 # %%
-root = dataset.resolve().parent
-# `pipeline` lives in the project root: above notebooks/ (the working folder) or above extracted/
-for folder in (Path.cwd().resolve().parent, root.parent):
-    if (folder / "pipeline" / "diff.py").is_file() and str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-try:
-    from pipeline.diff import diff_versions
-except ImportError:
-    diff_versions = None
-
-
 def compare(old: str, new: str) -> tuple[dict, pd.DataFrame]:
     """Counts of added/removed/changed/renumbered items, and the change rows."""
-    if diff_versions and (root / old).is_dir() and (root / new).is_dir():
+    if (root / old).is_dir() and (root / new).is_dir():
         diff = diff_versions(root / old, root / new)
         return diff.counts(), diff.changes
     names = {v: set(items.loc[items["version"] == v, "name"]) for v in (old, new)}
