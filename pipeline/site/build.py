@@ -1,0 +1,335 @@
+"""Build the site's SQLite database from every extracted version.
+
+    build_site(extracted_root, db_path, source_dirs) → db_path
+
+The rows come from the dataset (``pipeline.dataset.build_dataset``, rebuilt
+first), so the site shows exactly what ``make dataset`` gives analysts: one
+table per dataset table with a ``version`` column.  The site adds
+
+* ``items.item_id``: one integer per (version, seq), the key that tasks,
+  citations, departments and the diff tables point to (Datasette links rows
+  through single-column foreign keys only); ``items.departments`` and
+  ``items.laws``: JSON lists, so the items table can be faceted by either;
+* ``changes``, ``detail_changes``, ``matches``: ``pipeline.diff.diff_versions``
+  between each version and the next, with ``old_version``/``new_version`` and
+  ``old_item_id``/``new_item_id``;
+* ``<table>_fts``: an FTS5 trigram index of each searchable table's text;
+* ``versions.source_path``: a copy of the source file, found by name and
+  sha256 in ``source_dirs``, under ``sources/<sha256>.<ext>`` beside the
+  database, so an item links to its page (``#page=N``).
+
+Columns are taken from the tables as they are; ``pipeline/schema.py`` gives
+types and labels where it knows a column, so a list with other columns (the
+generic profile) is built the same way.  The database is written beside its
+place and moved in at the end: a failed build leaves the previous one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterable
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import schema
+from ..errors import PipelineError
+from . import names
+from .metadata import describe_site
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_SQL_TYPES = {"int": int, "float": float, "str": str}
+
+
+def build_site(extracted_root: Path, db_path: Path, source_dirs: Iterable[Path] = ()) -> Path:
+    """Write the site database ``db_path`` (and its metadata and sources beside it).
+
+    In: the root of the version folders (``extracted``), the database file to
+    write, and folders to look for the source files in (``raw``).  Out:
+    ``db_path``.  Raises ``PipelineError`` when the root holds no complete
+    version, a version differs from the schema (see ``build_dataset``), a diff
+    cannot be computed, or the files cannot be written.
+    """
+    from ..dataset import build_dataset
+
+    root, db_path = Path(extracted_root), Path(db_path)
+    tables = _dataset_tables(build_dataset(root))
+    versions = tables.pop(names.VERSIONS)
+    ids = _number_items(tables)
+    _add_item_lists(tables)
+    tables.update(_diff_tables(root, versions[names.VERSION].tolist(), ids))
+    versions["source_path"] = _copy_sources(versions, [Path(d) for d in source_dirs],
+                                            db_path.parent / names.SOURCES)
+    _write_database({names.VERSIONS: versions, **tables}, db_path)
+    metadata = describe_site(db_path)
+    _replace_text(db_path.with_name(db_path.stem + names.METADATA_SUFFIX),
+                  json.dumps(metadata, ensure_ascii=False, indent=1) + "\n")
+    return db_path
+
+
+# ------------------------------------------------------------------ the rows
+
+def _dataset_tables(dataset: Path) -> dict[str, pd.DataFrame]:
+    """Every table of the dataset folder: ``version`` first, rows by version then key."""
+    import pandas as pd
+
+    tables = {}
+    for folder in sorted(p for p in dataset.iterdir() if p.is_dir()):
+        df = pd.read_parquet(folder)
+        df[names.VERSION] = df[names.VERSION].astype(str)
+        table = schema.TABLES.get(folder.name)
+        key = [k for k in (table.key if table else ()) if k in df.columns]
+        df = df[[names.VERSION, *(c for c in df.columns if c != names.VERSION)]]
+        tables[folder.name] = df.sort_values([names.VERSION, *key], kind="stable",
+                                             ignore_index=True)
+    if names.VERSIONS not in tables or names.ITEMS not in tables:
+        raise PipelineError("the dataset has no versions or items table", file=str(dataset),
+                            hint="rebuild it: python -m pipeline dataset")
+    return tables
+
+
+def _number_items(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, int], int]:
+    """Give each item an ``item_id`` and each row of an item's table its item's id."""
+    items = tables[names.ITEMS]
+    ids = {(v, int(s)): i for i, (v, s) in
+           enumerate(zip(items[names.VERSION], items["seq"], strict=True), start=1)}
+    items.insert(0, names.ITEM_ID, range(1, len(items) + 1))
+    for name, df in tables.items():
+        if name != names.ITEMS and {names.VERSION, "seq"} <= set(df.columns):
+            df.insert(1, names.ITEM_ID, _ids(ids, df[names.VERSION], df["seq"]))
+    return ids
+
+
+def _ids(ids: dict[tuple[str, int], int], versions: Iterable, seqs: Iterable) -> list[int | None]:
+    return [None if _missing(s) else ids.get((v, int(s))) for v, s in zip(versions, seqs,
+                                                                        strict=True)]
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def _add_item_lists(tables: dict[str, pd.DataFrame]) -> None:
+    """``items.departments`` / ``items.laws``: JSON lists in printed order, for array facets."""
+    items = tables[names.ITEMS]
+    for column, (table, field) in {"departments": ("departments", "department"),
+                                   "laws": ("citations", "law")}.items():
+        rows = tables.get(table)
+        if rows is None or field not in rows.columns:
+            continue
+        lists: dict[int, list[str]] = {}
+        for item_id, value in zip(rows[names.ITEM_ID], rows[field], strict=True):
+            if not _missing(item_id) and not _missing(value) and value not in lists.setdefault(
+                    item_id, []):
+                lists[item_id].append(value)
+        items[column] = [json.dumps(lists.get(i, []), ensure_ascii=False)
+                         for i in items[names.ITEM_ID]]
+
+
+def _diff_tables(root: Path, versions: list[str],
+                 ids: dict[tuple[str, int], int]) -> dict[str, pd.DataFrame]:
+    """The diff tables of each version against the one before it, stacked."""
+    import pandas as pd
+
+    from ..diff import diff_versions
+
+    parts: dict[str, list[pd.DataFrame]] = {n: [] for n in names.DIFF_TABLES}
+    for old, new in pairwise(versions):
+        for name, df in diff_versions(root / old, root / new).tables().items():
+            if name in parts:
+                parts[name].append(_between(df, old, new, ids))
+    out = {}
+    for name, frames in parts.items():
+        out[name] = (pd.concat(frames, ignore_index=True) if frames else
+                     _between(schema.TABLES[name].frame([]), "", "", ids))
+    return out
+
+
+def _between(df: pd.DataFrame, old: str, new: str,
+             ids: dict[tuple[str, int], int]) -> pd.DataFrame:
+    df = df.copy()
+    df.insert(0, "old_version", _str_series([old] * len(df)))
+    df.insert(1, "new_version", _str_series([new] * len(df)))
+    df.insert(2, "old_item_id", _ids(ids, [old] * len(df), df["old_seq"]))
+    df.insert(3, "new_item_id", _ids(ids, [new] * len(df), df["new_seq"]))
+    df["old_item_id"] = df["old_item_id"].astype("Int64")
+    df["new_item_id"] = df["new_item_id"].astype("Int64")
+    return df
+
+
+def _str_series(values: list[str]) -> pd.Series:
+    import pandas as pd
+
+    return pd.Series(values, dtype="str")
+
+
+# ------------------------------------------------------------------ sources
+
+def _copy_sources(versions: pd.DataFrame, source_dirs: list[Path], dest: Path) -> list[str | None]:
+    """Copy each version's source file (found by name, else by sha256) into ``dest``;
+    return the path the site serves it under, or None where it was not found."""
+    paths: list[str | None] = []
+    digests: dict[Path, str] = {}
+    for name, sha in zip(versions.get("source_file", [None] * len(versions)),
+                         versions.get("source_sha256", [None] * len(versions)), strict=True):
+        found = None if _missing(sha) else _find_source(
+            None if _missing(name) else str(name), str(sha), source_dirs, digests)
+        if found is None:
+            paths.append(None)
+            continue
+        target = dest / f"{sha}{found.suffix.lower()}"
+        try:
+            if not target.is_file() or _sha256(target, digests) != sha:
+                dest.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".tmp-{target.name}")
+                shutil.copyfile(found, tmp)
+                os.replace(tmp, target)
+        except OSError as e:
+            raise PipelineError(f"cannot copy the source file: {e.strerror}", file=str(target),
+                                hint="check the site folder is writable") from None
+        paths.append(f"{names.SOURCES}/{target.name}")
+    return paths
+
+
+def _find_source(name: str | None, sha: str, dirs: list[Path],
+                 digests: dict[Path, str]) -> Path | None:
+    for folder in dirs:
+        if name and (folder / name).is_file() and _sha256(folder / name, digests) == sha:
+            return folder / name
+    for folder in dirs:  # renamed since it was extracted: the content decides
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.is_file() and _sha256(path, digests) == sha:
+                return path
+    return None
+
+
+def _sha256(path: Path, digests: dict[Path, str]) -> str:
+    if path not in digests:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        digests[path] = h.hexdigest()
+    return digests[path]
+
+
+# ------------------------------------------------------------------ the database
+
+def _write_database(tables: dict[str, pd.DataFrame], db_path: Path) -> None:
+    """Create every table (versions and items first: the others point to them),
+    the text indexes and the lookup indexes in a temporary file, then move it in."""
+    import sqlite_utils
+
+    tmp = db_path.with_name(f".tmp-{db_path.name}")
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        db = sqlite_utils.Database(tmp)
+        for name in sorted(tables, key=lambda n: (n != names.VERSIONS, n != names.ITEMS)):
+            _create_table(db, name, tables[name])
+        for name in names.SEARCHABLE:
+            if name in tables:
+                _index_text(db, name, _text_columns(name, tables[name]))
+        _index_lookups(db)
+        db.conn.commit()
+        db.close()
+        os.replace(tmp, db_path)
+    except (OSError, sqlite3.Error) as e:
+        tmp.unlink(missing_ok=True)
+        raise PipelineError(f"cannot write the site database: {e}", file=str(db_path)) from None
+
+
+def _create_table(db, name: str, df: pd.DataFrame) -> None:
+    table = schema.TABLES.get(name)
+    types = {c: _sql_type(table, c, df[c]) for c in df.columns}
+    if name == names.VERSIONS:
+        pk: str | tuple[str, ...] | None = names.VERSION
+    elif name == names.ITEMS:
+        pk = names.ITEM_ID
+    elif table and table.key and {names.VERSION, *table.key} <= set(df.columns):
+        pk = (names.VERSION, *table.key)
+    else:
+        pk = None  # rowid: diff tables and tables the schema has no key for
+    foreign_keys = [(c, names.ITEMS, names.ITEM_ID) for c in names.ITEM_COLUMNS
+                    if c in df.columns and name != names.ITEMS]
+    foreign_keys += [(c, names.VERSIONS, names.VERSION) for c in names.VERSION_COLUMNS
+                     if c in df.columns and name != names.VERSIONS]
+    not_null = {names.VERSION, names.ITEM_ID} & set(df.columns) if name in (
+        names.VERSIONS, names.ITEMS) else set()
+    db[name].create(types, pk=pk, foreign_keys=foreign_keys, not_null=not_null)
+    db[name].insert_all(_records(df), batch_size=500)
+
+
+def _sql_type(table: schema.Table | None, column: str, values: pd.Series) -> type:
+    import pandas as pd
+
+    if table is not None and column in table.column_names:
+        return _SQL_TYPES[table.column(column).type]
+    if column in names.ITEM_COLUMNS or pd.api.types.is_integer_dtype(values) \
+            or pd.api.types.is_bool_dtype(values):
+        return int
+    if pd.api.types.is_float_dtype(values):
+        return float
+    return str
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values (None for every kind of missing)."""
+    columns = {c: df[c].astype(object).where(df[c].notna(), None).tolist() for c in df.columns}
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def _text_columns(name: str, df: pd.DataFrame) -> list[str]:
+    """The table's own text columns (not the version, ids or the site's JSON lists)."""
+    import pandas as pd
+
+    return [c for c in df.columns if c not in names.SITE_COLUMNS
+            and (pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object)]
+
+
+def _index_text(db, name: str, columns: list[str]) -> None:
+    """``<name>_fts``: FTS5 trigram index of ``columns``, rowid = the table's rowid.
+
+    A standalone table (not ``content=<name>``) on purpose: Datasette would
+    otherwise attach its own search, which finds nothing for words of fewer
+    than 3 characters; ``pipeline.site.plugin`` searches instead.
+    """
+    if not columns:
+        return
+    fts = name + names.FTS_SUFFIX
+    cols = ", ".join(f'"{c}"' for c in columns)
+    db.execute(f'CREATE VIRTUAL TABLE "{fts}" USING fts5({cols}, tokenize="trigram")')
+    db.execute(f'INSERT INTO "{fts}"(rowid, {cols}) SELECT rowid, {cols} FROM "{name}"')
+
+
+def _index_lookups(db) -> None:
+    """Indexes for the joins the pages and canned queries make."""
+    for name in db.table_names():
+        if name.endswith(names.FTS_SUFFIX) or "_fts_" in name:
+            continue
+        columns = set(db[name].columns_dict)
+        if name == names.ITEMS:
+            db[name].create_index([names.VERSION, "seq"], unique=True)
+            continue
+        for column in (*names.ITEM_COLUMNS, "department", "law"):
+            if column in columns:
+                db[name].create_index([column])
+        if {names.VERSION, "seq"} <= columns and name != names.VERSIONS:
+            db[name].create_index([names.VERSION, "seq"])
+
+
+def _replace_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".tmp-{path.name}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        raise PipelineError(f"cannot write: {e.strerror}", file=str(path)) from None
