@@ -50,6 +50,13 @@ notebook: $(STAMP) ## Build extracted/dataset and run the analysis notebook on i
 	cp notebooks/analysis.ipynb extracted/analysis.ipynb
 	ANALYSIS_DATASET=$(CURDIR)/extracted/dataset $(VENV)/bin/jupyter-execute --inplace extracted/analysis.ipynb
 
+.PHONY: site serve
+site: extract ## Build the site database extracted/site/lists.db from every version (extracts raw/ first)
+	$(PY) -m pipeline.site build
+
+serve: extract ## Build the site database, then browse it read-only at http://127.0.0.1:8001/ (PORT=N)
+	$(PY) -m pipeline.site serve $(if $(PORT),--port $(PORT))
+
 clean: ## Remove extracted output, caches and build files (never raw/ or .venv)
 	rm -rf extracted/*/ extracted/.tmp-* extracted/analysis.ipynb .pytest_cache .ruff_cache .hypothesis build
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

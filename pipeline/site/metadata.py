@@ -173,9 +173,10 @@ def _home(db_name: str, tables: dict[str, list[str]], queries: dict[str, dict]) 
                        *names.DIFF_TABLES) if t in tables]
     asked = [f'<a href="{e(db_name)}/{e(k)}">{e(q["title"])}</a>' for k, q in queries.items()]
     return (
-        f'<form class="core" action="{e(db_name)}/{names.ITEMS}" method="get">'
-        '<p><label for="site-search">搜索事项 Search items (any 2 or more characters, every '
-        'version): </label><input id="site-search" type="search" name="_search" '
-        'placeholder="公安"> <input type="submit" value="搜索 Search"></p></form>'
+        "<p><strong>搜索事项 Search items</strong> — any word of 2 or more characters, "
+        "every version, every column</p>"
+        f'<form class="site-search" action="{e(db_name)}/{names.ITEMS}" method="get"><p>'
+        '<input id="site-search" type="search" name="_search" placeholder="公安" '
+        'aria-label="search items"> <input type="submit" value="搜索 Search"></p></form>'
         f"<p>Tables: {' · '.join(links)}</p>"
         + (f"<p>Questions: {' · '.join(asked)}</p>" if asked else ""))

@@ -11,6 +11,9 @@ DEFAULT_DB = Path("extracted") / "site" / "lists.db"
 #: Folder beside the database with a copy of each source file, named by its sha256,
 #: and the URL path the site serves it under (``/sources/<sha256>.pdf#page=N``).
 SOURCES = "sources"
+#: URL path of the site's stylesheet folder (``pipeline/site/static``), served by ``serve``.
+STATIC = "site-static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: Suffix of the file beside the database holding Datasette's metadata.
 METADATA_SUFFIX = ".metadata.json"
 #: The versions table and its key; every other table has a ``version`` column.

@@ -9,6 +9,7 @@
   fallback reads the table — a few thousand rows at most.  Words are ANDed.
   A bigram index would make short words indexed too, but needs every query
   rewritten into bigram phrases; at this size the scan costs nothing.
+* Style (``extra_css_urls``): ``static/site.css``, served from the package.
 * Links (``render_cell``): ``page_start``/``page_end`` of a row with a
   ``version`` open the source file at that page (``sources/<sha256>.pdf#page=N``,
   served from the folder beside the database); ``versions.source_file`` opens
@@ -55,6 +56,11 @@ def filters_from_request(request, database, table, datasette):
         return FilterArguments(where, params, [f'search matches "{query}"'], context)
 
     return search
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path(f"/{names.STATIC}/site.css")]
 
 
 @hookimpl

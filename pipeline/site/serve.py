@@ -48,8 +48,11 @@ def serve_site(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     if not pm.is_registered(plugin):
         pm.register(plugin, name="pipeline.site")
     sources = db_path.parent / names.SOURCES
+    mounts = [(names.STATIC, str(names.STATIC_DIR))]
+    if sources.is_dir():
+        mounts.append((names.SOURCES, str(sources)))
     ds = Datasette(immutables=[str(db_path)], metadata=metadata, settings=_SETTINGS,
-                   static_mounts=[(names.SOURCES, str(sources))] if sources.is_dir() else [])
+                   static_mounts=mounts)
     url_host = f"[{host}]" if ":" in host else host
     announce(f"http://{url_host}:{port}/")
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
