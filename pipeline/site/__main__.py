@@ -21,9 +21,13 @@ examples:
 """
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m pipeline.site") -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    ``prog`` names the command in usage lines (``python -m pipeline site`` when the main
+    CLI hands its arguments over).
+    """
+    args = _parser(prog).parse_args(argv)
     try:
         return args.func(args)
     except PipelineError as e:
@@ -33,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m pipeline.site",
+        prog=prog,
         description="Build one SQLite database of every extracted version (items, tasks, "
                     "citations, departments, versions, and the diff between consecutive "
                     "versions) and browse it in Datasette.",
