@@ -30,6 +30,7 @@ class Options:
     force: bool = False
     jobs: int = 1
     limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
+    profile: str = "auto"
 
 
 @dataclass
@@ -103,11 +104,16 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
         return Outcome(pdf, "failed", message=str(e.located(str(pdf))))
 
 
-def _check_input(pdf: Path, limits: Limits) -> None:
-    """File-level checks before any parsing (guard module)."""
-    from .guard import check_pdf
+def _check_input(path: Path, limits: Limits) -> None:
+    """File-level checks before any parsing: what the file is (``readers.sniff``),
+    its size, and for a PDF its header and trailer (``guard``)."""
+    from .guard import check_pdf, check_size
+    from .readers import detect_format
 
-    check_pdf(pdf, limits)
+    fmt = detect_format(path)
+    check_size(path, limits)
+    if fmt.family == "pdf":
+        check_pdf(path, limits)
 
 
 def _parse(pdf: Path, options: Options):
@@ -122,7 +128,7 @@ def _parse(pdf: Path, options: Options):
     from .sandbox import start_isolated
     from .settings import DEFAULT_LAYOUT
 
-    with start_isolated(run, pdf, DEFAULT_LAYOUT, options.limits,
+    with start_isolated(run, pdf, DEFAULT_LAYOUT, options.limits, options.profile,
                         limits=options.limits, label=str(pdf)) as job:
         import pandas  # noqa: F401
         import pyarrow.parquet  # noqa: F401

@@ -19,7 +19,9 @@ from .settings import DEFAULT_LIMITS, Limits
 EPILOG = """\
 examples:
   python -m pipeline extract raw/notice-2021.pdf --validate
-  python -m pipeline extract raw/*.pdf --validate --jobs 2
+  python -m pipeline extract list.docx list.xlsx notice.html --validate
+  python -m pipeline extract other-list.pdf --profile generic
+  python -m pipeline extract raw/* --validate --jobs 2
   python -m pipeline validate extracted/2021-02-10_1a2b3c4d
   python -m pipeline diff extracted/OLD extracted/NEW
   python -m pipeline dataset
@@ -42,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m pipeline",
-        description="Extract the list table of a Chinese government notice (PDF) into "
+        description="Extract the list table of a Chinese government notice (PDF, scanned PDF, "
+                    "Word, WPS, Excel, OpenDocument or a saved web page) into "
                     "CSV + Parquet tables, validate it, and compare versions.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"pipeline {__version__}")
@@ -50,14 +53,19 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser(
         "extract", help="extract notices into version folders",
-        description="Extract each PDF into a version folder (items, tasks, citations, "
+        description="Extract each notice file into a version folder (items, tasks, citations, "
                     "departments as .parquet and .csv, notice.json, manifest.json). "
                     "Without --out the folder is extracted/<date>_<hash>/ and its path is "
                     "printed. A notice whose file is unchanged since its last successful "
                     "extraction is skipped unless --force.")
-    ex.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
+    ex.add_argument("pdfs", nargs="+", type=Path, metavar="FILE",
+                    help="notice files: .pdf, .docx, .doc, .wps, .odt, .rtf, .xlsx, .xls, .et, "
+                         ".ods, .html/.htm/.shtml (the kind is read from the content)")
     ex.add_argument("--out", type=Path, metavar="DIR",
-                    help="write to DIR instead of extracted/<version>/ (one PDF only)")
+                    help="write to DIR instead of extracted/<version>/ (one file only)")
+    ex.add_argument("--profile", default="auto", metavar="NAME",
+                    help=f"the list profile to read the table with: {_profile_names()} "
+                         "(default auto: the profile whose columns fit the header best)")
     ex.add_argument("--extracted", type=Path, default=Path("extracted"), metavar="ROOT",
                     help="root of the version folders (default: extracted)")
     ex.add_argument("--validate", action="store_true",
@@ -97,13 +105,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _profile_names() -> str:
+    from .profiles import AUTO, load_profiles
+
+    return ", ".join([AUTO, *load_profiles()])
+
+
 def _limit_flags(p: argparse.ArgumentParser) -> None:
     d = DEFAULT_LIMITS
     g = p.add_argument_group("resource limits (per notice)")
     g.add_argument("--timeout", type=float, default=d.timeout_s, metavar="S",
-                   help=f"wall-clock seconds to read one PDF (default {d.timeout_s:g})")
+                   help=f"wall-clock seconds to read one file (default {d.timeout_s:g})")
     g.add_argument("--memory-mb", type=int, default=d.memory_mb, metavar="MB",
-                   help=f"memory for reading one PDF (default {d.memory_mb})")
+                   help=f"memory for reading one file (default {d.memory_mb})")
     g.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
                    help=f"refuse PDFs with more pages (default {d.max_pages})")
     g.add_argument("--max-file-mb", type=float, default=d.max_file_mb, metavar="MB",
@@ -123,11 +137,11 @@ def _cmd_extract(args) -> int:
     from .batch import Options, extract_notices
 
     if args.out and len(args.pdfs) > 1:
-        _usage_error("extract: --out takes one PDF; without --out each notice gets "
+        _usage_error("extract: --out takes one file; without --out each notice gets "
                      "its own folder under extracted/")
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     options = Options(out=args.out, extracted_root=args.extracted, validate=args.validate,
-                      force=args.force, jobs=jobs, limits=_limits(args))
+                      force=args.force, jobs=jobs, limits=_limits(args), profile=args.profile)
     many = len(args.pdfs) > 1
 
     def progress(done, total, outcome):

@@ -148,6 +148,8 @@ def _same_type(arrow_type: pa.DataType, type_: str) -> bool:
 
     if type_ == "int":
         return pa.types.is_int64(arrow_type)
+    if type_ == "float":
+        return pa.types.is_floating(arrow_type) or pa.types.is_null(arrow_type)
     # pandas writes its string dtype as string or large_string depending on its version;
     # both read back as the same text column.
     return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)

@@ -1,10 +1,12 @@
-"""The extraction chain: one PDF in, the notice's tables out (in memory).
+"""The extraction chain: one notice file in, the notice's tables out (in memory).
 
-    run(pdf) = read_pdf → find_tables → drop_headers → stitch_rows → clean_items
-               → parse_items, with read_notice alongside
+    run(path) = read_document → drop_headers → stitch_rows → clean_items
+                → parse_items, with read_notice alongside
 
-Nothing here writes files; ``write.write_extraction`` does, in the parent
-process, after ``run`` has finished in a child (see ``sandbox``).
+``read_document`` picks the reader for the file's format (PDF, scanned PDF,
+Word, Excel, web page: ``readers``); every later stage is shared.  Nothing
+here writes files; ``write.write_tables`` does, in the parent process, after
+``run`` has finished in a child (see ``sandbox``).
 """
 
 from __future__ import annotations
@@ -21,48 +23,77 @@ from .errors import PipelineError
 from .header import drop_headers
 from .notice import read_notice
 from .parse import parse_items
-from .read import read_pdf
+from .profiles import AUTO, load_profiles
+from .readers import read_document
 from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
 from .stitch import stitch_rows
-from .tables import find_tables
 
 
 @dataclass
 class Extraction:
-    """What one notice yields: ``notice`` (notice.json) and rows per output table."""
+    """What one notice yields: ``notice`` (notice.json), rows per output table, and
+    the tables' definitions (``schema.version_tables``: fixed for a specific profile,
+    built from the printed columns for the generic one)."""
 
     notice: dict
     rows: dict[str, list[dict]] = field(default_factory=dict)
+    tables: tuple[schema.Table, ...] = schema.EXTRACTION_TABLES
+    notes: list[str] = field(default_factory=list)
 
     def frames(self) -> dict:
         """Typed DataFrames per table name, in schema order."""
-        return {t.name: t.frame(self.rows.get(t.name, [])) for t in schema.EXTRACTION_TABLES}
+        return {t.name: t.frame(self.rows.get(t.name, [])) for t in self.tables}
 
 
-def run(pdf: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
-        limits: Limits = DEFAULT_LIMITS) -> Extraction:
-    """Extract the list in ``pdf``; raise ``PipelineError`` (file named) if it cannot."""
-    pdf = Path(pdf)
+def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
+        limits: Limits = DEFAULT_LIMITS, profile: str = AUTO) -> Extraction:
+    """Extract the list in the notice file ``path`` with ``profile`` (a name, or
+    ``auto``: the profile whose columns fit the table best); raise
+    ``PipelineError`` (file named) if it cannot."""
+    path = Path(path)
     try:
-        pages = [find_tables(page, layout) for page in read_pdf(pdf, layout, limits)]
-        table = drop_headers(pages, layout)
-        items = clean_items(stitch_rows(table, layout), layout)
-        rows = {"items": items, **parse_items(items)}
-        notice = read_notice(pages, table)
+        doc = read_document(path, layout, limits)
+        table = drop_headers(doc.pages, choose_profiles(profile), layout)
+        items = clean_items(stitch_rows(table, layout), table)
+        if not doc.paginated:
+            for item in items:
+                item["page_start"] = item["page_end"] = None
+        columns = [{"position": c.index + 1, "field": c.field, "label": c.label, "role": c.role}
+                   for c in table.columns]
+        rows = {"items": items, **parse_items(items, table.columns), "columns": columns}
+        notice = read_notice(doc.pages, table)
     except PipelineError as e:
-        raise e.located(str(pdf)) from None
-    digest = sha256_file(pdf)
+        raise e.located(str(path)) from None
+    digest = sha256_file(path)
     notice.update({
         "version": version_name(notice.get("date"), digest),
         "item_count": len(items),
-        "source_file": pdf.name,
+        "source_file": path.name,
         "source_sha256": digest,
-        "page_count": len(pages),
-        "table_pages": [table.pages[0], table.pages[-1]],
+        "source_format": doc.source_format,
+        "profile": table.profile.name,
+        "page_count": doc.page_count,
+        "table_pages": [table.pages[0], table.pages[-1]] if doc.paginated else None,
         "pipeline_version": __version__,
         "extracted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     })
-    return Extraction({k: notice.get(k) for k in schema.NOTICE_FIELDS}, rows)
+    tables = schema.version_tables(table.profile.generic, columns)
+    return Extraction({k: notice.get(k) for k in schema.NOTICE_FIELDS}, rows, tables,
+                      doc.notes)
+
+
+def choose_profiles(name: str = AUTO) -> list:
+    """The profiles to try: all of them for ``auto`` (specific first), else the one named.
+
+    Raises ``PipelineError`` for a name no profile has, listing those there are.
+    """
+    profiles = load_profiles()
+    if name == AUTO:
+        return list(profiles.values())
+    if name not in profiles:
+        raise PipelineError(f"no list profile named {name!r}",
+                            hint=f"choose one of {', '.join([AUTO, *profiles])}")
+    return [profiles[name]]
 
 
 def version_name(date: str | None, digest: str) -> str:

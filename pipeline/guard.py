@@ -1,5 +1,6 @@
 """Checks on an untrusted PDF, so that a bad file ends early with a clear error.
 
+    check_size(path, limits)       any notice file: not larger than the limit
     check_pdf(path, limits)        the file itself, before any parsing: cheap, run it in the parent
     open_pdf(path, limits)         ``with open_pdf(...) as pdf:`` a pdfplumber.PDF whose
                                    document passed its checks; run it in the child (sandbox)
@@ -68,6 +69,18 @@ _SEGMENT_OPS = re.compile(rb"(?:(?<=[\s\]\)>])|^)(re|[lcvyh])(?=[\s/\[\(<%]|$)")
 _HARDENED = False
 
 
+def check_size(path: Path, limits: Limits) -> None:
+    """Raise ``LimitError`` if the file at ``path`` is larger than ``limits.max_file_mb``."""
+    try:
+        size_mb = os.stat(path).st_size / (1 << 20)
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=str(path)) from None
+    if size_mb > limits.max_file_mb:
+        raise LimitError(f"file is {size_mb:,.1f} MB, more than the limit of "
+                         f"{limits.max_file_mb:g} MB", file=str(path),
+                         hint="raise it with --max-file-mb if the file is genuine")
+
+
 def check_pdf(path: Path, limits: Limits) -> None:
     """Raise ``InputError``/``LimitError`` unless ``path`` looks like a whole PDF file.
 
@@ -100,7 +113,7 @@ def check_pdf(path: Path, limits: Limits) -> None:
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", file=name) from None
     if b"%PDF-" not in head:
-        raise InputError(_what_it_is(head), file=name)
+        raise InputError(describe_not_pdf(head), file=name)
     if b"%%EOF" not in tail:
         raise InputError(f"truncated PDF: the file ends without %%EOF ({info.st_size:,} bytes)",
                          file=name, hint="the download was probably cut off; fetch it again")
@@ -138,7 +151,11 @@ def open_pdf(path: Path, limits: Limits) -> Iterator[Any]:
 
 # --------------------------------------------------------------------------- file sniffing
 
-def _what_it_is(head: bytes) -> str:
+def describe_not_pdf(head: bytes) -> str:
+    """What a file named .pdf is instead, from its first bytes.
+
+    ("this is an HTML page saved as .pdf", "not a PDF: no %PDF- header …")
+    """
     start = head
     for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         start = start.removeprefix(bom)

@@ -1,14 +1,20 @@
-"""Stage 3: recognise the list's table and its columns; drop repeated header rows.
+"""Stage 3: recognise the list's table and its profile; drop repeated header rows.
 
-    drop_headers(page_layouts) → ``model.ListTable``
+    drop_headers(page_layouts, profiles) → ``model.ListTable``
 
-The list's table is the first ruled table whose header names the required
-columns (settings.COLUMN_PATTERNS), or, where no header row is printed, the
-first table with the default number of columns whose first column holds
-numbers.  Header rows are the rows above the first numbered row; a header cut
-by a page break (its top row at the foot of one page, the rest on the next)
-is joined by the cells' x-extents.  On later pages, rows made only of header
-text are the header repeated and are dropped.
+The list's table is the first table whose header a specific profile claims
+(every required column found by its labels; the best-fitting profile where
+several claim it), or, where no header row is printed, the first table with
+a profile's number of columns whose first column holds numbers.  Where no
+specific profile claims any table, the generic profile reads the table with
+the most body rows.
+
+Header rows are the rows above the first numbered row (for a profile with a
+序号 key), or, in a table without numbers, the first row (and the next ones
+while a header cell spans several columns: a two-level header).  A header cut
+by a page break (its top row at the foot of one page, the rest on the next) is
+joined by the cells' x-extents.  On later pages, rows made only of header text
+are the header repeated and are dropped.
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import schema
 from .errors import LayoutError
 from .model import Fragment, ListTable, PageLayout, seq_number
 from .settings import DEFAULT_LAYOUT, LayoutSettings
@@ -31,34 +36,96 @@ class _HeaderCell:
     text: str
 
 
-def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOUT) -> ListTable:
-    """Return the list's table: field → column map and body rows in document order.
+@dataclass
+class _Found:
+    """A table claimed by a profile, with the index of the page after its last one."""
 
-    Raises ``LayoutError`` when no table has the list's columns, or when a later
-    page's table has another number of columns.
+    table: ListTable
+    end: int
+    score: float
+
+
+def drop_headers(pages: list[PageLayout], profiles=None,
+                 layout: LayoutSettings = DEFAULT_LAYOUT) -> ListTable:
+    """Return the list's table: its profile, columns and body rows in document order.
+
+    ``profiles``: the ``profiles.Profile`` candidates, specific ones first
+    (default: every profile, as ``--profile auto``).  Raises ``LayoutError``
+    when no table is claimed by any of them, or when a later page's table has
+    another number of columns.
     """
+    if profiles is None:
+        from .profiles import load_profiles
+
+        profiles = list(load_profiles().values())
+    specific = [p for p in profiles if not p.generic]
+    found = _scan(pages, specific, layout, 0) if specific else None
+    if found is None:
+        for profile in (p for p in profiles if p.generic):
+            start = 0
+            while start < len(pages):
+                candidate = _scan(pages, [profile], layout, start)
+                if candidate is None:
+                    break
+                if found is None or len(candidate.table.fragments) > len(found.table.fragments):
+                    found = candidate
+                start = candidate.end
+    if found is None:
+        seen = [p.number for p in pages if p.has_table]
+        where = f"on pages {', '.join(map(str, seen))}" if seen else "on any page"
+        raise LayoutError(f"no table with the list's columns found {where}",
+                          hint=_expected_columns(specific))
+    return found.table
+
+
+def _expected_columns(profiles) -> str:
+    from . import schema
+
+    if not profiles:
+        return "expected a ruled table with a header row"
+    labels = []
+    for p in profiles:
+        names = []
+        for f in p.required:
+            try:
+                names.append(schema.ITEMS.column(f).label)
+            except KeyError:
+                names.append(f)
+        labels.append("、".join(names))
+    return f"expected a ruled table with the columns {' or '.join(labels)}"
+
+
+def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int) -> _Found | None:
+    """The first table from page index ``start`` on that one of ``profiles`` claims,
+    followed over the pages that continue it."""
     table: ListTable | None = None
     header_texts: set[str] = set()
     pending: list[_HeaderCell] = []  # header rows seen on a page without body rows
     ncols = 0
-    seen = []
-    for page in pages:
+    score = 0.0
+    end = len(pages)
+    for i in range(start, len(pages)):
+        page = pages[i]
         if not page.has_table:
             continue
         rows = [r for r in page.rows if not r.is_empty]
         if table is None:
-            seen.append(page.number)
-            n_header = _count_header_rows(rows, layout)
-            cells = _header_cells(page, rows[:n_header])
-            if pending and _same_extent(pending, cells, page, layout):
-                cells = pending + cells
-            if n_header == len(rows):  # only header rows here: the body may start later
-                pending = cells
+            best = None
+            for profile in profiles:
+                n_header = _count_header_rows(rows, profile)
+                cells = _header_cells(page, rows[:n_header])
+                if pending and _same_extent(pending, cells, page, layout):
+                    cells = pending + cells
+                if n_header == len(rows):
+                    continue
+                claimed = _recognise(page, cells, profile)
+                if claimed is not None and (best is None or claimed[1] > best[1]):
+                    best = (claimed[0], claimed[1], n_header, cells)
+            if best is None:
+                pending = _pending_header(page, rows, profiles)
                 continue
-            table = _recognise(page, cells, layout)
+            table, score, n_header, cells = best
             pending = []
-            if table is None:
-                continue
             ncols = len(page.columns)
             header_texts = {c.text for c in cells if c.text}
             table.fragments.extend(_on_page(rows[n_header:], page.number))
@@ -66,42 +133,58 @@ def drop_headers(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOU
             continue
         if len(page.columns) != ncols:
             first = rows[0] if rows else None
-            if (first and _looks_like_header(first, layout)
-                    and not _repeats_header(first, header_texts, layout)):
+            if (first and _looks_like_header(first, table.profile)
+                    and not _repeats_header(first, header_texts, table.profile)):
+                end = i
                 break  # another table with its own header: the list has ended
+            if table.profile.generic:
+                end = i
+                break
             raise LayoutError(
                 f"the table has {len(page.columns)} columns, expected {ncols} as on page "
                 f"{table.pages[0]}", page=page.number,
                 hint="a column rule may be missing on this page")
-        start = 0
-        while start < len(rows) and _repeats_header(rows[start], header_texts, layout):
-            start += 1
-        table.fragments.extend(_on_page(rows[start:], page.number))
+        first_row = 0
+        while first_row < len(rows) and _repeats_header(rows[first_row], header_texts,
+                                                        table.profile):
+            first_row += 1
+        table.fragments.extend(_on_page(rows[first_row:], page.number))
         table.pages.append(page.number)
     if table is None:
-        where = f"on pages {', '.join(map(str, seen))}" if seen else "on any page"
-        labels = "、".join(schema.ITEMS.column(f).label for f in layout.required_columns)
-        raise LayoutError(f"no table with the list's columns found {where}",
-                          hint=f"expected a ruled table with the columns {labels}")
-    return table
+        return None
+    return _Found(table, end, score)
 
 
-def _count_header_rows(rows: list[Fragment], layout: LayoutSettings) -> int:
-    """Rows above the first numbered row.
+def _pending_header(page: PageLayout, rows: list[Fragment], profiles) -> list[_HeaderCell]:
+    """Header rows left alone at the foot of a page (the body starts on the next)."""
+    for profile in profiles:
+        if rows and _count_header_rows(rows, profile) == len(rows):
+            return _header_cells(page, rows)
+    return []
+
+
+def _count_header_rows(rows: list[Fragment], profile) -> int:
+    """Rows above the first numbered row; in a table without numbers (generic
+    profile), the first row and those under a header cell spanning columns.
 
     A row whose 序号 is only the start of one ("（" of "（1）" wrapped in a
     narrow column, the rest on the next page) is numbered too.
     """
     n = 0
-    while n < len(rows) and not _numbered(rows[n].column_text(0), layout):
+    while n < len(rows) and not _numbered(rows[n].column_text(0), profile):
+        n += 1
+    if not profile.generic or (n < len(rows) and n > 0):
+        return n
+    n = min(1, len(rows))
+    while n < len(rows) and any(c.col1 - c.col0 > 1 for c in rows[n - 1].cells):
         n += 1
     return n
 
 
-def _numbered(text: str, layout: LayoutSettings) -> bool:
+def _numbered(text: str, profile) -> bool:
     text = _norm(text)
-    return bool(text) and (seq_number(text, layout.seq_pattern) is not None
-                           or seq_number(text + "1", layout.seq_pattern) is not None)
+    return bool(text) and (seq_number(text, profile.key_pattern) is not None
+                           or seq_number(text + "1", profile.key_pattern) is not None)
 
 
 def _header_cells(page: PageLayout, rows: list[Fragment]) -> list[_HeaderCell]:
@@ -126,20 +209,22 @@ def _same_extent(pending: list[_HeaderCell], cells: list[_HeaderCell], page: Pag
     return all(any(abs(x - e) <= tol for e in edges) for c in pending for x in (c.x0, c.x1))
 
 
-def _recognise(page: PageLayout, cells: list[_HeaderCell], layout: LayoutSettings):
-    """The list's table (fields mapped, no rows yet) if this page's table is it, else None."""
+def _recognise(page: PageLayout, cells: list[_HeaderCell], profile):
+    """(the list's table with its columns and no rows yet, score) if ``profile``
+    claims this page's table, else None."""
     ncols = len(page.columns)
     if cells:
         labels = ["".join(c.text for c in cells if _covers(c, page.columns[j]))
                   for j in range(ncols)]
-        fields = _map_columns(labels, layout)
+        columns = profile.read_header(labels)
     else:
         labels = [""] * ncols
-        order = layout.default_column_order
-        fields = {f: j for j, f in enumerate(order)} if ncols == len(order) else {}
-    if not all(f in fields for f in layout.required_columns):
+        columns = profile.read_headerless(ncols)
+    if columns is None:
         return None
-    return ListTable(fields, labels, [], [], "\n".join(c.text for c in cells if c.text))
+    table = ListTable({c.field: c.index for c in columns}, labels, [], [],
+                      "\n".join(c.text for c in cells if c.text), profile, columns)
+    return table, profile.score(columns, ncols)
 
 
 def _covers(cell: _HeaderCell, column: tuple[float, float]) -> bool:
@@ -148,25 +233,14 @@ def _covers(cell: _HeaderCell, column: tuple[float, float]) -> bool:
     return cell.x0 <= middle <= cell.x1
 
 
-def _map_columns(labels: list[str], layout: LayoutSettings) -> dict[str, int]:
-    """Give each column the first field whose pattern its header label matches."""
-    fields: dict[str, int] = {}
-    for j, label in enumerate(labels):
-        for name, pattern in layout.column_patterns:
-            if name not in fields and label and re.search(pattern, label):
-                fields[name] = j
-                break
-    return fields
-
-
-def _looks_like_header(row: Fragment, layout: LayoutSettings) -> bool:
+def _looks_like_header(row: Fragment, profile) -> bool:
     """Text in the row, but no number in its first column."""
-    return not row.is_empty and seq_number(row.column_text(0), layout.seq_pattern) is None
+    return not row.is_empty and seq_number(row.column_text(0), profile.key_pattern) is None
 
 
-def _repeats_header(row: Fragment, header_texts: set[str], layout: LayoutSettings) -> bool:
+def _repeats_header(row: Fragment, header_texts: set[str], profile) -> bool:
     """A row repeating the known header: every cell's text is header text."""
-    if not header_texts or not _looks_like_header(row, layout):
+    if not header_texts or not _looks_like_header(row, profile):
         return False
     return all(_norm(c.text) in header_texts for c in row.cells if c.text)
 

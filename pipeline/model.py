@@ -1,9 +1,13 @@
 """The plain data that flows between stages (no behaviour, no heavy imports).
 
-read_pdf → ``Page`` (chars and ruling edges of one page)
-find_tables → ``PageLayout`` (the page's table as ``Fragment`` rows of ``Line`` lists,
-and the text outside it)
-drop_headers → ``ListTable`` (column → field map, body fragments in document order)
+A reader (``readers``) turns a file into a ``Document``: pages (``PageLayout``)
+of table rows (``Fragment``) made of cells (``Cell``) of printed lines
+(``Line``), and the text around the table.  The PDF reader gets there through
+``Page`` (characters and ruling edges of one page, from the text layer or
+from OCR) and ``readers.grid.find_tables``; Word, Excel and web readers build
+the rows from their own table model.
+
+drop_headers → ``ListTable`` (the profile's columns, body fragments in document order)
 stitch_rows → ``RawItem`` (one list item, lines per field, page span)
 """
 
@@ -11,17 +15,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
 class Page:
-    """One PDF page as read: ``chars`` and ``edges`` are pdfplumber-style dicts."""
+    """One PDF page as read: ``chars`` and ``edges`` are pdfplumber-style dicts.
+
+    Characters read by OCR carry a ``conf`` (0–1) and the page has ``ocr`` set.
+    """
 
     number: int  # 1-based
     width: float
     height: float
     chars: list[dict]
     edges: list[dict]
+    ocr: bool = False
 
 
 @dataclass
@@ -29,7 +38,9 @@ class Line:
     """One printed line of text (inside a cell or outside the table).
 
     ``short``: the line ends before the text edge of its cell, so the break
-    after it was the writer's, not the wrap's.
+    after it was the writer's, not the wrap's (every paragraph of a Word, Excel
+    or web cell is a short line).  ``conf``: the lowest OCR confidence of its
+    characters (None for text that was not OCR'd).
     """
 
     text: str
@@ -38,15 +49,23 @@ class Line:
     top: float
     size: float
     short: bool = False
+    conf: float | None = None
 
 
 @dataclass
 class Cell:
-    """A merged cell of the grid: its column span and its lines, top to bottom."""
+    """A merged cell of the grid: its column and band span and its lines, top to bottom.
+
+    Bands are the row's own subdivisions (``Fragment.nbands``): a cell merged
+    over several rows of a table (a category, an item's 序号 over its sub-task
+    rows) spans several bands of one fragment.
+    """
 
     col0: int
     col1: int  # exclusive
     lines: list[Line]
+    band0: int = 0
+    band1: int = 1  # exclusive
 
     @property
     def text(self) -> str:
@@ -65,6 +84,8 @@ class Fragment:
     index: int  # position among the page's body rows, 0-based
     last_on_page: bool
     cells: list[Cell]
+    nbands: int = 1
+    merged: frozenset[int] = frozenset()  # columns whose cell is merged with other list rows
 
     def column_lines(self, j: int) -> list[Line]:
         return [line for c in self.cells if c.col0 == j for line in c.lines]
@@ -94,13 +115,32 @@ class PageLayout:
 
 @dataclass
 class ListTable:
-    """The list's table across pages: which column holds which field, and the body rows."""
+    """The list's table across pages: its profile's columns and the body rows."""
 
     fields: dict[str, int]  # field name → column index
     header: list[str]  # header label per column ("" where none)
     fragments: list[Fragment]
     pages: list[int]  # the pages the table is on
     header_text: str = ""  # the header cells' texts, one per line
+    profile: Any = None  # the ``profiles.Profile`` that read it
+    columns: list[Any] = field(default_factory=list)  # its ``profiles.Column``s, printed order
+
+
+@dataclass
+class Document:
+    """What a reader makes of one file: the pages the later stages read.
+
+    ``source_format``: pdf, pdf-scan (OCR'd pages), docx, doc, wps, odt, xlsx, xls,
+    et, ods, html.  ``paginated``: the pages are the source's own (PDF); a Word,
+    Excel or web document is one page of the model and its items get no page numbers.
+    ``notes``: what the user should be told (the sheet taken, pages OCR'd, …).
+    """
+
+    source_format: str
+    pages: list[PageLayout]
+    page_count: int
+    paginated: bool = True
+    notes: list[str] = field(default_factory=list)
 
 
 def seq_number(text: str, pattern: str) -> int | None:

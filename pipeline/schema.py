@@ -84,6 +84,18 @@ def _c(name: str, type_: str, label: str, description: str, example: str = "",
 
 
 SEQ = _c("seq", "int", "序号", "the item's number as printed in the list", "1")
+#: The key of a list printed without 序号: the row's position in the document.
+ROW_SEQ = _c("seq", "int", "行号", "the row's position in the list (the list prints no 序号)", "1")
+PAGE_START = _c("page_start", "int", "起始页", "1-based PDF page where the row starts (null for "
+                "Word, Excel and web sources, which have no pages)", "3", nullable=True)
+PAGE_END = _c("page_end", "int", "结束页", "1-based PDF page where the row ends (null where "
+              "the source has no pages)", "4", nullable=True)
+OCR_MIN_CONF = _c("ocr_min_conf", "float", "OCR最低置信度", "the lowest OCR confidence (0–1) of "
+                  "the row's characters; null where no text of the row was OCR'd", "0.97",
+                  nullable=True)
+#: In a generic list's tasks/citations/departments: which items column the row came from.
+SOURCE_FIELD = _c("field", "str", "来源列", "the items column this row was parsed from",
+                  "basis")
 
 ITEMS = Table(
     "items", "清单事项", "one row per list item, in document order",
@@ -99,8 +111,9 @@ ITEMS = Table(
         _c("department_text", "str", "主管单位", "the whole cell, white space removed",
            "生态环境、公安、文化旅游部门"),
         _c("remarks", "str", "备注", "remarks; empty string where the cell is empty", ""),
-        _c("page_start", "int", "起始页", "1-based PDF page where the row starts", "3"),
-        _c("page_end", "int", "结束页", "1-based PDF page where the row ends", "4"),
+        PAGE_START,
+        PAGE_END,
+        OCR_MIN_CONF,
     ),
     key=("seq",),
 )
@@ -149,6 +162,19 @@ DEPARTMENTS = Table(
         _c("department", "str", "单位", "one department", "生态环境部门"),
     ),
     key=("seq", "department_no"),
+)
+
+COLUMNS = Table(
+    "columns", "列", "one row per printed column of the list table, as its profile read it",
+    (
+        _c("position", "int", "列序", "1-based column of the printed table", "1"),
+        _c("field", "str", "字段", "the column's name in items", "basis_text"),
+        _c("label", "str", "表头", "the printed header label (empty where none is printed)",
+           "依据"),
+        _c("role", "str", "作用", "key (序号), text, tasks, citations or departments "
+           "(parsed into that table)", "citations"),
+    ),
+    key=("position",),
 )
 
 CHANGES = Table(
@@ -220,8 +246,40 @@ VERSIONS = Table(
     key=("version",),
 )
 
-#: The tables of one extracted notice version, in the order they are written.
-EXTRACTION_TABLES: tuple[Table, ...] = (ITEMS, TASKS, CITATIONS, DEPARTMENTS)
+#: The tables of one extracted notice version (a specific profile's), in the order written.
+EXTRACTION_TABLES: tuple[Table, ...] = (ITEMS, TASKS, CITATIONS, DEPARTMENTS, COLUMNS)
+#: The tables an expectation suite checks (one suite file each per profile).
+VALIDATED_TABLES: tuple[Table, ...] = (ITEMS, TASKS, CITATIONS, DEPARTMENTS)
+#: The tables parsed from cells, by the column role that feeds each.
+PARSED_TABLES: dict[str, Table] = {"tasks": TASKS, "citations": CITATIONS,
+                                   "departments": DEPARTMENTS}
+
+
+def generic_tables(columns: Iterable[Mapping[str, Any]]) -> tuple[Table, ...]:
+    """The tables of a version read by the generic profile, from its ``columns`` rows
+    (field, label, role, position): ``items`` with one text column per printed
+    column, and the parsed tables with a ``field`` column saying where each row came from.
+    """
+    columns = list(columns)
+    keyed = any(c["role"] == "key" for c in columns)
+    cells = tuple(_c(c["field"], "str", c["label"] or c["field"],
+                     f"printed column {c['position']}" + (f" ({c['role']})"
+                                                           if c["role"] != "text" else ""))
+                  for c in columns if c["role"] != "key")
+    items = Table("items", ITEMS.label, "one row per list row, in document order; every "
+                  "printed column as text", (SEQ if keyed else ROW_SEQ, *cells, PAGE_START,
+                                            PAGE_END, OCR_MIN_CONF), key=("seq",))
+    parsed = tuple(Table(t.name, t.label, t.description, (t.columns[0], SOURCE_FIELD,
+                                                          *t.columns[1:]),
+                         key=(t.key[0], "field", *t.key[1:]))
+                   for t in PARSED_TABLES.values())
+    return (items, *parsed, COLUMNS)
+
+
+def version_tables(generic: bool, columns: Iterable[Mapping[str, Any]] = ()) -> tuple[Table, ...]:
+    """The tables of one extracted version: a specific profile's fixed tables, or
+    ``generic_tables(columns)``."""
+    return generic_tables(columns) if generic else EXTRACTION_TABLES
 #: The tables of a diff folder.
 DIFF_TABLES: tuple[Table, ...] = (CHANGES, DETAIL_CHANGES, MATCHES)
 TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, *DIFF_TABLES, VERSIONS)}
@@ -245,9 +303,12 @@ NOTICE_FIELDS: dict[str, str] = {
     "list_title": "title of the attached list",
     "parent_doc_no": "document number printed in the table header (the parent list), if any",
     "item_count": "number of items extracted",
-    "source_file": "file name of the PDF",
-    "source_sha256": "sha256 of the PDF",
-    "page_count": "pages in the PDF",
+    "source_file": "file name of the source (PDF, Word, Excel, web page)",
+    "source_sha256": "sha256 of the source file",
+    "source_format": "what the source is: pdf, pdf-scan (pages read by OCR), docx, doc, wps, "
+                     "odt, rtf, xlsx, xls, et, ods, html",
+    "profile": "the list profile that read the table (assist, generic, …)",
+    "page_count": "pages in the PDF (1 for sources without pages)",
     "table_pages": "first and last page of the list's table",
     "pipeline_version": "version of this pipeline",
     "extracted_at": "UTC time of extraction",

@@ -191,7 +191,7 @@ def validate_extraction(folder: Path, *, expected_items: int | None = None,
     wording = {"expected_items": expected, "expected_source": source,
                "notice_item_count": notice_count}
     derived = _derive(frames)
-    for table in schema.EXTRACTION_TABLES:
+    for table in schema.VALIDATED_TABLES:
         if table.name in derived:
             checks.extend(_run_suite(suites, table, derived[table.name], parameters,
                                      unknown, wording))
@@ -230,7 +230,7 @@ def _build_suites(directory: Path) -> Suites:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas("extraction")
     suites, batches, counts = {}, {}, {}
-    for table in schema.EXTRACTION_TABLES:
+    for table in schema.VALIDATED_TABLES:
         path = directory / f"{table.name}.json"
         data = _read_json_file(path)
         configs = data.get("expectations") or []
@@ -300,7 +300,7 @@ def _read_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Check]]:
              pa.large_string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype(),
              pa.bool_(): pd.BooleanDtype()}
     frames, checks = {}, []
-    for table in schema.EXTRACTION_TABLES:
+    for table in schema.VALIDATED_TABLES:
         path = folder / f"{table.name}.parquet"
         try:
             frame = pq.read_table(path).to_pandas(types_mapper=types.get)
@@ -811,7 +811,7 @@ def _html(result: ValidationResult, data: dict) -> str:
 
 
 def _table_order(name: str) -> int:
-    names = [t.name for t in schema.EXTRACTION_TABLES]
+    names = [t.name for t in schema.VALIDATED_TABLES]
     return names.index(name) if name in names else -1
 
 

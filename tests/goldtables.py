@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from pipeline import schema
+from pipeline.profiles import load_profiles
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = FIXTURES / "shared"  # copies of ../shared: CI has only this repository
@@ -64,7 +65,17 @@ def gold_rows(gold: dict) -> dict[str, list[dict]]:
                                           "article": None, "paragraph": None})
         for i, d in enumerate(it["departments"], 1):
             rows["departments"].append({"seq": seq, "department_no": i, "department": d})
+    rows["columns"] = assist_columns()
     return rows
+
+
+def assist_columns() -> list[dict]:
+    """The ``columns`` rows of a list read by the 2021 list's profile (printed order)."""
+    profile = load_profiles()["assist"]
+    labels = {c.name: c.label for c in schema.ITEMS.columns}
+    return [{"position": i, "field": f, "label": labels[f], "role": rule.role}
+            for i, f in enumerate(profile.printed_order, 1)
+            for rule in profile.columns if rule.field == f]
 
 
 def gold_frames(gold: dict) -> dict:

@@ -7,7 +7,20 @@ table, header, stitch and clean stages to be tested on small cases.
 
 from __future__ import annotations
 
-from pipeline.model import Page
+from pipeline.model import ListTable, Page
+from pipeline.profiles import load_profiles
+
+
+def _assist_table() -> ListTable:
+    """A list table read by the 2021 list's profile, columns in printed order (no rows)."""
+    profile = load_profiles()["assist"]
+    columns = profile.read_headerless(len(profile.printed_order))
+    return ListTable({c.field: c.index for c in columns}, [""] * len(columns), [], [], "",
+                     profile, columns)
+
+
+#: What ``clean_items`` needs to know of the table: the 2021 list's columns.
+ASSIST = _assist_table()
 
 SIZE = 10.0
 

@@ -8,9 +8,9 @@ from pipeline.clean import clean_items
 from pipeline.errors import LayoutError
 from pipeline.header import drop_headers
 from pipeline.model import Line, RawItem
+from pipeline.readers.grid import find_tables
 from pipeline.stitch import stitch_rows
-from pipeline.tables import find_tables
-from tests.pages import char, chars_of, grid_page
+from tests.pages import ASSIST, char, chars_of, grid_page
 
 # 7 columns: 序号 | 事项名称 | 具体内容 | 协助工作细化事项 | 依据 | 主管单位 | 备注
 XS = [20, 60, 160, 260, 460, 560, 640, 680]
@@ -217,7 +217,7 @@ def test_clean_joins_wrapped_lines_and_keeps_breaks_before_sub_items_and_citatio
                tasks_text="1.协助开展《居住证|暂行条例》宣传。|①开展登记|工作。|2.其他",
                basis_text="《居住证暂行条|例》第七条、第八|条|《重庆市居住证|实施办法》第五条",
                department_text="生态环|境、公|安部门", remarks="")
-    row = clean_items([item])[0]
+    row = clean_items([item], ASSIST)[0]
     assert row["name"] == "协助做好工作"
     assert row["content"] == "第一段内容。\n第二段。"
     assert row["tasks_text"] == "1.协助开展《居住证暂行条例》宣传。\n①开展登记工作。\n2.其他"
@@ -228,7 +228,7 @@ def test_clean_joins_wrapped_lines_and_keeps_breaks_before_sub_items_and_citatio
 def test_clean_maps_substituted_radicals_and_keeps_printed_punctuation():
     item = raw(name="协助做好⽣活⼯作", content="（１）①，", tasks_text="1.任务",
                basis_text="《某法》", department_text="⺠政部门", remarks="")
-    row = clean_items([item])[0]
+    row = clean_items([item], ASSIST)[0]
     assert row["name"] == "协助做好生活工作"
     assert row["content"] == "（１）①，"
     assert row["department_text"] == "民政部门"
@@ -237,7 +237,7 @@ def test_clean_maps_substituted_radicals_and_keeps_printed_punctuation():
 def test_clean_latin_words_across_a_wrap_keep_a_space():
     item = raw(name="甲", content="通过QQ|APP报送", tasks_text="1.任务", basis_text="《某法》",
                department_text="部门", remarks="")
-    assert clean_items([item])[0]["content"] == "通过QQ APP报送"
+    assert clean_items([item], ASSIST)[0]["content"] == "通过QQ APP报送"
 
 
 def test_clean_seq_that_is_not_a_number_is_an_error():
@@ -245,7 +245,7 @@ def test_clean_seq_that_is_not_a_number_is_an_error():
                department_text="部门", remarks="")
     item.seq_text = "一"
     with pytest.raises(LayoutError, match="序号 '一' is not a number"):
-        clean_items([item])
+        clean_items([item], ASSIST)
 
 
 # --- bugs found by the layout generator (tests/render), one fixture each ------------
@@ -302,13 +302,13 @@ def test_header_cut_by_a_page_break_is_joined_by_column_extent():
                                               ("12、", 12), ("（12）", 12), ("(3)", 3)])
 def test_seq_printed_with_marks_or_full_width_digits_is_read(printed, number):
     items = two_pages([item_cells(printed, "甲")], [item_cells("13", "乙")])
-    assert clean_items(items)[0]["seq"] == number
+    assert clean_items(items, ASSIST)[0]["seq"] == number
 
 
 def test_seq_wrapped_across_a_page_break_is_joined():
     # rl-seq-mark-wraps / docx-seq-digits-wrap: "3、" wraps as "3" | "、", "11．" as
     # "1" | "1．", and the page breaks between the two lines.
     items = two_pages([item_cells("2", "甲"), item_cells("3", "乙")], [{0: "、", 3: "续"}])
-    assert [clean_items(items)[i]["seq"] for i in range(len(items))] == [2, 3]
+    assert [clean_items(items, ASSIST)[i]["seq"] for i in range(len(items))] == [2, 3]
     items = two_pages([item_cells("10", "甲"), item_cells("1", "乙")], [{0: "1．", 3: "续"}])
-    assert [row["seq"] for row in clean_items(items)] == [10, 11]
+    assert [row["seq"] for row in clean_items(items, ASSIST)] == [10, 11]

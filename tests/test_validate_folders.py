@@ -101,7 +101,8 @@ def _drop_item(f):
 
 def _drop_last_item_everywhere(f):
     for name in f:
-        f[name] = f[name][f[name]["seq"] != 27].reset_index(drop=True)
+        if "seq" in f[name]:
+            f[name] = f[name][f[name]["seq"] != 27].reset_index(drop=True)
 
 
 def _set(table, where, column, value):

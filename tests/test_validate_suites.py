@@ -30,7 +30,7 @@ def _of(name: str, kind: str) -> list[dict]:
     return [e for e in _suite(name)["expectations"] if e["type"] == kind]
 
 
-@pytest.mark.parametrize("table", schema.EXTRACTION_TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("table", schema.VALIDATED_TABLES, ids=lambda t: t.name)
 def test_every_expectation_in_the_file_is_loaded(table):
     in_file = len(_suite(table.name)["expectations"])
     suites = load_suites()
@@ -57,7 +57,7 @@ def test_an_expectation_gx_cannot_load_is_an_error_not_a_silent_drop(tmp_path, b
     assert "tasks.json" in str(e.value)
 
 
-@pytest.mark.parametrize("table", schema.EXTRACTION_TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("table", schema.VALIDATED_TABLES, ids=lambda t: t.name)
 def test_structural_expectations_follow_the_schema(table):
     (columns,) = _of(table.name, "expect_table_columns_to_match_set")
     assert columns["kwargs"]["column_set"] == table.column_names
@@ -77,14 +77,14 @@ def test_items_suite_requires_text_in_each_required_field():
     assert nonblank == set(schema.REQUIRED_FIELDS)
 
 
-@pytest.mark.parametrize("table", schema.EXTRACTION_TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("table", schema.VALIDATED_TABLES, ids=lambda t: t.name)
 def test_every_expectation_says_what_it_checks(table):
     for e in _suite(table.name)["expectations"]:
         assert e["meta"].get("check") and e["meta"].get("expected"), e
         assert e.get("severity", "critical") in ("critical", "warning", "info")
 
 
-@pytest.mark.parametrize("table", schema.EXTRACTION_TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("table", schema.VALIDATED_TABLES, ids=lambda t: t.name)
 def test_every_column_a_suite_names_exists_in_a_good_extraction(table):
     """A misspelt column would make a check error on every folder; derived columns
     (leading _) must be ones validate computes."""

@@ -1,4 +1,4 @@
-"""Stage 2: find the ruled table on a page and read its cells line by line.
+"""PDF geometry: find the ruled table on a page and read its cells line by line.
 
     find_tables(page) → ``model.PageLayout``
 
@@ -22,9 +22,10 @@ import bisect
 import itertools
 import statistics
 
-from .errors import LayoutError
-from .model import Cell, Fragment, Line, Page, PageLayout
-from .settings import DEFAULT_LAYOUT, LayoutSettings
+from ..errors import LayoutError
+from ..model import Fragment, Line, Page, PageLayout
+from ..settings import DEFAULT_LAYOUT, LayoutSettings
+from .cells import group_rows
 
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -295,31 +296,13 @@ class _Grid:
             return c1, c1
         return c0, c1
 
-    def rows(self, cell_lines: list[list[Line]]) -> list[Fragment]:
+    def rows(self, cell_lines: list[list[Line]]):
         """Group bands into rows (no cell crosses a row boundary) and fill their cells."""
-        reach = list(range(self.nb))  # the last band each band's row reaches so far
-        for b0, b1, _, _ in self.span:
-            for b in range(b0, b1 + 1):
-                reach[b] = max(reach[b], b1)
-        groups, start, end = [], 0, 0
-        for b in range(self.nb):
-            end = max(end, reach[b])
-            if b == end:
-                groups.append((start, end))
-                start, end = b + 1, b + 1
-        row_of_band = {}
-        for r, (b0, b1) in enumerate(groups):
-            for b in range(b0, b1 + 1):
-                row_of_band[b] = r
-        per_row: list[list[Cell]] = [[] for _ in groups]
-        for k, (b0, _, c0, c1) in enumerate(self.span):
+        spans = []
+        for k, (b0, b1, c0, c1) in enumerate(self.span):
             c0, c1 = self._narrowed(c0, c1, cell_lines[k])
-            per_row[row_of_band[b0]].append(Cell(c0, c1 + 1, cell_lines[k]))
-        fragments = []
-        for r, cells in enumerate(per_row):
-            cells.sort(key=lambda c: (c.col0, c.lines[0].top if c.lines else 0))
-            fragments.append(Fragment(0, r, r == len(per_row) - 1, cells))
-        return fragments
+            spans.append((b0, b1 + 1, c0, c1 + 1, cell_lines[k]))
+        return group_rows(spans, self.nb)
 
 
 def _cell_lines(chars: list[dict], layout: LayoutSettings,

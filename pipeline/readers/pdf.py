@@ -1,10 +1,10 @@
-"""Stage 1: read a PDF into pages of characters and ruling edges.
+"""The PDF reader: pages of characters and ruling edges → the table on each page.
 
-    read_pdf(path) → iterator of ``model.Page``
+    read_pdf(path, fmt, layout, limits) → ``model.Document``
 
-Only this stage talks to pdfplumber.  Each page is released as soon as its
-characters and edges are copied out, so memory stays flat however long the
-notice is.
+Only this reader talks to pdfplumber.  Each page is read (``_pages``), laid
+out as a grid of cells (``readers.grid.find_tables``) and released, so memory
+stays flat however long the notice is.
 """
 
 from __future__ import annotations
@@ -12,15 +12,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .model import Page
-from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
+from ..model import Document, Page
+from ..settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
+from .grid import find_tables
 
 # The keys later stages read; copying only these keeps pages small.
 CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "upright")
 
 
-def read_pdf(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
-             limits: Limits = DEFAULT_LIMITS) -> Iterator[Page]:
+def read_pdf(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
+             limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read every page of the PDF ``path`` into the page model.
+
+    ``fmt`` (the sniffed ``Format``) is not needed: a PDF is a PDF.  Raises
+    ``PipelineError`` for a file that cannot be read within ``limits`` or a
+    page whose table cannot be read with confidence.
+    """
+    pages = [find_tables(page, layout) for page in _pages(Path(path), layout, limits)]
+    return Document("pdf", pages, len(pages))
+
+
+def _pages(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
+           limits: Limits = DEFAULT_LIMITS) -> Iterator[Page]:
     """Yield each page of ``path`` (1-based ``number``) with its chars and rule edges.
 
     The file is opened through ``guard.open_pdf``, which refuses (with a
@@ -35,7 +48,7 @@ def read_pdf(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
     """
     from pdfplumber import utils
 
-    from .guard import open_pdf
+    from ..guard import open_pdf
 
     with open_pdf(Path(path), limits) as pdf:
         for number, page in enumerate(pdf.pages, start=1):

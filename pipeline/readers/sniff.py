@@ -1,0 +1,224 @@
+"""What a file is, from its content (magic bytes, zip members, OLE streams, markup).
+
+    detect_format(path) → ``Format`` (the kind its name promises, the kind its content is)
+
+The content decides which reader runs; the name only has to agree with it.
+A file whose content contradicts its name ("report.docx" that is a PDF, a
+".pdf" that is an HTML error page) is refused with both named.  Reads at most
+the first few KB and, for zip and OLE files, their directories, never the
+members themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+#: File name extension → the kind a file of that name claims to be.
+EXTENSIONS: dict[str, str] = {
+    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps", ".odt": "odt",
+    ".xlsx": "xlsx", ".xls": "xls", ".et": "et", ".ods": "ods",
+    ".html": "html", ".htm": "html", ".shtml": "html", ".rtf": "rtf",
+}
+#: Kind named → contents accepted for it.  Word and WPS save old-style documents
+#: as OLE (or RTF under a .doc name); WPS also saves OOXML under .wps and .et.
+ACCEPTS: dict[str, frozenset[str]] = {
+    "pdf": frozenset({"pdf"}),
+    "docx": frozenset({"docx"}),
+    "doc": frozenset({"word-binary", "rtf"}),
+    "wps": frozenset({"word-binary", "rtf", "docx"}),
+    "odt": frozenset({"odt"}),
+    "xlsx": frozenset({"xlsx"}),
+    "xls": frozenset({"excel-binary"}),
+    "et": frozenset({"excel-binary", "xlsx"}),
+    "ods": frozenset({"ods"}),
+    "html": frozenset({"html"}),
+    "rtf": frozenset({"rtf"}),
+}
+#: Content → the reader family that reads it and the kind recorded when the
+#: file's name says nothing (no or an unknown extension).
+CONTENTS: dict[str, tuple[str, str]] = {
+    "pdf": ("pdf", "pdf"),
+    "docx": ("word", "docx"), "word-binary": ("word", "doc"), "rtf": ("word", "rtf"),
+    "odt": ("word", "odt"),
+    "xlsx": ("sheet", "xlsx"), "excel-binary": ("sheet", "xls"), "ods": ("sheet", "ods"),
+    "html": ("web", "html"),
+}
+#: How each content is named in messages.
+DESCRIBED: dict[str, str] = {
+    "pdf": "a PDF", "docx": "a Word document (.docx)", "word-binary": "an old Word/WPS document "
+    "(.doc)", "rtf": "an RTF document", "odt": "an OpenDocument text (.odt)",
+    "xlsx": "an Excel workbook (.xlsx)", "excel-binary": "an old Excel/WPS workbook (.xls)",
+    "ods": "an OpenDocument spreadsheet (.ods)", "html": "an HTML page",
+}
+#: Bytes read to decide.
+HEAD_BYTES = 4096
+#: A zip's central directory is read from its last this many bytes (plus a comment).
+ZIP_TAIL = 1 << 16
+#: Members a zip may list before it is not an office document (a zip bomb of names).
+MAX_ZIP_MEMBERS = 10_000
+
+_HTML = re.compile(rb"(?i)<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title[\s>]"
+                   rb"|<table[\s>]|<div[\s>]|<p[\s>]")
+
+
+@dataclass(frozen=True)
+class Format:
+    """What a file is: ``kind`` (what notice.json records: pdf, docx, doc, wps, odt,
+    xlsx, xls, et, ods, html), ``content`` (what its bytes are) and ``family``
+    (the reader: pdf, word, sheet, web)."""
+
+    kind: str
+    content: str
+    family: str
+
+
+def detect_format(path: Path) -> Format:
+    """Return what ``path`` is; raise ``InputError`` (file named) if it is not a
+    file, is empty, is of no kind we read, or its content contradicts its name."""
+    path = Path(path)
+    name = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=name) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a directory, not a notice file", file=name)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("is not a regular file (a pipe or device?)", file=name)
+    if info.st_size == 0:
+        raise InputError("empty file (0 bytes)", file=name,
+                         hint="the download failed; fetch it again")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(HEAD_BYTES)
+            content = _content(f, head, info.st_size, name)
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=name) from None
+    named = EXTENSIONS.get(path.suffix.lower())
+    if named == "pdf" and content != "pdf":
+        from ..guard import describe_not_pdf
+
+        raise InputError(describe_not_pdf(head), file=name)
+    if content is None:
+        what = _unknown(head)
+        hint = (f"this pipeline reads {', '.join(sorted(set(EXTENSIONS)))} files"
+                if named is None else None)
+        raise InputError(what if named is None else f"{what}, not {_article(named)} file",
+                         file=name, hint=hint)
+    family, default_kind = CONTENTS[content]
+    if named is None:
+        return Format(default_kind, content, family)
+    if content not in ACCEPTS[named]:
+        raise InputError(
+            f"the name says .{named} but the content is {DESCRIBED[content]}", file=name,
+            hint=f"rename it to .{_extension_for(content)} if the content is right, or fetch "
+                 "the file again")
+    return Format(named, content, family)
+
+
+def _content(f, head: bytes, size: int, name: str) -> str | None:
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_content(f, size, name)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _ole_content(f, name)
+    start = _text_start(head)
+    if start.startswith(b"{\\rtf"):
+        return "rtf"
+    if _HTML.search(start[:2048]):
+        return "html"
+    return None
+
+
+def _zip_content(f, size: int, name: str) -> str | None:
+    """docx/xlsx/odt/ods from the zip's member names (the central directory only)."""
+    import zipfile
+
+    f.seek(0)
+    try:
+        with zipfile.ZipFile(f) as z:
+            infos = z.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise InputError(f"a zip with {len(infos):,} members is not an office document",
+                                 file=name)
+            names = {i.filename for i in infos}
+            mimetype = b""
+            if "mimetype" in names and z.getinfo("mimetype").file_size < 200:
+                mimetype = z.read("mimetype").strip()
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        raise InputError(f"damaged zip file ({exc}): an office document cut off or corrupt",
+                         file=name, hint="download the file again") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if mimetype == b"application/vnd.oasis.opendocument.text":
+        return "odt"
+    if mimetype == b"application/vnd.oasis.opendocument.spreadsheet":
+        return "ods"
+    if "EncryptedPackage" in names:
+        return None
+    raise InputError("a zip archive, but not a Word, Excel or OpenDocument file (an OFD "
+                     "or several files zipped?)", file=name,
+                     hint="unzip it and give the notice inside")
+
+
+def _ole_content(f, name: str) -> str | None:
+    """Word or Excel binary (or an encrypted OOXML file) from the OLE directory."""
+    import olefile
+
+    f.seek(0)
+    try:
+        ole = olefile.OleFileIO(f)
+    except (OSError, ValueError, IndexError, TypeError) as exc:
+        raise InputError(f"damaged old-style Office file ({exc})", file=name,
+                         hint="open and re-save it in Word/WPS/Excel, or fetch it again") from None
+    try:
+        streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=True)}
+    finally:
+        ole.close()
+    if "encryptedpackage" in streams or "encryptioninfo" in streams:
+        raise InputError("encrypted Office file: a password is needed", file=name,
+                         hint="ask the publisher for a copy without a password")
+    if "worddocument" in streams:
+        return "word-binary"
+    if "workbook" in streams or "book" in streams:
+        return "excel-binary"
+    raise InputError("an old-style Office file, but neither a Word nor an Excel document",
+                     file=name)
+
+
+def _text_start(head: bytes) -> bytes:
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        head = head.removeprefix(bom)
+    if head[:2].count(b"\x00") == 1:  # UTF-16 without BOM: look at every other byte
+        head = head.replace(b"\x00", b"")
+    return head.lstrip(b" \t\r\n\f")
+
+
+def _unknown(head: bytes) -> str:
+    """What a file we do not read seems to be."""
+    from ..guard import NOT_PDF_SIGNATURES
+
+    start = _text_start(head)
+    for pattern, meaning in NOT_PDF_SIGNATURES:
+        if re.match(pattern, start):
+            return meaning.replace(" saved as .pdf", "").replace("this is ", "")
+    return "not a notice file of a kind this pipeline reads (PDF, Word, WPS, Excel, " \
+           "OpenDocument or a saved web page)"
+
+
+def _article(kind: str) -> str:
+    return f"an .{kind}" if kind[0] in "aeiox" else f"a .{kind}"
+
+
+def _extension_for(content: str) -> str:
+    return {"word-binary": "doc", "excel-binary": "xls"}.get(content, content)
