@@ -84,14 +84,14 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
 
     pdf = Path(pdf)
     try:
-        _check_input(pdf, options.limits)
+        fmt = _check_input(pdf, options.limits)
         digest = sha256_file(pdf)
         if not options.force:
             done = _previous(digest, options)
             if done is not None:
                 return Outcome(pdf, "unchanged", done, _item_count(done),
                                "unchanged since its last extraction")
-        extraction = _parse(pdf, options)
+        extraction = _parse(pdf, fmt, options)
         folder = options.out or options.extracted_root / extraction.notice["version"]
         from .write import write_tables
 
@@ -104,9 +104,9 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
         return Outcome(pdf, "failed", message=str(e.located(str(pdf))))
 
 
-def _check_input(path: Path, limits: Limits) -> None:
+def _check_input(path: Path, limits: Limits):
     """File-level checks before any parsing: what the file is (``readers.sniff``),
-    its size, and for a PDF its header and trailer (``guard``)."""
+    its size, and for a PDF its header and trailer (``guard``).  Returns its ``Format``."""
     from .guard import check_pdf, check_size
     from .readers import detect_format
 
@@ -114,22 +114,26 @@ def _check_input(path: Path, limits: Limits) -> None:
     check_size(path, limits)
     if fmt.family == "pdf":
         check_pdf(path, limits)
+    return fmt
 
 
-def _parse(pdf: Path, options: Options):
+def _parse(path: Path, fmt, options: Options):
     """Run the extraction chain in a child process with resource limits.
 
-    While the child reads the PDF, this process imports what comes next
-    (pandas and pyarrow to write, great_expectations to validate), so those
-    imports cost no wall time; they come after the fork so that the child
-    does not inherit them.
+    A file read after conversion (``readers.prepare_source``) is converted
+    first, by a sandboxed process of its own.  While the child reads the file,
+    this process imports what comes next (pandas and pyarrow to write,
+    great_expectations to validate), so those imports cost no wall time; they
+    come after the fork so that the child does not inherit them.
     """
     from .extract import run
+    from .readers import prepare_source
     from .sandbox import start_isolated
     from .settings import DEFAULT_LAYOUT
 
-    with start_isolated(run, pdf, DEFAULT_LAYOUT, options.limits, options.profile,
-                        limits=options.limits, label=str(pdf)) as job:
+    with prepare_source(path, fmt, options.limits) as converted, \
+            start_isolated(run, path, DEFAULT_LAYOUT, options.limits, options.profile,
+                           converted, limits=options.limits, label=str(path)) as job:
         import pandas  # noqa: F401
         import pyarrow.parquet  # noqa: F401
 

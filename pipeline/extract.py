@@ -24,7 +24,7 @@ from .header import drop_headers
 from .notice import read_notice
 from .parse import parse_items
 from .profiles import AUTO, load_profiles
-from .readers import read_document
+from .readers import Format, detect_format, read_document
 from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
 from .stitch import stitch_rows
 
@@ -46,13 +46,23 @@ class Extraction:
 
 
 def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
-        limits: Limits = DEFAULT_LIMITS, profile: str = AUTO) -> Extraction:
+        limits: Limits = DEFAULT_LIMITS, profile: str = AUTO,
+        converted: tuple[Path, Format] | None = None) -> Extraction:
     """Extract the list in the notice file ``path`` with ``profile`` (a name, or
     ``auto``: the profile whose columns fit the table best); raise
-    ``PipelineError`` (file named) if it cannot."""
+    ``PipelineError`` (file named) if it cannot.
+
+    ``converted``: what ``readers.prepare_source`` made of ``path`` (read instead
+    of it; the notice still names ``path``, its hash and its format).
+    """
     path = Path(path)
     try:
-        doc = read_document(path, layout, limits)
+        fmt = detect_format(path)
+        if converted is None:
+            doc = read_document(path, layout, limits, fmt)
+        else:
+            doc = read_document(converted[0], layout, limits, converted[1])
+            doc.source_format = fmt.kind
         table = drop_headers(doc.pages, choose_profiles(profile), layout)
         items = clean_items(stitch_rows(table, layout), table)
         if not doc.paginated:

@@ -22,14 +22,21 @@ web        ``readers.web.read_web``         a saved article page (.html, .htm, .
 A reader's function takes ``(path, fmt, layout, limits)`` — ``fmt`` is the
 ``sniff.Format`` the content was found to be — and returns a ``Document``.  It
 raises ``PipelineError`` (usually ``InputError``/``LayoutError``) for input it
-cannot read.  Readers run inside the sandboxed child (``sandbox``), so they
-may parse untrusted input but must not write anywhere but a private
-temporary folder.
+cannot read.  Readers run inside the sandboxed child (``sandbox``), which may
+not write files.
+
+Some contents are read after conversion to another (an old binary .doc to
+.docx by LibreOffice).  A converter (``CONVERTERS``) runs before the child,
+started by the parent as a sandboxed process of its own, into a private
+temporary folder: ``prepare_source`` yields what the child then reads.
 """
 
 from __future__ import annotations
 
 import importlib
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..model import Document
@@ -44,7 +51,11 @@ READERS: dict[str, str] = {
     "web": "pipeline.readers.web:read_web",
 }
 
-__all__ = ["READERS", "Format", "detect_format", "read_document"]
+#: Content (``Format.content``) → "module:function" converting such a file into one
+#: a reader reads: ``convert(path, fmt, limits, workdir) → (converted path, its Format)``.
+CONVERTERS: dict[str, str] = {}
+
+__all__ = ["CONVERTERS", "READERS", "Format", "detect_format", "prepare_source", "read_document"]
 
 
 def read_document(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
@@ -54,3 +65,21 @@ def read_document(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
     module, _, function = READERS[fmt.family].partition(":")
     reader = getattr(importlib.import_module(module), function)
     return reader(Path(path), fmt, layout, limits)
+
+
+@contextmanager
+def prepare_source(path: Path, fmt: Format,
+                   limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[Path, Format] | None]:
+    """``with prepare_source(path, fmt, limits) as converted:`` — None when ``path``
+    is read as it is, else (the converted file, its Format), removed on leaving.
+
+    Run it in the parent: a converter starts its own sandboxed process.
+    """
+    spec = CONVERTERS.get(fmt.content)
+    if spec is None:
+        yield None
+        return
+    module, _, function = spec.partition(":")
+    convert = getattr(importlib.import_module(module), function)
+    with tempfile.TemporaryDirectory(prefix="pipeline-convert-") as work:
+        yield convert(Path(path), fmt, limits, Path(work))
