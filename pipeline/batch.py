@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import PipelineError
-from .settings import DEFAULT_LIMITS, Limits
+from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Options:
     jobs: int = 1
     limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
     profile: str = "auto"
+    layout: LayoutSettings = field(default_factory=lambda: DEFAULT_LAYOUT)
 
 
 @dataclass
@@ -129,10 +130,9 @@ def _parse(path: Path, fmt, options: Options):
     from .extract import run
     from .readers import prepare_source
     from .sandbox import start_isolated
-    from .settings import DEFAULT_LAYOUT
 
     with prepare_source(path, fmt, options.limits) as converted, \
-            start_isolated(run, path, DEFAULT_LAYOUT, options.limits, options.profile,
+            start_isolated(run, path, options.layout, options.limits, options.profile,
                            converted, limits=options.limits, label=str(path)) as job:
         import pandas  # noqa: F401
         import pyarrow.parquet  # noqa: F401

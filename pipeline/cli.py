@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
 from .errors import PipelineError
-from .settings import DEFAULT_LIMITS, Limits
+from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, Limits
 
 EPILOG = """\
 examples:
@@ -63,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                          ".ods, .html/.htm/.shtml (the kind is read from the content)")
     ex.add_argument("--out", type=Path, metavar="DIR",
                     help="write to DIR instead of extracted/<version>/ (one file only)")
+    ex.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
+                    help="read pages by OCR: auto (pages that are scanned images, the default), "
+                         "always, never (an image-only page is an error)")
     ex.add_argument("--profile", default="auto", metavar="NAME",
                     help=f"the list profile to read the table with: {_profile_names()} "
                          "(default auto: the profile whose columns fit the header best)")
@@ -141,7 +145,8 @@ def _cmd_extract(args) -> int:
                      "its own folder under extracted/")
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     options = Options(out=args.out, extracted_root=args.extracted, validate=args.validate,
-                      force=args.force, jobs=jobs, limits=_limits(args), profile=args.profile)
+                      force=args.force, jobs=jobs, limits=_limits(args), profile=args.profile,
+                      layout=replace(DEFAULT_LAYOUT, ocr=args.ocr))
     many = len(args.pdfs) > 1
 
     def progress(done, total, outcome):

@@ -102,6 +102,10 @@ class LayoutSettings:
     #: Text inside the table region but in no cell is an error beyond this
     #: many characters (a stray mark is tolerated).
     max_stray_chars: int = 0
+    #: When pages are read by OCR: "auto" (a page with no text layer and an
+    #: image covering it), "always" (every page), "never" (an image-only page
+    #: is an error).  The ``--ocr`` flag.
+    ocr: str = "auto"
     seq_pattern: str = SEQ_PATTERN
     column_patterns: tuple[tuple[str, str], ...] = COLUMN_PATTERNS
     default_column_order: tuple[str, ...] = DEFAULT_COLUMN_ORDER
