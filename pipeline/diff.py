@@ -90,7 +90,7 @@ def _frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
     return schema.TABLES[table].frame(rows)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Version:
     """One extracted folder as the diff sees it.
 
@@ -103,13 +103,49 @@ class Version:
     notice: dict
     validation: dict | None
     rows: dict[str, list[dict]]
+    generic: bool = False  # read by the generic profile: columns are the list's own
+    columns: list[dict] = field(default_factory=list)  # the ``columns`` table's rows
 
     def item(self, seq: int) -> dict:
         """The items row with 序号 ``seq``."""
-        for r in self.rows["items"]:
-            if r["seq"] == seq:
-                return r
-        raise KeyError(seq)
+        if not hasattr(self, "_by_seq"):
+            self._by_seq = {r["seq"]: r for r in self.rows["items"]}
+        return self._by_seq[seq]
+
+    @property
+    def fields(self) -> list[str]:
+        """The text fields compared, in printed order."""
+        if not self.generic:
+            return list(schema.TEXT_FIELDS)
+        return [c["field"] for c in sorted(self.columns, key=lambda c: c["position"])
+                if c["role"] != "key"]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """field → its printed (or schema) label."""
+        if not self.generic:
+            return {f: schema.ITEMS.column(f).label for f in schema.TEXT_FIELDS}
+        return {c["field"]: c["label"] or c["field"] for c in self.columns}
+
+    @property
+    def keyed(self) -> bool:
+        """Whether the list prints a 序号 (a key), so rows are paired by it."""
+        return not self.generic or any(c["role"] == "key" for c in self.columns)
+
+    @property
+    def parsed_fields(self) -> list[tuple[str, str]]:
+        """(parsed table, the items field it details), e.g. ("citations", "basis_text")."""
+        if not self.generic:
+            return list(DETAIL_FIELDS.items())
+        return [(c["role"], c["field"]) for c in self.columns
+                if c["role"] in schema.PARSED_TABLES]
+
+    def title(self, seq: int) -> str:
+        """How an item is named in a report: its name, or a generic row's cells."""
+        it = self.item(seq)
+        if not self.generic:
+            return str(it["name"])
+        return " · ".join(str(it[f]) for f in self.fields if it.get(f))
 
 
 @dataclass(frozen=True)
@@ -187,8 +223,16 @@ def diff_versions(old: Path, new: Path, *, settings: MatchSettings = DEFAULT_MAT
     written before those tables existed.
     """
     a, b = _load(Path(old)), _load(Path(new))
-    pa, pb = _profiles(a, settings), _profiles(b, settings)
-    pairs = _match(pa, pb, settings)
+    if a.generic != b.generic:
+        raise InputError(
+            f"the two versions were read by different list profiles ({a.notice.get('profile')} "
+            f"and {b.notice.get('profile')}): they are not versions of one list",
+            file=f"{a.path} / {b.path}",
+            hint="extract both with the same --profile")
+    if a.generic:
+        pairs = _match_rows(a, b, settings)
+    else:
+        pairs = _match(_profiles(a, settings), _profiles(b, settings), settings)
     changes, details = _compare(a, b, pairs, settings)
     return Diff(a, b, pairs, _frame("changes", changes), _frame("detail_changes", details),
                 settings)
@@ -206,8 +250,10 @@ def _load(path: Path) -> Version:
     if not items_file.is_file():
         raise InputError("no items.parquet: not an extracted version folder", file=str(path),
                          hint="run `python -m pipeline extract PDF --out DIR` first")
+    notice = _read_json(path / "notice.json") or {}
+    generic, columns = _profile_of(path, notice)
     rows: dict[str, list[dict]] = {}
-    for table in schema.EXTRACTION_TABLES:
+    for table in schema.version_tables(generic, columns):
         f = path / f"{table.name}.parquet"
         if not f.is_file():
             continue
@@ -228,14 +274,39 @@ def _load(path: Path) -> Version:
         raise InputError(f"items.seq must be unique and non-null (duplicates: {dup})",
                          file=str(path), column="seq",
                          hint="validate the folder: `python -m pipeline validate DIR`")
+    version = Version(path, "", notice, None, rows, generic, columns)
     for r in rows["items"]:
-        for f in schema.TEXT_FIELDS:
+        for f in version.fields:
             r[f] = r.get(f) or ""
-    _derive_missing(rows)
-    notice = _read_json(path / "notice.json") or {}
-    validation = _read_json(path / "validation.json")
-    label = notice.get("doc_no") or notice.get("version") or path.name
-    return Version(path, str(label), notice, validation, rows)
+    if generic:
+        for t in schema.PARSED_TABLES:
+            rows.setdefault(t, [])
+    else:
+        _derive_missing(rows)
+    version.validation = _read_json(path / "validation.json")
+    version.label = str(notice.get("doc_no") or notice.get("version") or path.name)
+    return version
+
+
+def _profile_of(path: Path, notice: dict) -> tuple[bool, list[dict]]:
+    """Whether the folder holds a generic list, and its ``columns`` rows (if written)."""
+    import pandas as pd
+
+    from .profiles import load_profiles
+
+    profile = load_profiles().get(notice.get("profile") or "")
+    generic = bool(profile and profile.generic)
+    f = path / "columns.parquet"
+    if not f.is_file():
+        if generic:
+            raise InputError("no columns.parquet: a generic list's folder must have one",
+                             file=str(path), hint="re-extract with this pipeline version")
+        return False, []
+    try:
+        df = pd.read_parquet(f)
+    except Exception as exc:  # pyarrow raises several unrelated types
+        raise InputError(f"cannot read {f.name}: {exc}", file=str(path)) from exc
+    return generic, df.astype(object).where(df.notna(), None).to_dict("records")
 
 
 def _read_json(path: Path) -> dict | None:
@@ -491,6 +562,96 @@ def _unpaired(me: tuple[int | None, int | None], score: _Scores,
                 candidate_seq=best)
 
 
+# ------------------------------------------------------- rows of a generic list
+
+def _match_rows(a: Version, b: Version, s: MatchSettings) -> list[Pair]:
+    """Pair the rows of two versions of a list read by the generic profile.
+
+    With a 序号 column, rows pair by it.  Without one: rows with the same
+    cells pair in order; then rows with the same value in a column that
+    identifies rows in both versions (every value present and unique, e.g. a
+    company code); where no column does, the rows left pair by a similarity
+    of all their cells (``min_score``); the rest are removed or added.
+    """
+    old, new = a.rows["items"], b.rows["items"]
+    fields = list(dict.fromkeys([*a.fields, *b.fields]))
+    paired: dict[int, tuple[int, str, float]] = {}
+    taken: set[int] = set()
+
+    def pair_by(key_of, method: str) -> None:
+        index: dict[Any, list[int]] = {}
+        for r in new:
+            if r["seq"] not in taken:
+                index.setdefault(key_of(r), []).append(r["seq"])
+        for r in old:
+            if r["seq"] in paired:
+                continue
+            candidates = index.get(key_of(r))
+            if candidates:
+                n = candidates.pop(0)
+                paired[r["seq"]] = (n, method, 1.0)
+                taken.add(n)
+
+    if a.keyed and b.keyed:
+        pair_by(lambda r: r["seq"], "key")
+    else:
+        pair_by(lambda r: tuple(_squash(r.get(f), s) for f in fields), "content")
+        ident = _identity_field(a, b, fields, s)
+        if ident is not None:
+            # Rows whose identifying values differ are different rows, however alike.
+            pair_by(lambda r: _squash(r.get(ident), s), f"column {ident}")
+        else:
+            _pair_similar(a, b, fields, paired, taken, s)
+    pairs = [Pair(o, n, "same", method, score) for o, (n, method, score) in paired.items()]
+    pairs += [Pair(r["seq"], None, "removed", None, None) for r in old if r["seq"] not in paired]
+    pairs += [Pair(None, r["seq"], "added", None, None) for r in new if r["seq"] not in taken]
+    pairs.sort(key=lambda p: (p.new_seq is None, p.new_seq or 0, p.old_seq or 0))
+    return pairs
+
+
+def _identity_field(a: Version, b: Version, fields: list[str], s: MatchSettings) -> str | None:
+    """A column whose values are present and unique in both versions, if any."""
+    for f in fields:
+        ok = True
+        for v in (a, b):
+            values = [_squash(r.get(f), s) for r in v.rows["items"]]
+            if not all(values) or len(set(values)) != len(values):
+                ok = False
+                break
+        if ok:
+            return f
+    return None
+
+
+#: Rows left unpaired on both sides beyond which similarity pairing is skipped
+#: (it compares every old row with every new one).
+MAX_SIMILARITY_PAIRS = 250_000
+
+
+def _pair_similar(a: Version, b: Version, fields: list[str], paired: dict, taken: set,
+                  s: MatchSettings) -> None:
+    olds = [r for r in a.rows["items"] if r["seq"] not in paired]
+    news = [r for r in b.rows["items"] if r["seq"] not in taken]
+    if not olds or not news or len(olds) * len(news) > MAX_SIMILARITY_PAIRS:
+        return
+
+    def bag(r: dict) -> Counter:
+        out: Counter = Counter()
+        for f in fields:
+            out.update(_bigrams(_squash(r.get(f), s)))
+        return out
+
+    bags_new = [(r["seq"], bag(r)) for r in news]
+    scored = sorted(((_dice(bag(o), bn) or 0.0, o["seq"], n) for o in olds
+                     for n, bn in bags_new), key=lambda t: (-t[0], t[1], t[2]))
+    for score, o, n in scored:
+        if score < s.min_score:
+            break
+        if o not in paired and n not in taken:
+            paired[o] = (n, "similarity", round(score, 4))
+            taken.add(n)
+
+
 # ---------------------------------------------------------------- comparing
 
 def _compare(a: Version, b: Version, pairs: list[Pair], s: MatchSettings
@@ -508,42 +669,46 @@ def _compare(a: Version, b: Version, pairs: list[Pair], s: MatchSettings
         else:
             events.append(((last + 0.5, 0, r["seq"]), [{
                 "change": "removed", "old_seq": r["seq"], "new_seq": None,
-                "old_value": r["name"]}], []))
+                "old_value": a.title(r["seq"])}], []))
     for r in b.rows["items"]:
         p = by_new.get(r["seq"])
         key = (float(new_pos[r["seq"]]), 1, r["seq"])
         if p is None:
             events.append((key, [{"change": "added", "old_seq": None, "new_seq": r["seq"],
-                                  "new_value": r["name"]}], []))
+                                  "new_value": b.title(r["seq"])}], []))
             continue
         old_item = a.item(p.old_seq)
         rows, details = [], []
-        for f in schema.TEXT_FIELDS:
-            if _squash(old_item[f], s) != _squash(r[f], s):
+        for f in dict.fromkeys([*b.fields, *a.fields]):
+            if _squash(old_item.get(f), s) != _squash(r.get(f), s):
                 rows.append({"change": "changed", "old_seq": p.old_seq, "new_seq": p.new_seq,
-                             "field": f, "old_value": old_item[f], "new_value": r[f]})
-        for table, f in DETAIL_FIELDS.items():
+                             "field": f, "old_value": old_item.get(f), "new_value": r.get(f)})
+        for table, f in b.parsed_fields:
             if any(x["field"] == f for x in rows):
-                details.extend(_detail(table, a, b, p.old_seq, p.new_seq, s))
-        if not rows and p.old_seq != p.new_seq:
+                details.extend(_detail(table, a, b, p.old_seq, p.new_seq, s, f if b.generic
+                                       else None))
+        # A row of a list without 序号 has no number of its own to change.
+        if not rows and p.old_seq != p.new_seq and b.keyed:
             rows.append({"change": "renumbered", "old_seq": p.old_seq, "new_seq": p.new_seq,
-                         "old_value": old_item["name"], "new_value": r["name"]})
+                         "old_value": a.title(p.old_seq), "new_value": b.title(r["seq"])})
         events.append((key, rows, details))
     events.sort(key=lambda e: e[0])
     return [r for e in events for r in e[1]], [d for e in events for d in e[2]]
 
 
-def _rows_of(v: Version, table: str, seq: int) -> list[dict]:
-    return [r for r in v.rows[table] if r["seq"] == seq]
+def _rows_of(v: Version, table: str, seq: int, field_: str | None = None) -> list[dict]:
+    return [r for r in v.rows[table]
+            if r["seq"] == seq and (field_ is None or r.get("field") == field_)]
 
 
 _NO = {"tasks": "task_no", "citations": "citation_no", "departments": "department_no"}
 
 
 def _detail(table: str, a: Version, b: Version, old_seq: int, new_seq: int,
-            s: MatchSettings) -> list[dict]:
-    """Sub-items of one item pair: added, removed or edited."""
-    olds, news = _rows_of(a, table, old_seq), _rows_of(b, table, new_seq)
+            s: MatchSettings, field_: str | None = None) -> list[dict]:
+    """Sub-items of one item pair (of one column, ``field_``, in a generic list):
+    added, removed or edited."""
+    olds, news = _rows_of(a, table, old_seq, field_), _rows_of(b, table, new_seq, field_)
     key, show, loose = _DETAIL_KEYS[table]
     no = _NO[table]
     pairs: dict[int, int] = {}

@@ -25,7 +25,6 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import schema
 from pipeline.write import write_tables
 
 if TYPE_CHECKING:
@@ -37,7 +36,6 @@ CONTEXT_LINES = 0
 #: A cell of at most this many lines is shown whole.
 SHORT_CELL_LINES = 3
 
-FIELD_LABELS = {f: schema.TABLES["items"].column(f).label for f in schema.TEXT_FIELDS}
 TABLE_LABELS = {"tasks": "细化事项", "citations": "依据", "departments": "主管单位"}
 #: Shown for a law cited without an article.
 NO_ARTICLE = "（无条款）"
@@ -111,7 +109,7 @@ def _pages(v: Version, seq: int | None) -> str:
     it = v.item(seq)
     a, b = it.get("page_start"), it.get("page_end")
     if a is None:
-        return "?"
+        return "no pages"
     return f"p. {_span(int(a), int(b if b is not None else a))}"
 
 
@@ -289,7 +287,8 @@ def _blocks(view: _View) -> list[_Block]:
     out.append(_Block("list", rows=[_unpaired_line(view, p, "new") for p in
                                     sorted(added, key=lambda p: p.new_seq)] or [_plain("none")]))
 
-    moves = [(p.old_seq, p.new_seq) for p in same if p.old_seq != p.new_seq]
+    # A list without 序号 numbers its rows by position: a move is not a renumbering.
+    moves = [(p.old_seq, p.new_seq) for p in same if p.old_seq != p.new_seq and d.new.keyed]
     changed_keys = {(r.old_seq, r.new_seq) for r in d.changes.itertuples()
                     if r.change == "changed"}
     out.append(_Block("h2", f"Renumbered ({counts['renumbered']} unchanged items; "
@@ -309,11 +308,7 @@ def _blocks(view: _View) -> list[_Block]:
         out.append(_Block("p", rows=[_plain("none")]))
 
     out.append(_Block("h2", "How items were matched"))
-    out.append(_Block("p", rows=[_plain(
-        f"Items are paired by name, then by a similarity of name, content, tasks, citations "
-        f"and departments (pairs need ≥ {d.settings.min_score}); an item is left unpaired "
-        f"rather than paired wrongly. Scores run from 0 to 1; for an unpaired item, the "
-        f"best candidate on the other side and its score are shown.")]))
+    out.append(_Block("p", rows=[_plain(_how_matched(d))]))
     out.append(_Block("details", text=f"All {len(pairs)} matching decisions", head=[
         "old", "new", "relation", "method", "score", "candidate", "name", "content", "tasks",
         "citations", "departments"], rows=[
@@ -324,6 +319,20 @@ def _blocks(view: _View) -> list[_Block]:
         for p in sorted(d.pairs, key=lambda p: (p.old_seq is None, p.old_seq or 0,
                                                 p.new_seq or 0))]))
     return out
+
+
+def _how_matched(d: Diff) -> str:
+    if not d.new.generic:
+        return (f"Items are paired by name, then by a similarity of name, content, tasks, "
+                f"citations and departments (pairs need ≥ {d.settings.min_score}); an item is "
+                f"left unpaired rather than paired wrongly. Scores run from 0 to 1; for an "
+                f"unpaired item, the best candidate on the other side and its score are shown.")
+    if d.old.keyed and d.new.keyed:
+        return "Rows are paired by their 序号."
+    return (f"The list prints no 序号: rows are paired when all their cells are the same, then "
+            f"by a column that identifies every row in both versions (if one does), then by a "
+            f"similarity of all their cells (pairs need ≥ {d.settings.min_score}); the rest "
+            f"are removed or added. Row numbers are positions, so moves are not reported.")
 
 
 def _seq_key(text: str) -> int:
@@ -341,8 +350,7 @@ def _fmt(v) -> str:
 def _unpaired_line(view: _View, p, side: str) -> list[tuple[str, str]]:
     d = view.diff
     v, seq = (d.old, p.old_seq) if side == "old" else (d.new, p.new_seq)
-    it = v.item(seq)
-    line = [("b", f"{side} {seq}"), ("", f" {it['name']} ({_pages(v, seq)})")]
+    line = [("b", f"{side} {seq}"), ("", f" {v.title(seq)} ({_pages(v, seq)})")]
     if p.relation == "merged":
         line.append(("", f" — merged into new {p.new_seq} (score {_fmt(p.score)})"))
     elif p.relation == "split":
@@ -362,16 +370,18 @@ def _changed_item(view: _View, p) -> list[_Block]:
     fields = list(rows["field"])
     det = d.detail_changes
     det = det[(det["old_seq"] == p.old_seq) & (det["new_seq"] == p.new_seq)]
-    title = (f"{p.old_seq} → {p.new_seq} {new_it['name']}" if p.old_seq != p.new_seq
-             else f"{p.new_seq} {new_it['name']}")
+    name = d.new.title(p.new_seq)
+    title = (f"{p.old_seq} → {p.new_seq} {name}" if p.old_seq != p.new_seq
+             else f"{p.new_seq} {name}")
+    labels = {**d.old.labels, **d.new.labels}
+    parsed = {f: table for table, f in d.new.parsed_fields}
     out = [_Block("h3", title), _Block("p", rows=[_plain(
         f"old {_pages(d.old, p.old_seq)}, new {_pages(d.new, p.new_seq)} · paired by "
         f"{p.method}, score {_fmt(p.score)} · changed: "
-        f"{', '.join(f'{FIELD_LABELS[f]} ({f})' for f in fields)}")])]
+        f"{', '.join(f'{labels.get(f, f)} ({f})' for f in fields)}")])]
     for f in fields:
-        out.append(_Block("p", rows=[[("b", f"{FIELD_LABELS[f]}")]]))
-        table = {v: k for k, v in {"tasks": "tasks_text", "citations": "basis_text",
-                                   "departments": "department_text"}.items()}.get(f)
+        out.append(_Block("p", rows=[[("b", f"{labels.get(f, f)}")]]))
+        table = parsed.get(f)
         sub = det[det["table"] == table] if table else det.iloc[0:0]
         if table == "citations" and len(sub):
             out.append(_citation_table(d, p, sub))

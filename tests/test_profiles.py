@@ -1,0 +1,69 @@
+"""List profiles as data: loading, claiming a table by its header, naming generic columns."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.errors import PipelineError
+from pipeline.extract import choose_profiles
+from pipeline.profiles import PROFILE_DIR, load_profiles
+
+ASSIST_HEADER = ["序号", "事项名称", "具体内容", "协助工作细化事项", "依据", "主管单位", "备注"]
+
+
+def test_every_profile_file_loads_specific_ones_before_the_generic():
+    profiles = load_profiles()
+    assert list(profiles)[-1] == "generic"
+    assert {p.name for p in profiles.values()} == {
+        json.loads(f.read_text(encoding="utf-8"))["name"] for f in PROFILE_DIR.glob("*.json")}
+
+
+def test_assist_profile_claims_the_2021_header_and_maps_every_column():
+    columns = load_profiles()["assist"].read_header(ASSIST_HEADER)
+    assert [c.field for c in columns] == ["seq", "name", "content", "tasks_text", "basis_text",
+                                          "department_text", "remarks"]
+    assert [c.role for c in columns][:6] == ["key", "text", "text", "tasks", "citations",
+                                              "departments"]
+
+
+def test_assist_profile_does_not_claim_a_header_without_its_required_columns():
+    assert load_profiles()["assist"].read_header(["序号", "事项名称", "实施主体", "备注"]) is None
+
+
+def test_generic_profile_names_columns_from_its_vocabulary_else_pinyin():
+    columns = load_profiles()["generic"].read_header(
+        ["序号", "事项名称", "设定依据", "实施依据", "责任单位", "行业大类代码", "备 注"])
+    assert [(c.field, c.role) for c in columns] == [
+        ("seq", "key"), ("name", "text"), ("legal_basis", "citations"),
+        ("implementing_basis", "citations"), ("responsible_unit", "departments"),
+        ("hang_ye_da_lei_dai_ma", "text"), ("remarks", "text")]
+    assert columns[6].label == "备注"  # labels are kept with white space removed
+
+
+def test_generic_names_stay_unique_and_never_take_reserved_names():
+    columns = load_profiles()["generic"].read_header(["名称", "名称", "起始页", "", "page start"])
+    fields = [c.field for c in columns]
+    assert fields[:2] == ["name", "name_2"]
+    assert len(set(fields)) == len(fields)
+    assert fields[3] == "column_4"
+    assert "page_start" not in fields
+
+
+def test_generic_profile_needs_two_labelled_columns():
+    assert load_profiles()["generic"].read_header(["名称", ""]) is None
+
+
+def test_unknown_profile_name_is_an_error_listing_the_known_ones():
+    with pytest.raises(PipelineError, match=r"no list profile named 'nope'.*auto, assist"):
+        choose_profiles("nope")
+
+
+def test_a_broken_profile_file_is_named_with_what_is_wrong(tmp_path):
+    (tmp_path / "bad.json").write_text(json.dumps({"name": "bad", "label": "x", "generic": False,
+                                                   "key": {"field": "seq", "pattern": "("},
+                                                   "suite": "x", "merged_rows": "x"}),
+                                       encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"bad\.json: not a valid list profile"):
+        load_profiles.__wrapped__(tmp_path)
