@@ -1,0 +1,560 @@
+"""The web-page reader: a saved article page (.html, .htm, .shtml) → the page model.
+
+    read_web(path, fmt, layout, limits) → ``model.Document``
+
+Government sites publish a notice as an article page: the site's chrome
+(navigation, often laid out with tables), an info table (索引号, 发文字号,
+成文日期 …), the article's text and, often inline, the list as an HTML table
+with rowspan and colspan.  This reader
+
+* decodes the bytes: a BOM, else the charset the page declares (``<meta
+  charset>``, ``http-equiv`` Content-Type, the XML declaration), else what the
+  bytes are (UTF-8, else GB18030, chosen with charset-normalizer).  GB2312 and
+  GBK labels are read as GB18030, their superset.  Decoding is strict: a byte
+  the encoding cannot read is an error (never a silent U+FFFD); where the
+  declared charset cannot read the bytes but UTF-8 or GB18030 reads all of
+  them, that one is used and a note says so;
+* parses with lxml's HTML parser (libxml2: no network, no DTD, no entity
+  expansion beyond HTML's own), refusing more than ``MAX_ELEMENTS`` elements
+  and nesting deeper than libxml2's limit rather than reading half a page;
+* renders text as a reader sees it: scripts, styles, templates, comments and
+  hidden elements (``display:none``, ``hidden``, Word's ``mso-hide:all``) are
+  not shown; ``<p>``, ``<div>``, ``<li>``, ``<br>`` and other blocks break
+  lines; runs of white space are one space; ``&nbsp;`` is a space;
+* turns every table that may be a list into a page of the model
+  (``cells.layout_table``, numbered 1..n in document order), with the HTML
+  table model: cells take the next free slot of their row, rowspan=0 reaches
+  the end of its row group, spans past the row group are cut there (as
+  browsers do) and bogus spans clamped (colspan ≤ 1000, rowspan ≤ 65534).  A
+  table whose cells hold other tables lays the page out and is read as text,
+  as are tables of one row or one column and tables made only of links;
+* gives each page, as the text above its table, everything between the
+  previous candidate table and this one, that table included as text (a row a
+  line), so ``notice.read_notice`` reads the notice's facts in reading order
+  from the page's own info table and the article, whichever table
+  ``header.drop_headers`` takes for the list.  Lines made only of links
+  (menus, breadcrumbs, the site's name) are left out of that text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, LayoutError, LimitError
+from ..model import Document
+from ..settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
+from .cells import GridCell, layout_table
+
+#: Elements a page may have; an article page has thousands, a long Word-exported
+#: list some hundred thousand.  More is refused before memory runs out.
+MAX_ELEMENTS = 500_000
+#: Slots (rows × columns, spans counted) one table may cover.
+MAX_TABLE_SLOTS = 2_000_000
+#: Nesting depth libxml2's HTML parser reads (it stops reading deeper).
+MAX_DEPTH = 255
+#: The HTML table model's caps on spans.
+MAX_COLSPAN = 1000
+MAX_ROWSPAN = 65534
+#: Bytes searched for a declared charset (Word puts long style blocks first).
+DECLARATION_WINDOW = 1 << 16
+#: Bytes charset-normalizer looks at.
+DETECTION_WINDOW = 1 << 20
+#: Characters fed to the parser at a time (the element count is checked between).
+FEED_CHARS = 1 << 20
+#: Labels that mean GB18030 or a subset of it (WHATWG reads all of them as GBK).
+GB_LABELS = frozenset({"gb2312", "gbk", "gb18030", "gb_2312", "gb_2312-80", "x-gbk", "cp936",
+                       "chinese", "csgb2312", "csiso58gb231280", "iso-ir-58", "ms936",
+                       "windows-936", "euc-cn", "hz-gb-2312"})
+#: Single-byte labels WHATWG reads as windows-1252.
+LATIN_LABELS = frozenset({"iso-8859-1", "latin1", "l1", "us-ascii", "ascii", "windows-1252",
+                          "cp1252", "iso8859-1", "iso_8859-1", "cp819", "ibm819"})
+
+_SKIPPED = frozenset({"script", "style", "template", "noscript", "head", "title", "iframe",
+                      "object", "embed", "select", "textarea", "svg", "math", "nav", "canvas",
+                      "audio", "video", "img", "input", "map", "frameset", "frame"})
+_BLOCKS = frozenset({"address", "article", "aside", "blockquote", "center", "dd", "details",
+                     "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+                     "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+                     "hr", "legend", "li", "main", "menu", "ol", "p", "pre", "section",
+                     "summary", "ul", "caption", "body", "html", "option", "button", "tr",
+                     "td", "th", "tbody", "thead", "tfoot", "listing", "plaintext", "xmp"})
+_HIDDEN_STYLE = re.compile(r"display:none|visibility:hidden|mso-hide:all")
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_META = re.compile(rb"""(?is)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)""")
+_XML_DECL = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([a-z0-9_:.\-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_ATTACHMENT = re.compile(r"\.(docx?|wps|xlsx?|et|pdf|odt|ods|ofd|zip|rar)(\W|$)", re.I)
+
+
+def read_web(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
+             limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read the saved web page ``path``: one ``PageLayout`` per table that may be
+    the list (numbered 1..n in document order), each with the page's text since
+    the previous one above it.  ``Document(fmt.kind or "html", pages,
+    page_count=1, paginated=False)``.
+
+    Raises ``LimitError`` for a page over ``limits.max_file_mb`` or the reader's
+    own bounds, ``InputError`` for bytes no candidate encoding reads,
+    ``LayoutError`` for a page without a table.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_mb * (1 << 20):
+            raise LimitError(f"file is {size / (1 << 20):,.1f} MB, more than the limit of "
+                             f"{limits.max_file_mb:g} MB", file=name,
+                             hint="raise it with --max-file-mb if the page is genuine")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=name) from None
+    text, notes = _decode(data, name)
+    del data
+    root = _parse(text, name)
+    del text
+    flow = _Flow()
+    flow.walk(root)
+    flow.end_line()
+    if not flow.tables:
+        raise LayoutError("no table in the page: the list is not in it", file=name,
+                          hint=_attachment_hint(root))
+    pages = []
+    for k, table in enumerate(flow.tables):
+        below = flow.chunks[k + 1][table.kept:] if k == len(flow.tables) - 1 else ()
+        pages.append(layout_table(table.cells, k + 1, flow.chunks[k], below))
+    kind = getattr(fmt, "kind", None) or "html"
+    return Document(kind, pages, page_count=1, paginated=False, notes=notes)
+
+
+# --------------------------------------------------------------------------- bytes → text
+
+def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """The page's text and notes; strict: no byte is ever replaced.
+
+    Valid UTF-8 is read as UTF-8 whatever the page declares (GB text is never
+    valid UTF-8; pages saved again as UTF-8 often keep their old declaration).
+    Otherwise the declared charset reads it if it can; else charset-normalizer
+    must find GB18030 text (or the declared charset) in the bytes.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(_strict(data[len(bom):], encoding, name), name), []
+    head = data[:DECLARATION_WINDOW]
+    m = _XML_DECL.match(head.lstrip()) or _META.search(head)
+    label = m.group(1).decode("ascii").lower() if m else None
+    declared = _codec(label) if label else None
+    notes = []
+    if label and declared is None:
+        notes.append(f"the page declares an unknown charset {label!r}; read as what its bytes are")
+    if data.isascii():
+        return _checked(data.decode("ascii"), name), notes
+    text = _try(data, "utf-8")
+    if text is not None:
+        if declared not in (None, "utf-8"):
+            notes.append(f"the page declares charset {label} but its bytes are UTF-8: read as "
+                         "UTF-8")
+        return _checked(text, name), notes
+    if declared == "gb18030":
+        text = _try(data, declared)
+        if text is not None:
+            return _checked(text, name), notes
+    found = _detected(data, declared)
+    text = _try(data, found) if found else None
+    if text is None:
+        raise InputError(_undecodable(data, label, declared, found), file=name,
+                         hint="open it in a browser, check that the text shows right, and "
+                              "save it again as UTF-8; or fetch it again")
+    if label and found != declared:
+        notes.append(f"the page declares charset {label} but its bytes are {found}: read as "
+                     f"{found}")
+    return _checked(text, name), notes
+
+
+def _codec(label: str) -> str | None:
+    """Python's codec for a declared charset label (GB labels → gb18030), or None."""
+    if label in GB_LABELS:
+        return "gb18030"
+    if label in LATIN_LABELS:
+        return "cp1252"
+    try:
+        found = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if found in ("utf-8", "utf_8"):
+        return "utf-8"
+    return None if found.startswith(("utf-16", "utf-32")) else found
+
+
+def _detected(data: bytes, declared: str | None) -> str | None:
+    """The encoding charset-normalizer finds coherent text in, among GB18030 and a
+    declared charset other than UTF-8 (UTF-8 has been ruled out), or None."""
+    from charset_normalizer import from_bytes
+
+    sample = data[:DETECTION_WINDOW]
+    cut = sample.rfind(b">")  # a byte no multi-byte GB18030 character contains
+    if len(data) > DETECTION_WINDOW and cut > 0:
+        sample = sample[:cut + 1]
+    isolation = ["gb18030"] + ([declared] if declared not in (None, "utf-8", "gb18030") else [])
+    try:
+        best = from_bytes(sample, cp_isolation=isolation).best()
+    except (ValueError, LookupError):
+        return None
+    if best is None:
+        return None
+    return "gb18030" if best.encoding in ("gb18030", "gbk", "gb2312") else best.encoding
+
+
+def _undecodable(data: bytes, label: str | None, declared: str | None,
+                 found: str | None) -> str:
+    """Why the bytes cannot be read, for the error line."""
+    said = f"declares charset {label} but " if label else ""
+    if declared and declared != "gb18030" and _try(data, declared) is None:
+        return f"the page {said}is not {declared}: {_first_error(data, declared)}; nor UTF-8"
+    if _try(data, "gb18030") is None:
+        return (f"the page {said}is neither UTF-8 nor GB18030 text: "
+                f"{_first_error(data, 'gb18030')} (GB18030), {_first_error(data, 'utf-8')} "
+                "(UTF-8)")
+    return (f"the page {said}is not UTF-8, and read as GB18030 it is not Chinese text "
+            f"(another encoding{_guess(data)}?)")
+
+
+def _guess(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:DETECTION_WINDOW]).best()
+    return f", perhaps {best.encoding}" if best is not None else ""
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    text = _try(data, encoding)
+    if text is None:
+        raise InputError(f"the page starts with a {encoding} byte-order mark but is not "
+                         f"{encoding}: {_first_error(data, encoding)}", file=name,
+                         hint="fetch it again, or save it again as UTF-8")
+    return text
+
+
+def _first_error(data: bytes, encoding: str) -> str:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return f"byte 0x{data[exc.start]:02x} at offset {exc.start:,} cannot be read"
+    except LookupError:
+        return f"{encoding} is not a known charset"
+    return "readable"
+
+
+def _checked(text: str, name: str) -> str:
+    """Refuse binary data that happens to decode; drop stray control characters
+    (browsers show nothing for them; libxml2 would turn them into U+FFFD)."""
+    if "\x00" in text:
+        raise InputError("binary data, not a web page (NUL bytes in the text)", file=name)
+    controls = len(_CONTROL.findall(text[:1 << 20]))
+    if controls > max(8, len(text[:1 << 20]) // 100):
+        raise InputError(f"binary data, not a web page ({controls:,} control characters)",
+                         file=name)
+    return _CONTROL.sub("", text) if controls else text
+
+
+# --------------------------------------------------------------------------- text → tree
+
+def _parse(text: str, name: str):
+    """The page's element tree (lxml), bounded in elements and depth."""
+    from lxml import etree
+
+    parser = etree.HTMLPullParser(events=("start",), remove_comments=True, remove_pis=True,
+                                  no_network=True, recover=True)
+    count = 0
+    for start in range(0, len(text), FEED_CHARS):
+        parser.feed(text[start:start + FEED_CHARS])
+        count += sum(1 for _ in parser.read_events())
+        if count > MAX_ELEMENTS:
+            raise LimitError(f"the page has more than {MAX_ELEMENTS:,} HTML elements",
+                             file=name, hint="a notice page has thousands; this is not one")
+    root = parser.close()
+    for err in parser.error_log:
+        if err.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in err.message:
+            raise LimitError(f"elements nested more than {MAX_DEPTH} deep (line {err.line}): "
+                             "the rest of the page cannot be read", file=name,
+                             hint="a notice page nests a few dozen deep; this is not one")
+    if root is None:
+        raise InputError("no HTML content in the page", file=name)
+    return root
+
+
+# --------------------------------------------------------------------------- tree → lines
+
+@dataclass
+class _Table:
+    """A candidate table: its cells, and how many lines of text it gave the chunk
+    after it (the text above the next table starts with this one's rows)."""
+
+    cells: list[GridCell]
+    kept: int  # how many of the chunk after it are its own lines
+
+
+@dataclass
+class _Lines:
+    """Lines being made: inline text joins, blocks and ``<br>`` break.  Each line
+    remembers whether any of its text is not a link's (``plain``)."""
+
+    lines: list[tuple[str, bool]] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    plain: bool = False
+
+    def add(self, text: str, in_link: bool) -> None:
+        self.parts.append(text)
+        if not in_link and text.strip():
+            self.plain = True
+
+    def end(self) -> None:
+        text = "".join(self.parts)
+        if text.strip():
+            self.lines.append((text, self.plain))
+        self.parts, self.plain = [], False
+
+
+class _Flow:
+    """The page in reading order: text lines, cut into chunks at candidate tables.
+
+    ``chunks[k]`` is the text before ``tables[k]`` (since ``tables[k-1]``, whose
+    text it starts with); the last chunk is the text after the last table.
+    Lines made only of links are left out of the chunks.
+    """
+
+    def __init__(self) -> None:
+        self.tables: list[_Table] = []
+        self.chunks: list[list[str]] = [[]]
+        self.out = _Lines()
+
+    def walk(self, el, in_link: bool = False, pre: bool = False) -> None:
+        if _hidden(el):
+            return
+        tag = _tag(el)
+        if tag == "table":
+            self._table(el)
+            return
+        if tag == "br":
+            self.out.end()
+            return
+        block = tag in _BLOCKS
+        if block:
+            self.out.end()
+        in_link = in_link or tag == "a"
+        pre = pre or tag in ("pre", "listing", "plaintext", "xmp")
+        if el.text:
+            self._text(el.text, in_link, pre)
+        for child in el:
+            self.walk(child, in_link, pre)
+            if child.tail:
+                self._text(child.tail, in_link, pre)
+        if block:
+            self.out.end()
+
+    def _text(self, text: str, in_link: bool, pre: bool) -> None:
+        if not pre:
+            self.out.add(_SPACE.sub(" ", text), in_link)
+            return
+        first, *rest = text.split("\n")
+        self.out.add(first, in_link)
+        for piece in rest:
+            self.out.end()
+            self.out.add(piece, in_link)
+
+    def end_line(self) -> None:
+        """Close the current line and move the finished lines into the current chunk."""
+        self.out.end()
+        self._keep(self.out.lines)
+        self.out.lines = []
+
+    def _keep(self, lines: list[tuple[str, bool]]) -> None:
+        self.chunks[-1].extend(text for text, plain in lines if plain)
+
+    def _table(self, el) -> None:
+        self.end_line()
+        for child in el:
+            if _tag(child) == "caption":
+                self.walk(child)
+        self.end_line()
+        groups = _row_groups(el)
+        if _holds_table(el):  # laying the page out: its cells' content in reading order
+            for row in (row for group in groups for row in group):
+                for td in row:
+                    self.walk(td)
+                    self.end_line()
+            return
+        cells, plain = _grid(groups)
+        lines = _table_lines(cells, plain)
+        ncols = max((c.col + c.colspan for c in cells), default=0)
+        nrows = max((c.row + c.rowspan for c in cells), default=0)
+        if ncols < 2 or nrows < 2 or not any(plain):
+            self._keep(lines)  # a box of text, a banner, a menu: not a list
+            return
+        self.chunks.append([])
+        self._keep(lines)
+        self.tables.append(_Table(cells, len(self.chunks[-1])))
+
+
+def _tag(el) -> str:
+    tag = el.tag
+    return tag.rpartition("}")[2].lower() if isinstance(tag, str) else ""
+
+
+def _hidden(el) -> bool:
+    tag = _tag(el)
+    if not tag or tag in _SKIPPED or el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style) and bool(_HIDDEN_STYLE.search(style.lower().replace(" ", "")))
+
+
+def _holds_table(table) -> bool:
+    """A table whose cells hold other (shown) tables lays the page out."""
+    return any(not _hidden_in(t, table) for t in table.iterdescendants("table"))
+
+
+def _hidden_in(el, top) -> bool:
+    while el is not None and el is not top:
+        if _hidden(el):
+            return True
+        el = el.getparent()
+    return False
+
+
+def _row_groups(table) -> list[list[list]]:
+    """The table's row groups, each a list of rows (lists of td/th elements), in the
+    HTML table model's order: thead, tbody and bare rows as they come, tfoot last."""
+    groups: list[list[list]] = []
+    feet: list[list[list]] = []
+    loose: list = []  # rows straight under <table>: one implied row group
+    for child in table:
+        tag = _tag(child)
+        if tag in ("thead", "tbody", "tfoot"):
+            if loose:
+                groups.append(_group_rows(loose))
+                loose = []
+            if not _hidden(child):
+                (feet if tag == "tfoot" else groups).append(_group_rows(list(child)))
+        elif tag in ("tr", "td", "th"):
+            loose.append(child)
+    if loose:
+        groups.append(_group_rows(loose))
+    return groups + feet
+
+
+def _group_rows(children: list) -> list[list]:
+    rows, implied = [], []
+    for child in children:
+        tag = _tag(child)
+        if tag in ("td", "th"):
+            implied.append(child)  # a cell without its <tr>: browsers imply one
+            continue
+        if implied:
+            rows.append(implied)
+            implied = []
+        if tag == "tr" and not _hidden(child):
+            rows.append([c for c in child if _tag(c) in ("td", "th") and not _hidden(c)])
+    if implied:
+        rows.append(implied)
+    return rows
+
+
+def _span(value: str | None, cap: int, zero: bool) -> int:
+    """A span attribute by HTML's rules for non-negative integers (leading digits
+    count, anything else is 1), clamped to ``cap``; 0 stays 0 where ``zero``."""
+    m = re.match(r"[ \t\n\r\f]*\+?(\d+)", value or "")
+    if not m:
+        return 1
+    n = int(m.group(1)[:9])
+    return min(n, cap) if n else (0 if zero else 1)
+
+
+def _grid(groups: list[list[list]]) -> tuple[list[GridCell], list[bool]]:
+    """GridCells of a table by the HTML table model, and per cell whether any of
+    its text is not a link's.
+
+    A cell takes the first slot of its row no cell above covers; rowspan=0 and
+    rowspans past the end of the row group stop at its end.
+    """
+    cells: list[GridCell] = []
+    plain: list[bool] = []
+    slots = 0
+    top = 0  # first row of the current group
+    for group in groups:
+        occupied: dict[int, set[int]] = {}
+        for i, row in enumerate(group):
+            taken = occupied.pop(i, set())
+            c = 0
+            for td in row:
+                while c in taken:
+                    c += 1
+                colspan = _span(td.get("colspan"), MAX_COLSPAN, zero=False)
+                rowspan = _span(td.get("rowspan"), MAX_ROWSPAN, zero=True)
+                rowspan = len(group) - i if rowspan == 0 else min(rowspan, len(group) - i)
+                slots += rowspan * colspan
+                if slots > MAX_TABLE_SLOTS:
+                    raise LimitError(f"a table covering more than {MAX_TABLE_SLOTS:,} cells "
+                                     "(rows × columns, spans counted)",
+                                     hint="a notice's list has at most thousands of rows "
+                                          "of a few columns")
+                lines = _cell_lines(td)
+                cells.append(GridCell(top + i, c, rowspan, colspan, [t for t, _ in lines]))
+                plain.append(any(p for _, p in lines))
+                for below in range(i + 1, i + rowspan):
+                    occupied.setdefault(below, set()).update(range(c, c + colspan))
+                c += colspan
+        top += len(group)
+    return cells, plain
+
+
+def _cell_lines(td) -> list[tuple[str, bool]]:
+    """A cell's lines (its paragraphs) as shown, each with its ``plain`` flag."""
+    flow = _Flow()
+    flow.walk(td)
+    flow.out.end()
+    return flow.out.lines
+
+
+def _table_lines(cells: list[GridCell], plain: list[bool]) -> list[tuple[str, bool]]:
+    """A table as text: a row whose cells hold a line each is one line (cells one
+    space apart, as they stand side by side); a row with longer cells gives
+    their lines in turn.  A line is ``plain`` unless all its cells are links."""
+    rows: dict[int, list[tuple[GridCell, bool]]] = {}
+    for cell, p in zip(cells, plain, strict=True):
+        rows.setdefault(cell.row, []).append((cell, p))
+    lines = []
+    for r in sorted(rows):
+        row = [(c, p) for c, p in sorted(rows[r], key=lambda cp: cp[0].col) if c.paragraphs]
+        if all(len(c.paragraphs) == 1 for c, _ in row):
+            text = " ".join(c.paragraphs[0].strip() for c, _ in row)
+            if text.strip():
+                lines.append((text, any(p for _, p in row)))
+        else:
+            lines.extend((text, p) for c, p in row for text in c.paragraphs)
+    return lines
+
+
+def _attachment_hint(root) -> str:
+    """Where the list may be instead: the page's links to documents."""
+    names = []
+    for a in root.iter("a", "A"):
+        href = a.get("href") or ""
+        label = " ".join("".join(a.itertext()).split())
+        if _ATTACHMENT.search(href) or _ATTACHMENT.search(label):
+            names.append(label or href.rsplit("/", 1)[-1])
+    if names:
+        return (f"the page links to {len(names)} attachment(s) ({'; '.join(names[:3])}): "
+                "download the list and extract that file")
+    return "save the page that shows the list as a table, or its attachment"
