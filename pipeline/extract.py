@@ -33,12 +33,14 @@ from .stitch import stitch_rows
 class Extraction:
     """What one notice yields: ``notice`` (notice.json), rows per output table, and
     the tables' definitions (``schema.version_tables``: fixed for a specific profile,
-    built from the printed columns for the generic one)."""
+    built from the printed columns for the generic one); ``files``: other files of
+    the version folder by relative path (PNG crops of OCR'd cells, "ocr/<seq>-<field>.png")."""
 
     notice: dict
     rows: dict[str, list[dict]] = field(default_factory=dict)
     tables: tuple[schema.Table, ...] = schema.EXTRACTION_TABLES
     notes: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def frames(self) -> dict:
         """Typed DataFrames per table name, in schema order."""

@@ -36,11 +36,12 @@ CSV_ENCODING = "utf-8-sig"
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
-                 extra: dict[str, dict | list | str] | None = None) -> Path:
+                 extra: dict[str, dict | list | str | bytes] | None = None) -> Path:
     """Write each frame as NAME.parquet and NAME.csv, and each ``extra`` file by name.
 
     ``tables`` must already conform to ``schema`` (``Table.frame``); an ``extra``
-    value that is a str is written as UTF-8 text, anything else as JSON.
+    value that is a str is written as UTF-8 text, bytes as they are (a name may
+    hold subfolders: "ocr/3-name.png"), anything else as JSON.
     Returns ``out_dir``.  Raises ``PipelineError`` if the folder cannot be
     written or exists without being one of ours.
     """
@@ -49,6 +50,12 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path,
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
             frame.to_csv(tmp / f"{name}.csv", index=False, encoding=CSV_ENCODING)
         for name, data in (extra or {}).items():
+            if not (tmp / name).resolve().is_relative_to(tmp.resolve()):  # names from the child
+                raise PipelineError(f"refusing to write {name!r} outside the folder")
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                (tmp / name).write_bytes(data)
+                continue
             text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False,
                                                                  indent=1) + "\n"
             (tmp / name).write_text(text, encoding="utf-8")
