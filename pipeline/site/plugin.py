@@ -42,7 +42,7 @@ def filters_from_request(request, database, table, datasette):
         context = {"supports_search": True, "search": query}
         if not query:
             return FilterArguments([], extra_context=context)
-        columns = [c for c in await db.table_columns(fts)]
+        columns = await db.table_columns(fts)
         where, params = [], {}
         for i, word in enumerate(query.split()):
             key = f"_site_search_{i}"
