@@ -53,7 +53,11 @@ READERS: dict[str, str] = {
 
 #: Content (``Format.content``) → "module:function" converting such a file into one
 #: a reader reads: ``convert(path, fmt, limits, workdir) → (converted path, its Format)``.
-CONVERTERS: dict[str, str] = {}
+CONVERTERS: dict[str, str] = {
+    "word-binary": "pipeline.readers.soffice:convert_document",
+    "rtf": "pipeline.readers.soffice:convert_document",
+    "odt": "pipeline.readers.soffice:convert_document",
+}
 
 __all__ = ["CONVERTERS", "READERS", "Format", "detect_format", "prepare_source", "read_document"]
 
