@@ -26,6 +26,7 @@ examples:
   python -m pipeline validate extracted/2021-02-10_1a2b3c4d
   python -m pipeline diff extracted/OLD extracted/NEW
   python -m pipeline dataset
+  python -m pipeline site serve --port 8001
 """
 
 
@@ -106,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
                     "version folder, so one read gets all versions.")
     ds.add_argument("--extracted", type=Path, default=Path("extracted"), metavar="ROOT")
     ds.set_defaults(func=_cmd_dataset)
+
+    si = sub.add_parser(
+        "site", add_help=False, prefix_chars="\0",  # every argument goes to pipeline.site
+        help="build one SQLite database of every version, or serve it in Datasette "
+             "(python -m pipeline site --help)")
+    si.add_argument("site_args", nargs=argparse.REMAINDER, metavar="build|serve …")
+    si.set_defaults(func=_cmd_site)
     return p
 
 
@@ -219,9 +227,16 @@ def _cmd_diff(args) -> int:
 def _cmd_dataset(args) -> int:
     from .dataset import build_dataset
 
-    out = build_dataset(args.extracted)
+    out = build_dataset(args.extracted, note=lambda text: print(f"note: {text}",
+                                                                file=sys.stderr))
     print(out)
     return 0
+
+
+def _cmd_site(args) -> int:
+    from .site.__main__ import main as site_main
+
+    return site_main(args.site_args, prog="python -m pipeline site")
 
 
 def _error(message: str) -> None:

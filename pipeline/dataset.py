@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 #: Name of the dataset folder inside the extracted root.
 DATASET_DIR = "dataset"
 #: Folders of the extracted root that are not versions (besides dot-folders).
-NOT_VERSIONS = frozenset({DATASET_DIR, "diffs"})
+NOT_VERSIONS = frozenset({DATASET_DIR, "diffs", "site"})
 #: Name of the data file in each partition.
 PART_FILE = "part-0.parquet"
 #: A version name must be usable as a Hive partition value as it is: readers
@@ -52,16 +53,28 @@ VERSIONS = schema.VERSIONS
 DATASET_TABLES: tuple[schema.Table, ...] = (*schema.EXTRACTION_TABLES, VERSIONS)
 
 
-def build_dataset(extracted_root: Path) -> Path:
+def build_dataset(extracted_root: Path, note: Callable[[str], None] | None = None) -> Path:
     """Write ``extracted_root/dataset/<table>/version=<v>/part-0.parquet`` for every version.
 
     In: the root of the version folders (``extracted``).  Out: the dataset
-    folder.  Raises ``PipelineError`` when the root holds no complete version,
-    when a version's tables differ from ``pipeline/schema.py`` (folder, file,
-    column, found vs expected), or when the folder cannot be written.
+    folder.  Versions of lists read by the generic profile have tables of their
+    own columns, which one dataset cannot share: they are left out, and
+    ``note`` (if given) is told which.  Raises ``PipelineError`` when the root
+    holds no complete version, when a version's tables differ from
+    ``pipeline/schema.py`` (folder, file, column, found vs expected), or when
+    the folder cannot be written.
     """
     root = Path(extracted_root)
     folders = _version_folders(root)
+    generic = [f for f in folders if _generic(f)]
+    if generic and note:
+        note(f"left out of the dataset, lists read by the generic profile (their columns are "
+             f"their own; use their folders): {', '.join(f.name for f in generic)}")
+    folders = [f for f in folders if f not in generic]
+    if not folders:
+        raise PipelineError("no extracted version of a list with the contract's columns",
+                            file=str(root), hint="the dataset gathers lists read by a "
+                            "specific profile (notice.json: profile)")
     frames: dict[str, list[tuple[str, pd.DataFrame]]] = {t.name: [] for t in DATASET_TABLES}
     for folder in folders:
         for table in schema.EXTRACTION_TABLES:
@@ -75,6 +88,17 @@ def build_dataset(extracted_root: Path) -> Path:
                 df.to_parquet(part / PART_FILE, index=False)
 
     return replace_folder(root / DATASET_DIR, build)
+
+
+def _generic(folder: Path) -> bool:
+    from .profiles import load_profiles
+
+    try:
+        name = json.loads((folder / "notice.json").read_text(encoding="utf-8")).get("profile")
+    except (OSError, ValueError, AttributeError):
+        return False
+    profile = load_profiles().get(name or "")
+    return bool(profile and profile.generic)
 
 
 def _version_folders(root: Path) -> list[Path]:

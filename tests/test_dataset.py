@@ -225,3 +225,21 @@ def test_real_extractions_pass_the_schema_check_and_round_trip(tmp_path):
             part = df[df["version"] == version].drop(columns="version").reset_index(drop=True)
             expected = frames[table.name].sort_values(list(table.key), ignore_index=True)
             pd.testing.assert_frame_equal(part, expected, obj=f"{table.name} {version}")
+
+
+def test_a_generic_list_is_left_out_with_a_note(tmp_path):
+    root = tmp_path / "extracted"
+    gold = load_gold(GOLD_2021)
+    write_tables(gold_frames(gold), root / "v2021", {"notice.json": {"version": "v2021"}})
+    generic = {"version": "vgen", "profile": "generic"}
+    columns = [{"position": 1, "field": "name", "label": "名称", "role": "text"},
+               {"position": 2, "field": "code", "label": "代码", "role": "text"}]
+    tables = schema.generic_tables(columns)
+    frames = {t.name: t.frame([]) for t in tables}
+    frames["columns"] = schema.COLUMNS.frame(columns)
+    write_tables(frames, root / "vgen", {"notice.json": generic})
+    notes = []
+    out = build_dataset(root, note=notes.append)
+    versions = pd.read_parquet(out / "versions")
+    assert list(versions["version"].astype(str)) == ["v2021"]
+    assert len(notes) == 1 and "vgen" in notes[0] and "generic" in notes[0]
