@@ -13,7 +13,7 @@ NEW ?=
 .PHONY: help setup extract validate diff dataset test lint bench notebook clean
 
 help: ## Show this list of targets
-	@echo "usage: make TARGET [NOTICE=path.pdf] [OLD=… NEW=…]"
+	@echo "usage: make TARGET [NOTICE=file] [OLD=… NEW=…] [PORT=N]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt
@@ -23,8 +23,12 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP) ## Create .venv and install the pinned dependencies (requirements.txt)
 
-extract: $(STAMP) ## Extract + validate every PDF in raw/ (or NOTICE=path.pdf); unchanged notices are skipped
-	$(PY) -m pipeline extract $(if $(NOTICE),$(NOTICE),raw/*.pdf) --validate --jobs $(JOBS)
+# Notice files that raw/ may hold (the kind is read from each file's content).
+FORMATS := pdf docx doc wps odt rtf xlsx xls et ods html htm shtml
+RAW := $(sort $(wildcard $(addprefix raw/*.,$(FORMATS))))
+
+extract: $(STAMP) ## Extract + validate every notice in raw/ (or NOTICE=file: PDF, Word, Excel, web page); unchanged ones are skipped
+	$(PY) -m pipeline extract $(if $(NOTICE),$(NOTICE),$(RAW)) --validate --jobs $(JOBS)
 
 validate: $(STAMP) ## Validate an extracted folder: make validate DIR=extracted/<version>
 	$(PY) -m pipeline validate $(DIR)
