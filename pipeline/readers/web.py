@@ -25,9 +25,11 @@ with rowspan and colspan.  This reader
   (``cells.layout_table``, numbered 1..n in document order), with the HTML
   table model: cells take the next free slot of their row, rowspan=0 reaches
   the end of its row group, spans past the row group are cut there (as
-  browsers do) and bogus spans clamped (colspan ≤ 1000, rowspan ≤ 65534).  A
-  table whose cells hold other tables lays the page out and is read as text,
-  as are tables of one row or one column and tables made only of links;
+  browsers do) and bogus spans clamped (colspan ≤ 1000, rowspan ≤ 65534).
+  Other tables are read as text: a table whose cells hold tables (it lays
+  the page out), tables of one row or one column, tables made only of links
+  (menus), a table of "label：value" pairs (the site's info box), and tables
+  in the site's header, footer or sidebar (``<footer>``, class="footer" …);
 * gives each page, as the text above its table, everything between the
   previous candidate table and this one, that table included as text (a row a
   line), so ``notice.read_notice`` reads the notice's facts in reading order
@@ -81,6 +83,13 @@ _BLOCKS = frozenset({"address", "article", "aside", "blockquote", "center", "dd"
                      "hr", "legend", "li", "main", "menu", "ol", "p", "pre", "section",
                      "summary", "ul", "caption", "body", "html", "option", "button", "tr",
                      "td", "th", "tbody", "thead", "tfoot", "listing", "plaintext", "xmp"})
+#: Class or id words of the site's furniture (never the list's place).
+_CHROME_WORDS = frozenset({"footer", "foot", "header", "nav", "navbar", "menu", "sidebar",
+                           "crumb", "crumbs", "breadcrumb", "banner", "copyright", "share"})
+_WORDS = re.compile(r"[\s_\-]+")
+_LABEL = re.compile(r"[\[［【(（]?[^：:\]］】]{1,12}[\]］】)）]?[：:]"  # 发文字号： (发文字号)：
+                    r"|[\[［【][^\]］】]{1,12}[\]］】]")  # [发文字号]
+_LABELLED = re.compile(r"[^：:]{1,8}[：:]\S")
 _HIDDEN_STYLE = re.compile(r"display:none|visibility:hidden|mso-hide:all")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -121,7 +130,9 @@ def read_web(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
     flow.walk(root)
     flow.end_line()
     if not flow.tables:
-        raise LayoutError("no table in the page: the list is not in it", file=name,
+        what = (f"no table in the page but the site's own ({flow.others} laying out, menus, "
+                "info box, footer)" if flow.others else "no table in the page")
+        raise LayoutError(f"{what}: the list is not in it", file=name,
                           hint=_attachment_hint(root))
     pages = []
     for k, table in enumerate(flow.tables):
@@ -336,6 +347,7 @@ class _Flow:
 
     def __init__(self) -> None:
         self.tables: list[_Table] = []
+        self.others = 0  # tables read as text
         self.chunks: list[list[str]] = [[]]
         self.out = _Lines()
 
@@ -389,7 +401,8 @@ class _Flow:
                 self.walk(child)
         self.end_line()
         groups = _row_groups(el)
-        if _holds_table(el):  # laying the page out: its cells' content in reading order
+        if _holds_table(el):
+            self.others += 1  # laying the page out: its cells' content in reading order
             for row in (row for group in groups for row in group):
                 for td in row:
                     self.walk(td)
@@ -399,8 +412,10 @@ class _Flow:
         lines = _table_lines(cells, plain)
         ncols = max((c.col + c.colspan for c in cells), default=0)
         nrows = max((c.row + c.rowspan for c in cells), default=0)
-        if ncols < 2 or nrows < 2 or not any(plain):
-            self._keep(lines)  # a box of text, a banner, a menu: not a list
+        if (ncols < 2 or nrows < 2 or not any(plain) or _in_chrome(el)
+                or _is_info_table(cells)):
+            self._keep(lines)  # a box of text, a menu, the info table, the footer: not a list
+            self.others += 1
             return
         self.chunks.append([])
         self._keep(lines)
@@ -418,6 +433,39 @@ def _hidden(el) -> bool:
         return True
     style = el.get("style")
     return bool(style) and bool(_HIDDEN_STYLE.search(style.lower().replace(" ", "")))
+
+
+def _in_chrome(el) -> bool:
+    """Inside the site's furniture: a <header>, <footer> or <aside>, or an element
+    whose class or id names it so (the words Readability-style extractors use)."""
+    while el is not None:
+        tag = _tag(el)
+        if tag in ("header", "footer", "aside"):
+            return True
+        words = _WORDS.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower())
+        if _CHROME_WORDS.intersection(words):
+            return True
+        el = el.getparent()
+    return False
+
+
+def _is_info_table(cells: list[GridCell]) -> bool:
+    """A table of "label：value" pairs (a site's 索引号/发文字号/成文日期 box): in every
+    row, every other cell from the first is a label (ends with a colon or is
+    bracketed), or every cell starts with a short label and a colon."""
+    rows: dict[int, list[tuple[int, str]]] = {}
+    for c in cells:
+        text = "".join("".join(c.paragraphs).split())
+        if text:
+            rows.setdefault(c.row, []).append((c.col, text))
+    if len(rows) < 2:
+        return False
+    for row in rows.values():
+        texts = [t for _, t in sorted(row)]
+        pairs = len(texts) % 2 == 0 and all(_LABEL.fullmatch(t) for t in texts[::2])
+        if not pairs and not all(_LABELLED.match(t) for t in texts):
+            return False
+    return True
 
 
 def _holds_table(table) -> bool:
