@@ -18,6 +18,12 @@ _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔［\[【（(]\d{4}[〕］\]】�
 _DATE_DIGITS = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _DATE_HANZI = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月"
                          r"([一二三四五六七八九十]{1,3})日")
+# An info table's "label：value" (a web page's 发文字号/成文日期 row), as lines are
+# squashed: the label, an optional bracket or colon, then the value.
+_LABEL_END = r"[\]］】)）]?[：:]?"
+_LABELLED_DOC_NO = re.compile(r"(?:发文字号|文号)" + _LABEL_END + f"({_DOC_NO.pattern})")
+_LABELLED_DATE = re.compile(r"(?:成文日期|发文日期)" + _LABEL_END
+                            + r"(\d{4})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})")
 _TITLE_START = re.compile(r"^关于")
 _TITLE_END = re.compile(r"(通知|决定|意见|办法|批复|通报|函|公告|通告)$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:]?\s*")
@@ -84,16 +90,21 @@ def _repeated_lines(pages: list[PageLayout]) -> set[str]:
 
 
 def _doc_no(lines: list[str]) -> str | None:
-    # The notice's own number opens its line; numbers cited in the body do not.
+    # The notice's own number opens its line, or follows a 发文字号 label (a web
+    # page's info table); numbers cited in the body do neither.
     for text in lines:
         m = _DOC_NO.match(text)
         if m:
             return m.group(0)
+        m = _LABELLED_DOC_NO.search(text)
+        if m:
+            return m.group(1)
     return None
 
 
 def _date(lines: list[str]) -> tuple[str | None, int | None]:
-    """The date of issue (ISO) and its line: the last date standing on its own line."""
+    """The date of issue (ISO) and its line: the last date standing on its own line,
+    else a date labelled 成文日期 (a web page's info table; its line is no signature)."""
     for i in range(len(lines) - 1, -1, -1):
         stripped = lines[i].strip("（）()")
         m = _DATE_DIGITS.fullmatch(stripped)
@@ -103,6 +114,10 @@ def _date(lines: list[str]) -> tuple[str | None, int | None]:
         if m:
             year = int("".join(str(_HANZI_DIGITS[c]) for c in m[1]))
             return f"{year:04d}-{_hanzi_small(m[2]):02d}-{_hanzi_small(m[3]):02d}", i
+    for text in lines:
+        m = _LABELLED_DATE.search(text)
+        if m:
+            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}", None
     return None, None
 
 
