@@ -130,7 +130,7 @@ def read_web(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
     flow.walk(root)
     flow.end_line()
     if not flow.tables:
-        what = (f"no table in the page but the site's own ({flow.others} laying out, menus, "
+        what = (f"no table in the page but {flow.others} of the site's own (layout, menus, "
                 "info box, footer)" if flow.others else "no table in the page")
         raise LayoutError(f"{what}: the list is not in it", file=name,
                           hint=_attachment_hint(root))
