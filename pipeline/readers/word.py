@@ -49,6 +49,8 @@ _OFFICE_DOCUMENT = "/officeDocument"
 #: A part may inflate to at most this share of the memory limit: lxml's tree
 #: takes several times the XML's size.
 PART_SHARE_OF_MEMORY = 1 / 16
+#: Where an XML part's root element starts (a DTD can only come before it).
+_ROOT_START = re.compile(rb"<[A-Za-z_:]")
 #: Bytes inflated per read while counting.
 _CHUNK = 1 << 20
 #: Nested tables deeper than this are not a list's layout (and would exhaust the stack).
@@ -67,33 +69,33 @@ def read_word(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
     ``fmt`` (the sniffed ``Format``) names the kind recorded as the source
     format.  Raises ``InputError`` for a package that cannot be read (damaged,
     a part too large, XML with a DTD) and ``LayoutError`` for a document
-    without any table.
+    without any table; errors name no file: the caller locates them at the
+    file the user gave (``path`` may be LibreOffice's conversion of it).
     """
     path = Path(path)
-    name = str(path)
     cap = int(limits.memory_mb * PART_SHARE_OF_MEMORY) << 20
     try:
         with zipfile.ZipFile(path) as z:
-            package = _Package(z, name, cap)
+            package = _Package(z, cap)
             main = package.main_part()
             document = package.xml(main)
             if document is None:
-                raise InputError(f"the package has no main document part ({main})", file=name)
+                raise InputError(f"the package has no main document part ({main})")
             related = package.related(main)
             styles_xml = package.xml(related.get("styles", "word/styles.xml"))
             numbering_xml = package.xml(related.get("numbering", "word/numbering.xml"))
     except zipfile.BadZipFile as exc:
-        raise InputError(f"damaged .docx: {exc}", file=name,
+        raise InputError(f"damaged .docx: {exc}",
                          hint="download it again, or open and re-save it in Word/WPS") from None
-    w = _namespace(document, name)
+    w = _namespace(document)
     body = document.find(f"{w}body")
     if body is None:
-        raise InputError("not a Word document: its main part has no w:body", file=name)
+        raise InputError("not a Word document: its main part has no w:body")
     styles = _Styles(styles_xml, w)
     walker = _Walker(w, styles, _Numbering(numbering_xml, w, styles))
     tables, outside = walker.body(body)
     if not tables:
-        raise LayoutError("the document has no table", file=name,
+        raise LayoutError("the document has no table",
                           hint="the list may be a picture or plain text; ask for the "
                                "attachment as a Word or Excel table, or a PDF")
     pages = []
@@ -109,8 +111,8 @@ def read_word(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
 class _Package:
     """Parts of an open zip, each inflated under ``cap`` bytes and parsed safely."""
 
-    def __init__(self, z: zipfile.ZipFile, name: str, cap: int):
-        self.z, self.name, self.cap = z, name, cap
+    def __init__(self, z: zipfile.ZipFile, cap: int):
+        self.z, self.cap = z, cap
 
     def main_part(self) -> str:
         rels = self.xml("_rels/.rels")
@@ -136,7 +138,7 @@ class _Package:
     def xml(self, part: str):
         """The parsed part, or None if the package has no such member."""
         data = self._read(part)
-        return None if data is None else _parse(data, part, self.name)
+        return None if data is None else _parse(data, part)
 
     def _read(self, part: str) -> bytes | None:
         try:
@@ -145,7 +147,7 @@ class _Package:
             return None
         too_big = LimitError(
             f"{part} inflates to more than {self.cap >> 20} MB (a zip bomb, or a document "
-            "far larger than a list)", file=self.name,
+            "far larger than a list)",
             hint="raise --memory-mb if the file is genuine")
         if info.file_size > self.cap:
             raise too_big
@@ -157,7 +159,7 @@ class _Package:
                     if len(out) > self.cap:  # the directory's size may lie
                         raise too_big
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-            raise InputError(f"damaged .docx: {part} cannot be inflated ({exc})", file=self.name,
+            raise InputError(f"damaged .docx: {part} cannot be inflated ({exc})",
                              hint="download the file again") from None
         return bytes(out)
 
@@ -168,29 +170,36 @@ def _resolve(folder: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(folder, target))
 
 
-def _parse(data: bytes, part: str, name: str):
+def _parse(data: bytes, part: str):
     from lxml import etree
 
+    root_at = _ROOT_START.search(data)
+    if b"<!DOCTYPE" in data[: root_at.start() if root_at else len(data)]:
+        raise _dtd_refused(part)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"damaged .docx: {part} is not well-formed XML ({exc})", file=name,
+        raise InputError(f"damaged .docx: {part} is not well-formed XML ({exc})",
                          hint="open and re-save it in Word/WPS") from None
     info = root.getroottree().docinfo
-    if info.internalDTD is not None or info.doctype:
-        # Word never writes a DTD; one here can only declare entities (expansion, files).
-        raise InputError(f"{part} declares a DTD (entity definitions), which Word never "
-                         "writes: refused", file=name)
+    if info.internalDTD is not None or info.doctype:  # one the byte scan missed (UTF-16)
+        raise _dtd_refused(part)
     return root
 
 
-def _namespace(root, name: str) -> str:
+def _dtd_refused(part: str) -> InputError:
+    # Word never writes a DTD; one here can only declare entities (expansion, files, URLs).
+    return InputError(f"{part} declares a DTD (entity definitions), which Word never writes: "
+                      "refused unread", hint="open and re-save it in Word/WPS if it is genuine")
+
+
+def _namespace(root) -> str:
     for ns in W_NAMESPACES:
         if root.tag == f"{{{ns}}}document":
             return f"{{{ns}}}"
-    raise InputError(f"not a Word document: its main part is <{root.tag}>", file=name)
+    raise InputError(f"not a Word document: its main part is <{root.tag}>")
 
 
 # --------------------------------------------------------------------------- styles
