@@ -101,6 +101,7 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int)
     table: ListTable | None = None
     header_texts: set[str] = set()
     pending: list[_HeaderCell] = []  # header rows seen on a page without body rows
+    unclaimed: list[tuple[float, float]] = []  # columns of a table whose header none claimed
     ncols = 0
     score = 0.0
     end = len(pages)
@@ -118,11 +119,15 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int)
                     cells = pending + cells
                 if n_header == len(rows):
                     continue
+                if not cells and _same_columns(unclaimed, page.columns, layout):
+                    continue  # that table goes on without its header: not a headerless list
                 claimed = _recognise(page, cells, profile)
                 if claimed is not None and (best is None or claimed[1] > best[1]):
                     best = (claimed[0], claimed[1], n_header, cells)
             if best is None:
                 pending = _pending_header(page, rows, profiles)
+                if any(_count_header_rows(rows, p) for p in profiles):
+                    unclaimed = page.columns
                 continue
             table, score, n_header, cells = best
             pending = []
@@ -171,7 +176,7 @@ def _count_header_rows(rows: list[Fragment], profile) -> int:
     narrow column, the rest on the next page) is numbered too.
     """
     n = 0
-    while n < len(rows) and not _numbered(rows[n].column_text(0), profile):
+    while n < len(rows) and not _numbered(_first_key_text(rows[n]), profile):
         n += 1
     if not profile.generic or (n < len(rows) and n > 0):
         return n
@@ -179,6 +184,14 @@ def _count_header_rows(rows: list[Fragment], profile) -> int:
     while n < len(rows) and any(c.col1 - c.col0 > 1 for c in rows[n - 1].cells):
         n += 1
     return n
+
+
+def _first_key_text(row: Fragment) -> str:
+    """The text of the row's top cell in the first column: a fragment of several
+    list rows (under a category merged over them) holds one 序号 per row, and
+    their texts run together ("1" "2" … "9" reads as 123456789)."""
+    cells = [c for c in row.cells if c.col0 == 0]
+    return min(cells, key=lambda c: c.band0).text if cells else ""
 
 
 def _numbered(text: str, profile) -> bool:
@@ -209,6 +222,13 @@ def _same_extent(pending: list[_HeaderCell], cells: list[_HeaderCell], page: Pag
     return all(any(abs(x - e) <= tol for e in edges) for c in pending for x in (c.x0, c.x1))
 
 
+def _same_columns(a: list[tuple[float, float]], b: list[tuple[float, float]],
+                  layout: LayoutSettings) -> bool:
+    tol = layout.column_tolerance
+    return len(a) == len(b) and all(abs(x[0] - y[0]) <= tol and abs(x[1] - y[1]) <= tol
+                                    for x, y in zip(a, b, strict=True))
+
+
 def _recognise(page: PageLayout, cells: list[_HeaderCell], profile):
     """(the list's table with its columns and no rows yet, score) if ``profile``
     claims this page's table, else None."""
@@ -235,7 +255,7 @@ def _covers(cell: _HeaderCell, column: tuple[float, float]) -> bool:
 
 def _looks_like_header(row: Fragment, profile) -> bool:
     """Text in the row, but no number in its first column."""
-    return not row.is_empty and seq_number(row.column_text(0), profile.key_pattern) is None
+    return not row.is_empty and seq_number(_first_key_text(row), profile.key_pattern) is None
 
 
 def _repeats_header(row: Fragment, header_texts: set[str], profile) -> bool:

@@ -86,6 +86,9 @@ class Fragment:
     cells: list[Cell]
     nbands: int = 1
     merged: frozenset[int] = frozenset()  # columns whose cell is merged with other list rows
+    # No rule closes the table under this row at the foot of its page: the
+    # page break cut it (PDF ruling; set by ``readers.grid``).
+    open_bottom: bool = False
 
     def column_lines(self, j: int) -> list[Line]:
         return [line for c in self.cells if c.col0 == j for line in c.lines]

@@ -7,31 +7,44 @@ A table row (``Fragment``) may hold several list rows: an item printed as one
 row per sub-task with its 序号 and other cells merged over them is one item
 (one per 序号 cell, its sub-task cells in row order); in a table without a
 序号 column, every row under a category cell merged over many rows is a list
-row of its own.  A cell merged over several list rows is filled down into
-each of them.
+row of its own.
 
-Across page breaks, with a 序号 column: a row fragment that opens a page
+Rows cut by page breaks, with a 序号 column: a row fragment that opens a page
 continues the item above when its 序号 is empty or repeats the item's 序号;
 every cell of it continues the same cell above.  A fragment that closes a page
 with an empty 序号 starts an item whose 序号 is printed on the next page (a
 vertically centred 序号 can fall there).  Anywhere else, a row without a 序号
-cannot be placed with confidence.
+cannot be placed with confidence.  Without a 序号 column, a row is cut where
+no rule closes the table at the foot of a page (``Fragment.open_bottom``,
+from the ruling): the first row of the next page continues it.
 
-Without a 序号 column (the generic profile's lists, often made in Excel),
-rows are not cut by page breaks, but merged cells are: a merged cell (a
-category) that reaches the foot of a page continues at the top of the next,
-where it is printed again, in part, or not at all.  The top cell is the same
-category when it is empty or when one text begins the other; the rows of the
-whole group then take its fullest text.
+Cells merged over several list rows (categories; profiles that fill down)
+are filled down into each row.  A column in which the document merges cells
+anywhere is a category column; across a page break, a category cell that
+reaches the foot of a page goes on at the top of the next, where it is printed
+again (Excel prints it in every page part), in part (only what fits in a part
+one row high), or not at all (Word prints it once).  The cell atop the page is
+the same category when it is empty or when one text begins the other, unless
+a category column to its left starts a new group there; the rows of the whole
+group then take its fullest printed text.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass, field
 
 from .errors import LayoutError
 from .model import Cell, Fragment, Line, ListTable, RawItem, seq_number
 from .settings import DEFAULT_LAYOUT, LayoutSettings
+
+
+@dataclass
+class _Row:
+    """One list row as printed: its 序号 text and the row fragments (units) it is made of."""
+
+    seq_text: str
+    units: list[Fragment] = field(default_factory=list)
 
 
 def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> list[RawItem]:
@@ -42,9 +55,19 @@ def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> li
     """
     key_col = table.fields.get(table.profile.key_field)
     units = _list_rows(table.fragments, key_col)
-    if key_col is None:
-        return _stitch_by_merged_cells(units, table)
-    return _stitch_by_key(units, table, key_col)
+    rows = _rows_by_key(units, table, key_col) if key_col is not None else _rows_by_rules(units)
+    items = []
+    for row in rows:
+        first = row.units[0]
+        item = RawItem(row.seq_text, {f: [] for f in table.fields}, first.page,
+                       row.units[-1].page, first.index + 1)
+        for unit in row.units:
+            for name, j in table.fields.items():
+                item.lines[name].extend(unit.column_lines(j))
+        items.append(item)
+    if table.profile.fill_down:
+        _fill_down(rows, items, table)
+    return items
 
 
 # --------------------------------------------------------------------------- list rows
@@ -75,6 +98,10 @@ def _list_rows(fragments: list[Fragment], key_col: int | None) -> list[Fragment]
                     continue
                 if any(c.band0 < b0 or c.band1 > b1 for c in parts):
                     merged.add(col)
+                if len(parts) == 1:
+                    # The very list object: rows under one merged cell share it.
+                    cells.append(Cell(col, parts[0].col1, parts[0].lines))
+                    continue
                 lines: list[Line] = []
                 for k, c in enumerate(parts):
                     if k < len(parts) - 1 and c.lines:  # a cell boundary ends a paragraph
@@ -83,7 +110,8 @@ def _list_rows(fragments: list[Fragment], key_col: int | None) -> list[Fragment]
                     else:
                         lines.extend(c.lines)
                 cells.append(Cell(col, max(c.col1 for c in parts), lines))
-            out.append(Fragment(frag.page, 0, False, cells, 1, frozenset(merged)))
+            out.append(Fragment(frag.page, 0, False, cells, 1, frozenset(merged),
+                                open_bottom=frag.open_bottom and b1 == frag.nbands))
     out = [f for f in out if not f.is_empty]
     for i, frag in enumerate(out):
         nxt = out[i + 1] if i + 1 < len(out) else None
@@ -109,51 +137,48 @@ def _cover(bounds: list[tuple[int, int]], nbands: int) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- with a 序号
 
-def _stitch_by_key(rows: list[Fragment], table: ListTable, seq_col: int) -> list[RawItem]:
+def _rows_by_key(units: list[Fragment], table: ListTable, seq_col: int) -> list[_Row]:
     pattern = table.profile.key_pattern
-    items: list[RawItem] = []
-    for frag in rows:
+    rows: list[_Row] = []
+    for frag in units:
         seq = "".join(frag.column_text(seq_col).split())
-        prev = items[-1] if items else None
+        prev = rows[-1] if rows else None
         opens_page = frag.index == 0
-        wrapped = prev is not None and opens_page and _wrapped_seq(items, seq, pattern)
+        wrapped = prev is not None and opens_page and _wrapped_seq(rows, seq, pattern)
         if prev is not None and opens_page and (not seq or not prev.seq_text or _same_seq(
                 seq, prev.seq_text, pattern) or wrapped):
             if seq and not prev.seq_text:
                 prev.seq_text = seq
             elif wrapped:
                 prev.seq_text += seq  # "4" | "、", "1" | "2．": the 序号 wrapped at the break
-            _extend(prev, frag, table)
-            prev.page_end = frag.page
+            prev.units.append(frag)
             continue
         if not seq and not frag.last_on_page:
             raise LayoutError(
                 "a row has no 序号 and does not continue a row from the previous page",
                 page=frag.page, row=frag.index + 1, column="序号",
                 hint="the row may be a stray line of the table; compare with the PDF")
-        item = RawItem(seq, {f: [] for f in table.fields}, frag.page, frag.page, frag.index + 1)
-        _extend(item, frag, table)
-        items.append(item)
-    return items
+        rows.append(_Row(seq, [frag]))
+    return rows
 
 
-def _wrapped_seq(items: list[RawItem], tail: str, pattern: str) -> bool:
-    """Whether ``tail``, opening a page, completes the last item's 序号 cut by the break.
+def _wrapped_seq(rows: list[_Row], tail: str, pattern: str) -> bool:
+    """Whether ``tail``, opening a page, completes the last row's 序号 cut by the break.
 
     A narrow 序号 column wraps "4、" as "4" | "、" and "12．" as "1" | "2．"; a
     page break between those lines leaves the head on one page and the tail
     atop the next.  A tail with no number completes any head; a tail with a
-    number only when head + tail is the number that follows the item before.
+    number only when head + tail is the number that follows the row before.
     """
-    head = items[-1].seq_text
-    if not tail or not head or items[-1].page_end != items[-1].page_start:
+    head = rows[-1].seq_text
+    if not tail or not head or rows[-1].units[-1].page != rows[-1].units[0].page:
         return False
     whole = seq_number(head + tail, pattern)
     if whole is None:
         return False
     if seq_number(tail, pattern) is None:
         return whole == seq_number(head, pattern)
-    before = seq_number(items[-2].seq_text, pattern) if len(items) > 1 else 0
+    before = seq_number(rows[-2].seq_text, pattern) if len(rows) > 1 else 0
     return before is not None and whole == before + 1
 
 
@@ -162,39 +187,70 @@ def _same_seq(a: str, b: str, pattern: str) -> bool:
     return n is not None and n == seq_number(b, pattern)
 
 
-def _extend(item: RawItem, frag: Fragment, table: ListTable) -> None:
-    for name, j in table.fields.items():
-        item.lines[name].extend(frag.column_lines(j))
-
-
 # --------------------------------------------------------------------------- without a 序号
 
-def _stitch_by_merged_cells(rows: list[Fragment], table: ListTable) -> list[RawItem]:
-    items: list[RawItem] = []
-    # field → the rows that share the merged cell still open in that column
-    groups: dict[str, list[RawItem]] = {}
-    merged_above: dict[str, bool] = {}  # the previous row's cell was merged with others
-    for frag in rows:
-        item = RawItem("", {f: [] for f in table.fields}, frag.page, frag.page, frag.index + 1)
-        _extend(item, frag, table)
-        prev = items[-1] if items else None
-        for name, j in table.fields.items():
-            group = groups.get(name)
-            if prev is not None and group and group[-1] is prev:
-                if frag.index > 0 and j in frag.merged and _same_cell(prev, item, name):
-                    group.append(item)
-                    continue
-                if (frag.index == 0 and (j in frag.merged or merged_above.get(name))
-                        and _continues(prev.lines[name], item.lines[name])):
-                    fuller = max(prev.lines[name], item.lines[name], key=_length)
-                    for other in (*group, item):
-                        other.lines[name] = fuller
-                    group.append(item)
-                    continue
-            groups[name] = [item]
-        merged_above = {name: j in frag.merged for name, j in table.fields.items()}
-        items.append(item)
-    return items
+def _rows_by_rules(units: list[Fragment]) -> list[_Row]:
+    """One row per unit, but a unit atop a page continues the row cut at the foot
+    of the previous one (no rule closed the table there)."""
+    rows: list[_Row] = []
+    for unit in units:
+        if rows and unit.index == 0 and rows[-1].units[-1].open_bottom:
+            rows[-1].units.append(unit)
+        else:
+            rows.append(_Row("", [unit]))
+    return rows
+
+
+# --------------------------------------------------------------------------- filling down
+
+@dataclass
+class _Group:
+    """Rows sharing one merged cell (a category), across pages: what each page part printed."""
+
+    rows: list[int]
+    printings: list[list[Line]]
+    cell: list[Line] | None  # the lines object of the last unit's cell (shared within a page)
+    merged: bool  # the last unit's cell was merged with other rows
+
+
+def _fill_down(rows: list[_Row], items: list[RawItem], table: ListTable) -> None:
+    """Give every row of a group (a cell merged over rows, within a page and across
+    page breaks) the group's fullest printed text (see the module docstring)."""
+    category = {j for row in rows for unit in row.units for j in unit.merged}
+    starts: dict[int, set[int]] = {}  # row → category columns starting a new group there
+    for name, j in sorted(table.fields.items(), key=lambda kv: kv[1]):
+        if j not in category:
+            continue
+        groups: list[_Group] = []
+        group: _Group | None = None
+        for n, row in enumerate(rows):
+            for k, unit in enumerate(row.units):
+                cell = next((c for c in unit.cells if c.col0 == j), None)
+                here = cell.lines if cell is not None else []
+                joined = False
+                if group is not None:
+                    if unit.index > 0:
+                        joined = j in unit.merged and cell is not None and cell.lines is group.cell
+                    elif not starts.get(n, set()) & set(range(j)):
+                        joined = _continues(max(group.printings, key=_length), here)
+                        if joined:
+                            group.printings.append(list(here))
+                if joined:
+                    if group.rows[-1] != n:
+                        group.rows.append(n)
+                elif k > 0 and group is not None:
+                    group.printings[-1] = group.printings[-1] + list(here)  # the cell goes on
+                else:
+                    group = _Group([n], [list(here)], None, False)
+                    groups.append(group)
+                    starts.setdefault(n, set()).add(j)
+                group.cell = here if cell is not None else None
+                group.merged = j in unit.merged
+        for g in groups:
+            if len(g.rows) > 1 or len(g.printings) > 1:
+                fullest = max(g.printings, key=_length)
+                for n in g.rows:
+                    items[n].lines[name] = list(fullest)
 
 
 def _continues(above: list[Line], here: list[Line]) -> bool:
@@ -203,12 +259,6 @@ def _continues(above: list[Line], here: list[Line]) -> bool:
     again, whole or the part that fits)."""
     a, h = _squash(above), _squash(here)
     return not h or (bool(a) and (a.startswith(h) or h.startswith(a)))
-
-
-def _same_cell(a: RawItem, b: RawItem, name: str) -> bool:
-    """Two rows filled from one merged cell hold the very same line objects."""
-    la, lb = a.lines[name], b.lines[name]
-    return bool(la) and len(la) == len(lb) and all(x is y for x, y in zip(la, lb, strict=True))
 
 
 def _length(lines: list[Line]) -> int:

@@ -71,6 +71,8 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
             inside[cell].append(ch)
 
     rows = grid.rows([_cell_lines(chars, layout) for chars in inside])
+    if rows and any(b1 >= bottom and b0 > top for b0, b1 in open_bands):
+        rows[-1].open_bottom = True  # no rule under the last row: the page break cut it
     _mark_short_lines(rows, xs, layout)
     columns = [(xs[j], xs[j + 1]) for j in range(len(xs) - 1)]
     return PageLayout(page.number, columns, rows, _lines_outside(outside, layout), top)
