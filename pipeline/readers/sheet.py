@@ -293,8 +293,18 @@ def _parse_xml(chunks, name: str, start, end=None, text=None) -> None:
                          hint="download the file again, or open and re-save it") from None
 
 
+_LOCAL: dict[str, str] = {}
+_COLUMNS: dict[str, int] = {}
+
+
 def _local(tag: str) -> str:
-    return tag.rpartition(_SEP)[2]
+    """An element's name without its namespace (cached: handlers run per element)."""
+    local = _LOCAL.get(tag)
+    if local is None:
+        local = tag.rpartition(_SEP)[2]
+        if len(_LOCAL) < 4096:
+            _LOCAL[tag] = local
+    return local
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -522,10 +532,15 @@ def _ref(ref: str) -> tuple[int, int]:
     m = _CELL_REF.match(ref)
     if not m:
         raise InputError(f"damaged workbook: bad cell reference {ref[:20]!r}")
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return col - 1, int(m.group(2)) - 1
+    letters = m.group(1)
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ord(ch) - 64
+        col -= 1
+        _COLUMNS[letters] = col
+    return col, int(m.group(2)) - 1
 
 
 def _int(text: str | None, default: int = 0) -> int:

@@ -34,7 +34,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.goldtables import GOLD_2021, load_gold, tasks_text
+from tests.goldtables import GOLD_2021, GOLD_2023, load_gold, tasks_text
 from tests.render.cells import ADDRESSEES, CONTENT_LABEL, FLAT_HEADER, NOTICE_BODY
 
 FIELDS = ("seq", "name", "content", "tasks_text", "basis_text", "department_text", "remarks")
@@ -42,6 +42,7 @@ FIELDS = ("seq", "name", "content", "tasks_text", "basis_text", "department_text
 WIDTHS = {"seq": 6, "name": 14, "content": 22, "tasks_text": 58, "basis_text": 24,
           "department_text": 12, "remarks": 8, "code": 10}
 HELPER_LABEL = "事项编码"
+GOLDS = {"2021": GOLD_2021, "2023": GOLD_2023}
 #: Height of one line of 10 pt text in a row (points).
 LINE_PT = 13.5
 
@@ -404,28 +405,32 @@ def convert_workbooks(sources: list[Path], target: str, outdir: Path,
 def write_all(outdir: Path, profile: Path | None = None) -> dict[str, Path]:
     """Every generated workbook under ``outdir``: name → path.
 
-    Names: ``<variant>.xlsx`` per variant, ``excel-style.xls`` / ``.ods`` (LibreOffice),
-    ``excel-style.et`` (a copy of the .xls, as WPS saves it), ``plain.et`` (a copy
-    of the .xlsx: WPS also saves OOXML under .et), ``generic.xlsx`` / ``.ods``.
+    Names: ``<variant>-<year>.xlsx`` per variant and gold (2021, 2023), their
+    ``excel-style`` converted by LibreOffice to ``.xls`` and ``.ods`` (one soffice run
+    per target), ``excel-style-2021.et`` (a copy of the .xls, as WPS saves it),
+    ``plain-2021.et`` (a copy of the .xlsx: WPS also saves OOXML under .et),
+    ``generic.xlsx`` and ``generic.ods``.
     """
     outdir = Path(outdir)
     if profile is None:  # one LibreOffice profile for both runs (its creation is slow)
         with tempfile.TemporaryDirectory(prefix="sheet-profile-") as tmp:
             return write_all(outdir, Path(tmp))
-    gold = load_gold(GOLD_2021)
-    made = {f"{name}.xlsx": write_workbook(gold, outdir / f"{name}.xlsx", v)
-            for name, v in VARIANTS.items()}
+    made = {}
+    for year, gold_path in GOLDS.items():
+        gold = load_gold(gold_path)
+        for name, v in VARIANTS.items():
+            made[f"{name}-{year}.xlsx"] = write_workbook(gold, outdir / f"{name}-{year}.xlsx", v)
     made["generic.xlsx"] = write_generic(outdir / "generic.xlsx")
     conv = outdir / "converted"
-    made["excel-style.xls"], = convert_workbooks([made["excel-style.xlsx"]], "xls", conv,
-                                                 profile)
-    ods = convert_workbooks([made["excel-style.xlsx"], made["generic.xlsx"]], "ods", conv,
-                            profile)
-    made["excel-style.ods"], made["generic.ods"] = ods
-    made["excel-style.et"] = outdir / "excel-style.et"
-    shutil.copyfile(made["excel-style.xls"], made["excel-style.et"])
-    made["plain.et"] = outdir / "plain.et"
-    shutil.copyfile(made["plain.xlsx"], made["plain.et"])
+    styled = [made[f"excel-style-{year}.xlsx"] for year in GOLDS]
+    for target, sources in (("xls", styled), ("ods", [*styled, made["generic.xlsx"]])):
+        for src, out in zip(sources, convert_workbooks(sources, target, conv, profile),
+                            strict=True):
+            made[f"{src.stem}.{target}"] = out
+    for name, copied in (("excel-style-2021.et", "excel-style-2021.xls"),
+                         ("plain-2021.et", "plain-2021.xlsx")):
+        made[name] = outdir / name
+        shutil.copyfile(made[copied], made[name])
     return made
 
 
