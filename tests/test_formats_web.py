@@ -258,6 +258,14 @@ def test_word_export_is_sniffed_as_html_and_its_list_numbers_kept(tmp_path):
     assert "\ufffd" not in "".join(ln for lines in _cells(doc).values() for ln in lines)
 
 
+def test_a_page_nested_240_deep_is_read_whole(tmp_path):
+    # libxml2 stops at 256 (tests/test_hostile_web.py); real pages nest a few dozen deep.
+    page = _write(tmp_path, "<div>" * 240 + TABLE + "</div>" * 240 + "<p>页脚</p>")
+    doc = read_web(page)
+    assert _cells(doc)[(1, 1)] == ["丁"]
+    assert [ln.text for ln in doc.pages[0].outside][-1] == "页脚"
+
+
 def test_no_table_at_all(tmp_path):
     with pytest.raises(LayoutError, match=r"^.*no table in the page: the list is not in it"):
         read_web(_write(tmp_path, "<html><body><p>关于印发清单的通知</p></body></html>"))

@@ -55,8 +55,8 @@ from .cells import GridCell, layout_table
 MAX_ELEMENTS = 500_000
 #: Slots (rows × columns, spans counted) one table may cover.
 MAX_TABLE_SLOTS = 2_000_000
-#: Nesting depth libxml2's HTML parser reads (it stops reading deeper).
-MAX_DEPTH = 255
+#: Nesting depth libxml2's HTML parser reads (it stops reading the page deeper).
+MAX_DEPTH = 256
 #: The HTML table model's caps on spans.
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
@@ -282,24 +282,40 @@ def _checked(text: str, name: str) -> str:
 # --------------------------------------------------------------------------- text → tree
 
 def _parse(text: str, name: str):
-    """The page's element tree (lxml), bounded in elements and depth."""
+    """The page's element tree (lxml), bounded in elements and depth.
+
+    libxml2 stops reading a document whose nesting passes its limit and says
+    nothing through the feed interface, so the depth is followed here from
+    the parser's start and end events.
+    """
     from lxml import etree
 
-    parser = etree.HTMLPullParser(events=("start",), remove_comments=True, remove_pis=True,
-                                  no_network=True, recover=True)
-    count = 0
-    for start in range(0, len(text), FEED_CHARS):
-        parser.feed(text[start:start + FEED_CHARS])
-        count += sum(1 for _ in parser.read_events())
+    parser = etree.HTMLPullParser(events=("start", "end"), remove_comments=True,
+                                  remove_pis=True, no_network=True, recover=True)
+    count = depth = deepest = 0
+
+    def follow() -> None:
+        nonlocal count, depth, deepest
+        for event, _ in parser.read_events():
+            if event == "start":
+                count += 1
+                depth += 1
+                deepest = max(deepest, depth)
+            else:
+                depth -= 1
         if count > MAX_ELEMENTS:
             raise LimitError(f"the page has more than {MAX_ELEMENTS:,} HTML elements",
                              file=name, hint="a notice page has thousands; this is not one")
+
+    for start in range(0, len(text), FEED_CHARS):
+        parser.feed(text[start:start + FEED_CHARS])
+        follow()
     root = parser.close()
-    for err in parser.error_log:
-        if err.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in err.message:
-            raise LimitError(f"elements nested more than {MAX_DEPTH} deep (line {err.line}): "
-                             "the rest of the page cannot be read", file=name,
-                             hint="a notice page nests a few dozen deep; this is not one")
+    follow()
+    if deepest > MAX_DEPTH:
+        raise LimitError(f"elements nested more than {MAX_DEPTH} deep: the rest of the page "
+                         "cannot be read", file=name,
+                         hint="a notice page nests a few dozen deep; this is not one")
     if root is None:
         raise InputError("no HTML content in the page", file=name)
     return root

@@ -294,7 +294,8 @@ def _declaration(v: WebVariant) -> str:
 
 
 _SCRIPT = """<script type="text/javascript">
-var _hmt = _hmt || []; document.write('<table><tr><td>序号</td><td>脚本写的表</td></tr></table>');
+var _hmt = _hmt || [];
+var tpl = '<table><tr><td>序号</td><td>脚本里的表</td></tr><tr><td>1</td><td>x</td></tr></table>';
 if (a < b && b > c) { console.log("</div>"); }
 </script>
 <noscript><table><tr><td>请启用脚本</td><td>1</td></tr><tr><td>2</td><td>3</td></tr></table></noscript>
