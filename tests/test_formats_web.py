@@ -147,6 +147,15 @@ def test_gb18030_and_utf8_pages_decode_to_the_same_text(variant, tmp_path):
     assert got.notes == []
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_pages_with_or_without_their_bom(encoding, tmp_path):
+    text = "<p>协助做好社会救助工作</p>" + TABLE
+    for bom in ("\ufeff", ""):
+        doc = read_web(_write(tmp_path, (bom + text).encode(encoding)))
+        assert doc.pages[0].outside[0].text == "协助做好社会救助工作"
+        assert _cells(doc)[(1, 1)] == ["丁"]
+
+
 def test_a_page_saved_again_as_utf8_keeps_its_gb2312_declaration_and_is_read_as_utf8(tmp_path):
     page = _write(tmp_path, '<meta charset="gb2312"><p>协助做好社会救助工作</p>' + TABLE)
     doc = read_web(page)

@@ -69,7 +69,7 @@ FEED_CHARS = 1 << 20
 #: Labels that mean GB18030 or a subset of it (WHATWG reads all of them as GBK).
 GB_LABELS = frozenset({"gb2312", "gbk", "gb18030", "gb_2312", "gb_2312-80", "x-gbk", "cp936",
                        "chinese", "csgb2312", "csiso58gb231280", "iso-ir-58", "ms936",
-                       "windows-936", "euc-cn", "hz-gb-2312"})
+                       "windows-936", "euc-cn"})
 #: Single-byte labels WHATWG reads as windows-1252.
 LATIN_LABELS = frozenset({"iso-8859-1", "latin1", "l1", "us-ascii", "ascii", "windows-1252",
                           "cp1252", "iso8859-1", "iso_8859-1", "cp819", "ibm819"})
@@ -155,6 +155,9 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _checked(_strict(data[len(bom):], encoding, name), name), []
+    for start, encoding in ((b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be")):
+        if data.startswith(start):  # UTF-16 without its BOM: markup's ASCII tells the order
+            return _checked(_strict(data, encoding, name), name), []
     head = data[:DECLARATION_WINDOW]
     m = _XML_DECL.match(head.lstrip()) or _META.search(head)
     label = m.group(1).decode("ascii").lower() if m else None
@@ -251,8 +254,8 @@ def _try(data: bytes, encoding: str) -> str | None:
 def _strict(data: bytes, encoding: str, name: str) -> str:
     text = _try(data, encoding)
     if text is None:
-        raise InputError(f"the page starts with a {encoding} byte-order mark but is not "
-                         f"{encoding}: {_first_error(data, encoding)}", file=name,
+        raise InputError(f"the page starts as {encoding} text but is not {encoding}: "
+                         f"{_first_error(data, encoding)}", file=name,
                          hint="fetch it again, or save it again as UTF-8")
     return text
 
