@@ -22,6 +22,7 @@ from .clean import clean_items
 from .errors import PipelineError
 from .header import drop_headers
 from .notice import read_notice
+from .ocrcells import list_ocr_cells
 from .parse import parse_items
 from .profiles import AUTO, load_profiles
 from .readers import Format, detect_format, read_document
@@ -66,13 +67,15 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
             doc = read_document(converted[0], layout, limits, converted[1])
             doc.source_format = fmt.kind
         table = drop_headers(doc.pages, choose_profiles(profile), layout)
-        items = clean_items(stitch_rows(table, layout), table)
+        raw_items = stitch_rows(table, layout)
+        items = clean_items(raw_items, table)
         if not doc.paginated:
             for item in items:
                 item["page_start"] = item["page_end"] = None
         columns = [{"position": c.index + 1, "field": c.field, "label": c.label, "role": c.role}
                    for c in table.columns]
         rows = {"items": items, **parse_items(items, table.columns), "columns": columns}
+        ocr_cells, files = list_ocr_cells(raw_items, items, table.profile.key_field)
         notice = read_notice(doc.pages, table)
     except PipelineError as e:
         raise e.located(str(path)) from None
@@ -90,8 +93,11 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         "extracted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     })
     tables = schema.version_tables(table.profile.generic, columns)
+    if ocr_cells:  # (only sources with OCR'd text have the table)
+        rows["ocr_cells"] = ocr_cells
+        tables = (*tables, schema.OCR_CELLS)
     return Extraction({k: notice.get(k) for k in schema.NOTICE_FIELDS}, rows, tables,
-                      doc.notes)
+                      doc.notes, files)
 
 
 def choose_profiles(name: str = AUTO) -> list:

@@ -2,8 +2,9 @@
 
     check_size(path, limits)       any notice file: not larger than the limit
     check_pdf(path, limits)        the file itself, before any parsing: cheap, run it in the parent
-    open_pdf(path, limits)         ``with open_pdf(...) as pdf:`` a pdfplumber.PDF whose
-                                   document passed its checks; run it in the child (sandbox)
+    open_pdf(path, limits, ocr)    ``with open_pdf(...) as pdf:`` a pdfplumber.PDF whose
+                                   document passed its checks; run it in the child (sandbox);
+                                   ``pdf.textless_pages``: the pages without a text layer
 
 ``check_pdf`` reads at most 2 KB: the path is a regular file, not empty, under
 ``limits.max_file_mb``, has ``%PDF-`` within its first 1024 bytes (readers
@@ -16,7 +17,8 @@ pdfminer first (see ``_harden_pdfminer``), opens without ``repair=True`` (that
 runs Ghostscript on the input), then checks, before any page is laid out: an
 encrypted file opens only with the empty user password; the page count (from
 /Count, then by walking the page tree no further than the limit); a text layer
-(some page uses a font, else "image-only pages … OCR would be needed"); and
+(some page uses a font, else, with ``ocr="never"``, "image-only pages … OCR would
+be needed"; with OCR allowed, the reader decides page by page); and
 each page's ruling segments, counted from the operators in its content
 streams, against ``limits.max_edges_per_page`` (the table stage is quadratic
 in them).  Raises ``InputError`` / ``LimitError``.
@@ -120,12 +122,15 @@ def check_pdf(path: Path, limits: Limits) -> None:
 
 
 @contextmanager
-def open_pdf(path: Path, limits: Limits) -> Iterator[Any]:
+def open_pdf(path: Path, limits: Limits, ocr: str = "never") -> Iterator[Any]:
     """``with open_pdf(path, limits) as pdf:`` yields a ``pdfplumber.PDF`` that passed the checks.
 
     Run it in the sandboxed child: the checks parse the document (but lay
     out no page).  On leaving, closes the file without building page
-    objects the caller never asked for.
+    objects the caller never asked for.  ``ocr`` (``LayoutSettings.ocr``):
+    with "never", a PDF of image-only pages is refused here; otherwise the
+    reader decides which pages to OCR (``pdf.textless_pages``: a set of
+    1-based numbers of the pages that use no font).
     """
     check_pdf(path, limits)
     _harden_pdfminer()
@@ -140,7 +145,7 @@ def open_pdf(path: Path, limits: Limits) -> Iterator[Any]:
                              hint="ask the publisher for a copy without a password") from None
         raise
     try:
-        _check_document(pdf.doc, limits, str(path))
+        pdf.textless_pages = _check_document(pdf.doc, limits, str(path), ocr)
         yield pdf
     finally:
         if "_pages" in vars(pdf):
@@ -183,7 +188,7 @@ def _looks_like_text(data: bytes) -> bool:
 
 # --------------------------------------------------------------------------- document checks
 
-def _check_document(doc, limits: Limits, name: str) -> None:
+def _check_document(doc, limits: Limits, name: str, ocr: str = "never") -> set[int]:
     from pdfminer.pdfpage import PDFPage
 
     declared = _int(_dict(doc.catalog.get("Pages")).get("Count"))
@@ -230,15 +235,19 @@ def _check_document(doc, limits: Limits, name: str) -> None:
         if not scan.fonts:
             textless.append(page_number)
             images = images or scan.images
-    if len(textless) == len(pages):
+    if len(textless) == len(pages) and ocr == "never":
         if images:
             raise InputError("image-only pages: no text layer (OCR would be needed)", file=name,
-                             hint="the notice was scanned; ask for the text PDF or OCR it first")
+                             hint="the notice was scanned; read it with --ocr auto")
         raise InputError("no text layer on any page (text drawn as outlines, or none; "
-                         "OCR would be needed)", file=name)
+                         "OCR would be needed)", file=name, hint="read it with --ocr always")
+    if len(textless) == len(pages) and ocr == "auto" and not images:
+        raise InputError("no text layer on any page, and no scanned image (text drawn as "
+                         "outlines, or none)", file=name, hint="read it with --ocr always")
     if textless:
         log.warning("%s: pages without a text layer (image-only?): %s", name,
                     ", ".join(map(str, textless)))
+    return set(textless)
 
 
 def _check_boxes(attrs: dict, name: str, number: int) -> None:

@@ -259,10 +259,28 @@ def _looks_like_header(row: Fragment, profile) -> bool:
 
 
 def _repeats_header(row: Fragment, header_texts: set[str], profile) -> bool:
-    """A row repeating the known header: every cell's text is header text."""
+    """A row repeating the known header: every cell's text is header text, as printed
+    or with one character misread, missing or extra (an OCR slip: 〔2019〕 read [2019〕)."""
     if not header_texts or not _looks_like_header(row, profile):
         return False
-    return all(_norm(c.text) in header_texts for c in row.cells if c.text)
+    return all(_is_header_text(_norm(c.text), header_texts) for c in row.cells if c.text)
+
+
+def _is_header_text(text: str, header_texts: set[str]) -> bool:
+    return text in header_texts or (len(text) >= 2 and any(
+        _one_slip(text, h) for h in header_texts if len(h) >= 2))
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by at most one character changed, added or dropped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y),
+             len(short))
+    return short[i:] == long_[i + 1:]
 
 
 def _on_page(rows: list[Fragment], page: int) -> list[Fragment]:

@@ -22,7 +22,9 @@ from typing import Any
 class Page:
     """One PDF page as read: ``chars`` and ``edges`` are pdfplumber-style dicts.
 
-    Characters read by OCR carry a ``conf`` (0–1) and the page has ``ocr`` set.
+    Characters read by OCR carry a ``conf`` (0–1), and ``seal`` where they look
+    like seal text; the page has ``ocr`` set and ``image``: the grey page image
+    the OCR read (a 2-D uint8 array, ``width`` points wide), for crops of cells.
     """
 
     number: int  # 1-based
@@ -31,6 +33,19 @@ class Page:
     chars: list[dict]
     edges: list[dict]
     ocr: bool = False
+    image: Any = None
+
+
+@dataclass
+class OcrMarks:
+    """What a person should check in an OCR'd line: its characters below the
+    confidence threshold (``low``), those that look like seal text (``seal``),
+    its page, and a PNG crop of its cell (set on a flagged cell's first line)."""
+
+    low: str = ""
+    seal: str = ""
+    page: int = 0
+    crop: bytes | None = None
 
 
 @dataclass
@@ -40,7 +55,7 @@ class Line:
     ``short``: the line ends before the text edge of its cell, so the break
     after it was the writer's, not the wrap's (every paragraph of a Word, Excel
     or web cell is a short line).  ``conf``: the lowest OCR confidence of its
-    characters (None for text that was not OCR'd).
+    characters (None for text that was not OCR'd); ``ocr``: its marks then.
     """
 
     text: str
@@ -50,6 +65,7 @@ class Line:
     size: float
     short: bool = False
     conf: float | None = None
+    ocr: OcrMarks | None = None
 
 
 @dataclass

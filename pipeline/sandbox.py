@@ -2,10 +2,18 @@
 
     start_isolated(func, *args, limits=…, label=…) → Isolated;  Isolated.result() → func's value
     run_isolated(func, *args, limits=…, label=…)   → func's value (the one-call form)
+    report_progress(message, more_time_s)          (in the child) a line for the user, more time
+    widen_limits(memory_mb, cpu_s)                 (in a child's worker) soft limits up to the hard
 
 The child sets its own limits before calling ``func``: address space
 (``limits.memory_mb``), CPU time (``limits.cpu_s``), no file writes
 (RLIMIT_FSIZE 0), few open files, no core dumps; it dies with the parent.
+Those are soft limits; the hard ones leave room for OCR (``limits.ocr_memory_mb``
+per process, ``limits.ocr_page_s`` of CPU per page), which only the OCR worker
+processes the reader forks take (``widen_limits``).  While reading, the child
+may tell the user how far it is and ask for more wall-clock time, at most
+``limits.ocr_page_s`` per page of ``limits.max_pages`` (``report_progress``: the
+parent prints "FILE: message" on its stderr).
 The parent enforces the wall clock (``limits.timeout_s``), kills and reaps the
 child, and unpickles its answer with an allow-list (only plain data and
 classes defined in ``pipeline``), so a subverted child cannot make the parent
@@ -71,6 +79,12 @@ _MESSAGE_CHARS = 160
 # its child, so that each pipe's only writer is its own child (EOF = child gone).
 _OPEN_PIPES: set[int] = set()
 
+#: Progress messages from the child start with this (a line on its stderr, or a
+#: message on its answer pipe), then JSON {"m": message, "s": more seconds}.
+_PROGRESS_MARK = b"\x1e\x1fpipeline-progress "
+#: In the child: where ``report_progress`` sends its messages (set by ``_child_main``).
+_PROGRESS_SINK: Callable[[bytes], None] | None = None
+
 
 def start_isolated(func: Callable[..., Any], *args: Any, limits: Limits, label: str) -> Isolated:
     """Start ``func(*args)`` in a limited child process and return at once.
@@ -89,6 +103,44 @@ def run_isolated(func: Callable[..., Any], *args: Any, limits: Limits, label: st
         return job.result()
 
 
+def report_progress(message: str, more_time_s: float = 0.0) -> None:
+    """In the child (or a process it forked): show ``message`` to the user (the parent
+    prints it on stderr, after the file's name) and add ``more_time_s`` to the wall-clock
+    limit (the parent caps the total at ``ocr_page_s`` × ``max_pages``).  Outside a
+    child, prints ``message`` on stderr."""
+    import json
+
+    line = json.dumps({"m": str(message)[:300], "s": float(more_time_s)}).encode()
+    if _PROGRESS_SINK is None:
+        print(message, file=sys.stderr, flush=True)
+        return
+    _PROGRESS_SINK(_PROGRESS_MARK + line + b"\n")
+
+
+def widen_limits(memory_mb: int, cpu_s: float) -> None:
+    """In a process forked by the child (an OCR worker): raise the soft address-space
+    limit to ``memory_mb`` and allow ``cpu_s`` more CPU seconds from now, each no
+    further than the hard limit the sandbox set."""
+    try:
+        import resource
+    except ImportError:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = usage.ru_utime + usage.ru_stime
+    for which, soft in (("RLIMIT_AS", int(memory_mb) << 20),
+                        ("RLIMIT_CPU", int(used + cpu_s) + 1)):
+        if not hasattr(resource, which):
+            continue
+        res = getattr(resource, which)
+        _, hard = resource.getrlimit(res)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        try:
+            resource.setrlimit(res, (soft, hard))
+        except (ValueError, OSError):
+            pass
+
+
 class Isolated:
     """A running child; ``result()`` waits for its value or raises ``PipelineError``.
 
@@ -104,7 +156,8 @@ class Isolated:
         self.warnings: list[str] = []
         self.stats: dict[str, float] = {}
         self._started = time.monotonic()
-        self._deadline = self._started + limits.timeout_s
+        self._deadline = _Deadline(self._started + limits.timeout_s,
+                                   limits.ocr_page_s * limits.max_pages, label)
         self._outcome: tuple[str, Any] | None = None
         method = _start_method(limits)
         self.stats["method"] = method
@@ -197,6 +250,32 @@ class Isolated:
 
 # --------------------------------------------------------------------------- parent side
 
+class _Deadline:
+    """The wall-clock limit, which the child may extend (by progress messages) up to a cap."""
+
+    def __init__(self, at: float, cap_s: float, label: str):
+        self.at = at
+        self._left = max(cap_s, 0.0)
+        self._label = label
+
+    def message(self, data: bytes) -> None:
+        """Handle one progress message (the bytes after the mark): print, extend."""
+        import json
+
+        try:
+            msg = json.loads(data.decode("utf-8", "replace"))
+            text, more = str(msg.get("m", ""))[:300], float(msg.get("s", 0.0))
+        except (ValueError, TypeError, AttributeError):
+            return
+        if more > 0:
+            more = min(more, self._left)
+            self._left -= more
+            self.at += more
+        if text:
+            printable = "".join(ch for ch in text if ch.isprintable())
+            print(f"{self._label}: {printable}", file=sys.stderr, flush=True)
+
+
 class _ForkedChild:
     """``os.fork`` + two pipes (answer, stderr); ``wait4`` gives its resource use."""
 
@@ -217,7 +296,8 @@ class _ForkedChild:
                 os.dup2(null, 1)
                 os.dup2(err_w, 2)
                 _rebind_std_streams()
-                _child_main(func, args, limits, lambda data: _write_all(answer_w, data))
+                _child_main(func, args, limits, lambda data: _write_all(answer_w, data),
+                            lambda line: _write_all(2, line))
             finally:
                 os._exit(0)
         os.close(answer_w)
@@ -229,13 +309,15 @@ class _ForkedChild:
         _OPEN_PIPES.update(self._fds)
         self._reaped: tuple[int, Any] | None = None
 
-    def wait(self, deadline: float):
-        """Read both pipes to EOF, then reap: (answer, exit status or "timeout", rusage)."""
+    def wait(self, deadline: _Deadline):
+        """Read both pipes to EOF, then reap: (answer, exit status or "timeout", rusage).
+
+        Progress lines on the child's stderr go to ``deadline.message``."""
         import select
 
         open_fds = set(self._fds)
         while open_fds:
-            remaining = deadline - time.monotonic()
+            remaining = deadline.at - time.monotonic()
             if remaining <= 0:
                 return None, "timeout", self._kill_and_reap()
             ready, _, _ = select.select(list(open_fds), [], [], remaining)
@@ -246,17 +328,35 @@ class _ForkedChild:
                     continue
                 buf = self._fds[fd]
                 buf += chunk
-                if fd == self._err and len(buf) > 2 * _STDERR_TAIL:
-                    del buf[:-_STDERR_TAIL]
+                if fd == self._err:
+                    self._progress(buf, deadline)
+                    if len(buf) > 2 * _STDERR_TAIL:
+                        del buf[:-_STDERR_TAIL]
                 if fd == self._answer and len(buf) > self._max_answer:
                     return None, "oversize", self._kill_and_reap()
-        status, usage = self._reap(deadline)
+        status, usage = self._reap(deadline.at)
         if isinstance(status, str):
             return None, status, usage
         return bytes(self._fds[self._answer]), status, usage
 
     def stderr_tail(self) -> str:
         return bytes(self._fds[self._err][-_STDERR_TAIL:]).decode("utf-8", "replace")
+
+    @staticmethod
+    def _progress(buf: bytearray, deadline: _Deadline) -> None:
+        """Take the complete progress lines out of the stderr buffer ``buf``."""
+        while True:
+            start = buf.find(_PROGRESS_MARK)
+            if start < 0:
+                return
+            end = buf.find(b"\n", start)
+            if end < 0:
+                if len(buf) - start > 4096:  # no newline in sight: not a message
+                    del buf[start:start + len(_PROGRESS_MARK)]
+                    continue
+                return
+            deadline.message(bytes(buf[start + len(_PROGRESS_MARK):end]))
+            del buf[start:end + 1]
 
     def _reap(self, deadline: float):
         # The pipes are closed: the child is exiting.  Wait for it, but never
@@ -315,21 +415,28 @@ class _SpawnedChild:
         child_conn.close()
         self.pid = self._proc.pid
 
-    def wait(self, deadline: float):
+    def wait(self, deadline: _Deadline):
         from multiprocessing.connection import wait
 
         data = None
-        remaining = max(deadline - time.monotonic(), 0)
-        ready = wait([self._conn, self._proc.sentinel], remaining)
-        if not ready:
-            self.kill()
-            return None, "timeout", None
-        if self._conn in ready:
+        while True:
+            remaining = max(deadline.at - time.monotonic(), 0)
+            ready = wait([self._conn, self._proc.sentinel], remaining)
+            if not ready:
+                self.kill()
+                return None, "timeout", None
+            if self._conn not in ready:
+                break
             try:
                 data = self._conn.recv_bytes()
             except (EOFError, OSError):
                 data = None
-        self._proc.join(max(deadline - time.monotonic(), 0))
+                break
+            if not data.startswith(_PROGRESS_MARK):
+                break
+            deadline.message(data[len(_PROGRESS_MARK):].rstrip(b"\n"))
+            data = None
+        self._proc.join(max(deadline.at - time.monotonic(), 0))
         if self._proc.exitcode is None:
             self.kill()
             return None, "timeout", None
@@ -414,8 +521,13 @@ def _rebind_std_streams() -> None:
     faulthandler.enable(sys.stderr)
 
 
-def _child_main(func, args, limits: Limits, send: Callable[[bytes], None]) -> None:
-    """Limit this process, run ``func(*args)``, send one pickled answer; never raise."""
+def _child_main(func, args, limits: Limits, send: Callable[[bytes], None],
+                progress: Callable[[bytes], None] | None = None) -> None:
+    """Limit this process, run ``func(*args)``, send one pickled answer; never raise.
+
+    ``progress`` sends ``report_progress`` messages (default: ``send``)."""
+    global _PROGRESS_SINK
+    _PROGRESS_SINK = progress or send
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
     start_vm_mb = _vm_mb()
@@ -466,9 +578,13 @@ def _limit_resources(limits: Limits) -> None:
     except ImportError:  # Windows: only the parent's wall clock applies
         return
     mem = int(limits.memory_mb) << 20
+    # The hard limits leave room for OCR workers (``widen_limits``): their memory,
+    # and their CPU seconds per page for every page the file may have.
+    ocr_mem = max(int(limits.ocr_memory_mb), int(limits.memory_mb)) << 20
+    ocr_cpu = int(limits.ocr_page_s * limits.max_pages)
     for which, soft, hard in (
-        ("RLIMIT_AS", mem, mem),
-        ("RLIMIT_CPU", int(limits.cpu_s), int(limits.cpu_s) + CPU_GRACE_S),
+        ("RLIMIT_AS", mem, ocr_mem),
+        ("RLIMIT_CPU", int(limits.cpu_s), int(limits.cpu_s) + CPU_GRACE_S + ocr_cpu),
         ("RLIMIT_FSIZE", 0, 0),
         ("RLIMIT_NOFILE", MAX_OPEN_FILES, MAX_OPEN_FILES),
         ("RLIMIT_CORE", 0, 0),

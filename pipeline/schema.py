@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pandas is imported lazily: `--help` and the CLI stay fast
     import pandas as pd
 
-PANDAS_DTYPES = {"int": "Int64", "str": "str", "float": "Float64"}
-ARROW_TYPES = {"int": "int64", "str": "string", "float": "double"}
+PANDAS_DTYPES = {"int": "Int64", "str": "str", "float": "Float64", "bool": "boolean"}
+ARROW_TYPES = {"int": "int64", "str": "string", "float": "double", "bool": "bool"}
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,30 @@ VERSIONS = Table(
     key=("version",),
 )
 
+OCR_CELLS = Table(
+    "ocr_cells", "OCR单元格", "one row per list cell read by OCR, per page it is printed on "
+    "(written only where text was OCR'd): how sure the reading is, what to check, and where "
+    "a crop of the cell is",
+    (
+        _c("seq", "int", "序号", "the item's seq (as in items)", "1"),
+        _c("field", "str", "字段", "the items column of the cell", "basis_text"),
+        _c("page", "int", "页", "1-based PDF page of this part of the cell", "3"),
+        _c("conf", "float", "最低置信度", "the lowest OCR confidence (0–1) of the cell's "
+           "characters on this page", "0.87"),
+        _c("text", "str", "文字", "the cell's text on this page as read (lines joined)"),
+        _c("low_chars", "str", "低置信字符", "the characters read with a confidence below the "
+           "threshold (settings: ocr_low_conf), in reading order", "（"),
+        _c("seal_chars", "str", "印章字符", "characters that look like seal text: read inside "
+           "a seal (a red seal's area, a seal's ring) or forming a seal word (专用章, 公章, "
+           "印章)", ""),
+        _c("flagged", "bool", "需核对", "a person should check the cell against the page: a "
+           "character below the threshold, or seal-like", "true"),
+        _c("crop", "str", "截图", "relative path of a PNG crop of the cell in the version "
+           "folder (flagged cells only)", "ocr/1-basis_text.png", nullable=True),
+    ),
+    key=("seq", "field", "page"),
+)
+
 #: The tables of one extracted notice version (a specific profile's), in the order written.
 EXTRACTION_TABLES: tuple[Table, ...] = (ITEMS, TASKS, CITATIONS, DEPARTMENTS, COLUMNS)
 #: The tables an expectation suite checks (one suite file each per profile).
@@ -282,7 +306,8 @@ def version_tables(generic: bool, columns: Iterable[Mapping[str, Any]] = ()) -> 
     return generic_tables(columns) if generic else EXTRACTION_TABLES
 #: The tables of a diff folder.
 DIFF_TABLES: tuple[Table, ...] = (CHANGES, DETAIL_CHANGES, MATCHES)
-TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, *DIFF_TABLES, VERSIONS)}
+TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, *DIFF_TABLES, VERSIONS,
+                                                OCR_CELLS)}
 
 #: The columns of `items` that come from the printed table, in printed order.
 CELL_FIELDS: tuple[str, ...] = (
@@ -326,8 +351,9 @@ def data_dictionary() -> str:
            "(Parquet only) with a `version` column, plus the `versions` table.", ""]
     places = {**{t.name: "version folder" for t in EXTRACTION_TABLES},
               **{t.name: "diff folder" for t in DIFF_TABLES},
-              VERSIONS.name: "dataset only: extracted/dataset/versions/"}
-    for table in (*EXTRACTION_TABLES, *DIFF_TABLES, VERSIONS):
+              VERSIONS.name: "dataset only: extracted/dataset/versions/",
+              OCR_CELLS.name: "version folder, where text was OCR'd"}
+    for table in (*EXTRACTION_TABLES, OCR_CELLS, *DIFF_TABLES, VERSIONS):
         where = places[table.name]
         out += [f"## `{table.name}` — {table.label} ({where})", "", table.description + ".", "",
                 "| column | 中文 | type | null | meaning | example |",

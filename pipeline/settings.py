@@ -106,6 +106,18 @@ class LayoutSettings:
     #: image covering it), "always" (every page), "never" (an image-only page
     #: is an error).  The ``--ocr`` flag.
     ocr: str = "auto"
+    #: An OCR'd character below this confidence (0–1) flags its cell for a person
+    #: to check (``ocr_cells``, validation warnings).
+    ocr_low_conf: float = 0.9
+    #: A page without text whose largest image covers at least this share of it is
+    #: a scan (``ocr`` auto).
+    ocr_page_cover: float = 0.5
+    #: Scans are rendered at their image's resolution, within these bounds (dpi).
+    ocr_min_dpi: float = 150.0
+    ocr_max_dpi: float = 300.0
+    #: Words typical of seal text: OCR'd characters of them mark their cell as
+    #: seal-like (a seal read into a cell), wherever they are read.
+    seal_words: tuple[str, ...] = ("专用章", "公章", "印章")
     seq_pattern: str = SEQ_PATTERN
     column_patterns: tuple[tuple[str, str], ...] = COLUMN_PATTERNS
     default_column_order: tuple[str, ...] = DEFAULT_COLUMN_ORDER
@@ -125,6 +137,18 @@ class Limits:
     #: Ruling segments one page may draw (counted from its content streams before
     #: layout); a list page draws tens to hundreds.
     max_edges_per_page: int = 10_000
+    #: OCR: address space of each OCR worker process (onnxruntime maps ~1.6 GB for a
+    #: 300-dpi page and fails to start under 1 GB); the reader's hard memory limit.
+    ocr_memory_mb: int = 2048
+    #: OCR: CPU seconds one page may take in its worker (five times that in wall
+    #: clock); the file's wall-clock limit grows by the wall allowance for each page
+    #: OCR'd, shared among the workers.
+    ocr_page_s: float = 120.0
+    #: OCR: worker processes (0: one per core, fewer for fewer pages).
+    ocr_workers: int = 0
+    #: A page image larger than this (embedded, or rendered for OCR) is refused:
+    #: decoding it would take gigabytes (a decompression bomb).
+    max_page_megapixels: float = 100.0
 
 
 DEFAULT_LAYOUT = LayoutSettings()

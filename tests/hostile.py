@@ -352,7 +352,7 @@ CASES: dict[str, Case] = {
     "80000-segments": Case(_file("segments.pdf", lambda: segments_page(80_000)),
                            r"80,000 ruling segments, more than the limit of"),
     "image-only": Case(_file("scan.pdf", _image_only),
-                       r"image-only pages: no text layer \(OCR would be needed\)"),
+                       r"image-only pages: no text layer"),
     "no-table": Case(_file("letter.pdf", _no_table), NO_TABLE),
     "cmap-traversal": Case(_cmap_case, NO_TABLE),
     "missing": Case(_missing, r"no such file"),

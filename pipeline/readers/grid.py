@@ -23,7 +23,7 @@ import itertools
 import statistics
 
 from ..errors import LayoutError
-from ..model import Fragment, Line, Page, PageLayout
+from ..model import Fragment, Line, OcrMarks, Page, PageLayout
 from ..settings import DEFAULT_LAYOUT, LayoutSettings
 from .cells import group_rows
 
@@ -354,8 +354,16 @@ def _line(run: list[dict], layout: LayoutSettings, wide_gap: float | None) -> Li
     if not kept:
         return None
     size = statistics.median(c["size"] for c in kept)
-    return Line("".join(out), kept[0]["x0"], max(c["x1"] for c in kept),
+    line = Line("".join(out), kept[0]["x0"], max(c["x1"] for c in kept),
                 min(c["top"] for c in kept), size)
+    confs = [c["conf"] for c in kept if c.get("conf") is not None]  # OCR'd characters
+    if confs:
+        line.conf = min(confs)
+        line.ocr = OcrMarks(
+            low="".join(c["text"] for c in kept
+                        if c.get("conf") is not None and c["conf"] < layout.ocr_low_conf),
+            seal="".join(c["text"] for c in kept if c.get("seal")))
+    return line
 
 
 def _mark_short_lines(rows: list[Fragment], xs: list[float], layout: LayoutSettings) -> None:
