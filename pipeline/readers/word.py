@@ -487,7 +487,7 @@ def _chinese(n: int, digits: str, units: str, tens_one: bool = False) -> str:
             zero = bool(out)
             continue
         if zero:
-            out.append(digits[0])
+            out.append("零")  # 一百零五, as written (and 壹佰零伍)
             zero = False
         out.append(digits[d] + unit)
     text = "".join(out)

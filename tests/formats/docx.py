@@ -17,7 +17,7 @@ number must be found).  Two producers:
 - python-docx (``_WordUser``), for what that producer does not write: sub-items
   separated by ``<w:br/>`` in one paragraph, 序号 numbered by Word's list
   numbering or by SEQ fields, the notice's 一、二、 as ``chineseCounting``
-  numbering, the date as a field, a table nested in a cell, tracked changes
+  numbering, the date as a CREATEDATE field, a table nested in a cell, tracked changes
   (deleted and inserted runs, a deleted row, a deleted paragraph mark) and
   hidden text.
 
@@ -28,8 +28,9 @@ from (Writer prints its conversions just as wrongly): its .doc export turns a
 ``w:numPr`` list running through a cell into two lists (1. 1. 2. for 1. 2. 3.)
 and flattens python-docx's tables into paragraphs; its .rtf export misaligns
 a table whose cells hold nested tables, and widens a deleted paragraph mark to
-the whole paragraph.  So the .doc comes from a clerk's document with typed
-markers, the .rtf from the python-docx document with line breaks.
+the whole paragraph; and it replaces a DATE field's result by today's date
+(as Word does when it prints one).  So the .doc comes from a clerk's document
+with typed markers, the .rtf from one with a flat header.
 
     .venv/bin/python -m tests.formats.docx OUT_DIR      write every case
 """
@@ -67,6 +68,7 @@ class Case:
     gold: Path
     make: Callable[[dict, Path], None] | None  # writes a .docx; None for a conversion
     notice: bool = True  # carries the notice text (document number, date, title)
+    parent_in_header: bool = True  # the two-level header prints the parent document's number
     source: str | None = None  # for a conversion: the .docx case converted
     kind: str = "docx"  # docx, doc, wps, odt, rtf
 
@@ -98,20 +100,23 @@ CASES: dict[str, Case] = {
     "clerk-split-rows-2021": Case(GOLD_2021, _clerk(auto_numbering=True, split_item_rows=True,
                                                     header_repeat=True)),
     "clerk-indents-2021": Case(GOLD_2021, _clerk(cell_indent="ideographic", marker_gap="\u3000",
-                                                 task_marker="、", seq_style="dunhao")),
-    "clerk-flat-2023": Case(GOLD_2023, _clerk(header_levels=1, header_repeat=False)),
+                                                 seq_style="dunhao")),
+    "clerk-flat-2023": Case(GOLD_2023, _clerk(header_levels=1, header_repeat=False),
+                            parent_in_header=False),
     "table-only-2023": Case(GOLD_2023, _clerk(notice_pages=False, attachment_label=False),
                             notice=False),
     # python-docx
     "user-breaks-2021": Case(GOLD_2021, _user(breaks=True, seq_numbering=True,
                                               notice_numbering=True, date_field=True)),
-    "user-nested-2023": Case(GOLD_2023, _user(nested=True, seq_fields=True, header_levels=1)),
+    "user-nested-2023": Case(GOLD_2023, _user(nested=True, seq_fields=True, header_levels=1),
+                             parent_in_header=False),
     "user-revisions-2021": Case(GOLD_2021, _user(revisions=True)),
     # LibreOffice conversions
     "doc-2021": Case(GOLD_2021, None, source="clerk-2021", kind="doc"),
     "wps-2021": Case(GOLD_2021, None, source="doc-2021", kind="wps"),
     "odt-2021": Case(GOLD_2021, None, source="clerk-split-rows-2021", kind="odt"),
-    "rtf-2021": Case(GOLD_2021, None, source="user-breaks-2021", kind="rtf"),
+    "rtf-2023": Case(GOLD_2023, None, source="clerk-flat-2023", kind="rtf",
+                     parent_in_header=False),
 }
 
 
@@ -202,7 +207,11 @@ class _WordUser:
         self._list()
 
     def save(self, path: Path) -> None:
+        from datetime import datetime
+
         self.doc.core_properties.author = "办公室"
+        y, m, d = (int(x) for x in self.gold["notice"]["date"].split("-"))
+        self.doc.core_properties.created = datetime(y, m, d, 9, 0, 0)  # CREATEDATE prints it
         self.doc.save(str(path))
 
     # --- set-up ------------------------------------------------------------------
@@ -283,7 +292,7 @@ class _WordUser:
             elif kind == "para":
                 p.paragraph_format.first_line_indent = Pt(21)
             if kind == "date" and self.date_field:
-                self._simple_field(p, 'DATE \\@ "yyyy年M月d日"', text)
+                self._simple_field(p, 'CREATEDATE \\@ "yyyy年M月d日"', text)
             else:
                 run = p.add_run(text)
                 if kind in size:

@@ -1,0 +1,386 @@
+"""Hostile and broken Word-family files through the command line.
+
+The promise of tests/test_hostile_cli.py, for .docx/.doc/.wps/.odt/.rtf:
+``python -m pipeline extract BAD --out DIR`` where DIR holds a good
+extraction exits 1 with one ``error: <file>: <what>`` line (no traceback),
+within the time limit and with its process tree under 1 GiB, and leaves DIR
+byte-identical.  Zip bombs and parts far larger than a list (inflated bytes
+counted, directory sizes distrusted), DTDs (entity expansion, external
+entities), what is not a zip or is cut short, encrypted files (an OOXML
+EncryptedPackage, a password .doc made by LibreOffice), a .docx without a
+table, tables nested too deep, and LibreOffice hanging, crashing, missing or
+without a filter for the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from tests import hostile
+from tests.formats.docx import make_cases
+from tests.render.pdf_soffice import soffice_binary
+
+GIB_MB = 1024
+needs_soffice = pytest.mark.skipif(soffice_binary() is None,
+                                   reason="LibreOffice is not installed (libreoffice-writer-nogui)")
+RTF = rb"{\rtf1\ansi\deff0{\fonttbl{\f0 Times;}}\f0 Notice text and no table.\par}"
+
+
+@pytest.fixture
+def existing(good_folder, tmp_path):
+    """A copy of the good extraction, alone in its parent folder, and its snapshot."""
+    out = tmp_path / "extracted" / "v1"
+    shutil.copytree(good_folder, out)
+    return out, hostile.snapshot(out)
+
+
+@pytest.fixture(scope="module")
+def docx_parts(tmp_path_factory) -> dict[str, bytes]:
+    """The parts of a good generated .docx (the 2021 list as a clerk typed it)."""
+    path = make_cases(["clerk-2021"], tmp_path_factory.mktemp("docx"))["clerk-2021"]
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _one_error_line(run: hostile.CliRun, path) -> str:
+    assert run.returncode == 1, (run.returncode, run.stderr)
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith(f"error: {path}"), lines[0]
+    assert run.stdout == ""
+    assert run.max_rss_mb < GIB_MB
+    return lines[0]
+
+
+def _refused(path: Path, existing, expect: str, *extra: str, timeout: float = 60) -> str:
+    out, before = existing
+    run = hostile.run_cli("extract", path, "--out", out, *extra, timeout=timeout)
+    line = _one_error_line(run, path)
+    assert re.search(expect, line), line
+    assert hostile.snapshot(out) == before
+    return line
+
+
+# --------------------------------------------------------------------------- zips by hand
+
+def _deflate(data: bytes) -> bytes:
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return comp.compress(data) + comp.flush()
+
+
+def _zeros_bomb(mib: int) -> tuple[bytes, int]:
+    """Raw deflate data inflating to ``mib`` MiB of zeros (a few KB per MiB), and its CRC."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = comp.compress(bytes(1 << 20)) + comp.flush(zlib.Z_FULL_FLUSH)
+    crc, chunk = 0, bytes(1 << 20)
+    for _ in range(mib):
+        crc = zlib.crc32(chunk, crc)
+    return block * mib + b"\x03\x00", crc
+
+
+def _zip(members: dict[str, bytes | tuple[bytes, int, int]]) -> bytes:
+    """A zip of ``members``: plain bytes (deflated here), or (raw deflate data, CRC,
+    size declared in the headers) written as given."""
+    out, central = bytearray(), bytearray()
+    for name, member in members.items():
+        if isinstance(member, bytes):
+            data, crc, size = _deflate(member), zlib.crc32(member), len(member)
+        else:
+            data, crc, size = member
+        encoded = name.encode()
+        offset = len(out)
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x5221, crc, len(data),
+                           size, len(encoded), 0) + encoded + data
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x5221, crc,
+                               len(data), size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+    n = len(members)
+    return bytes(out + central + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n,
+                                             len(central), len(out), 0))
+
+
+def _with(parts: dict[str, bytes], changes: dict) -> bytes:
+    return _zip({**parts, **changes})
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+# --------------------------------------------------------------------------- the package
+
+def test_document_part_inflating_to_a_gib_is_refused_at_the_cap(docx_parts, existing, tmp_path):
+    bomb, crc = _zeros_bomb(1024)
+    path = _write(tmp_path, "bomb.docx",
+                  _with(docx_parts, {"word/document.xml": (bomb, crc, 1 << 30)}))
+    assert path.stat().st_size < 2 << 20
+    _refused(path, existing, r"word/document\.xml inflates to more than 64 MB \(a zip bomb")
+
+
+def test_a_zip_directory_that_lies_about_sizes_is_read_no_further(docx_parts, existing,
+                                                                  tmp_path):
+    bomb, crc = _zeros_bomb(1024)  # says 5,000 bytes, inflates to 1 GiB
+    path = _write(tmp_path, "liar.docx",
+                  _with(docx_parts, {"word/document.xml": (bomb, crc, 5000)}))
+    _refused(path, existing, r"damaged \.docx: word/document\.xml cannot be inflated")
+
+
+def test_a_styles_part_bomb_is_refused_too(docx_parts, existing, tmp_path):
+    bomb, crc = _zeros_bomb(256)
+    path = _write(tmp_path, "styles.docx",
+                  _with(docx_parts, {"word/styles.xml": (bomb, crc, 1 << 28)}))
+    _refused(path, existing, r"word/styles\.xml inflates to more than 64 MB")
+
+
+def test_a_huge_part_the_reader_does_not_need_is_never_inflated(docx_parts, tmp_path):
+    bomb, crc = _zeros_bomb(1024)  # a 1 GiB "image": unread
+    path = _write(tmp_path, "picture.docx",
+                  _with(docx_parts, {"word/media/image1.png": (bomb, crc, 1 << 30)}))
+    run = hostile.run_cli("extract", path, "--out", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert run.max_rss_mb < GIB_MB
+    assert hostile.is_complete(tmp_path / "out")
+
+
+BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "haha">'
+                  + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                             .encode() for i in range(9))
+                  + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+                    b'2006/main"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>&j;</w:t></w:r></w:p>'
+                    b"</w:tc></w:tr></w:tbl></w:body></w:document>")
+
+
+def test_entity_expansion_is_refused_unread(docx_parts, existing, tmp_path):
+    path = _write(tmp_path, "laughs.docx", _with(docx_parts, {"word/document.xml": BILLION_LAUGHS}))
+    _refused(path, existing, r"word/document\.xml declares a DTD \(entity definitions\)")
+
+
+def test_external_entities_are_neither_read_nor_fetched(docx_parts, existing, tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT", encoding="utf-8")
+    numbering = (f'<?xml version="1.0"?><!DOCTYPE w:numbering [<!ENTITY f SYSTEM '
+                 f'"{secret.as_uri()}"><!ENTITY u SYSTEM "http://127.0.0.1:{port}/x">]>'
+                 '<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+                 '2006/main"><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0">'
+                 '<w:lvlText w:val="&f;&u;"/></w:lvl></w:abstractNum></w:numbering>').encode()
+    parts = dict(docx_parts)
+    rels = parts["word/_rels/document.xml.rels"]
+    if b"numbering.xml" not in rels:
+        parts["word/_rels/document.xml.rels"] = rels.replace(
+            b"</Relationships>", b'<Relationship Id="rIdN" Type="http://schemas.openxmlformats.'
+            b'org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
+            b"</Relationships>")
+    path = _write(tmp_path, "external.docx", _with(parts, {"word/numbering.xml": numbering}))
+    try:
+        line = _refused(path, existing, r"word/numbering\.xml declares a DTD")
+        assert "SECRET" not in line
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    finally:
+        listener.close()
+
+
+def test_tables_nested_too_deep_are_refused(docx_parts, existing, tmp_path):
+    inner = "<w:p><w:r><w:t>深</w:t></w:r></w:p>"
+    for _ in range(40):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}<w:p/></w:tc></w:tr></w:tbl>"
+    doc = ('<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+           f'openxmlformats.org/wordprocessingml/2006/main"><w:body>{inner}</w:body>'
+           "</w:document>").encode()
+    path = _write(tmp_path, "deep.docx", _with(docx_parts, {"word/document.xml": doc}))
+    _refused(path, existing, r"tables nested more than 20 deep")
+
+
+@pytest.mark.parametrize(("name", "data", "expect"), [
+    ("noise.docx", bytes(range(256)) * 64, r"not a \.docx file"),
+    ("report.docx", b"%PDF-1.7\n" + b"0" * 2000, r"the name says \.docx but the content is a PDF"),
+    ("page.docx", b"<!DOCTYPE html><html><body><table></table></body></html>",
+     r"the name says \.docx but the content is an HTML page"),
+    ("empty.docx", b"", r"empty file"),
+])
+def test_what_is_not_a_docx_is_named(name, data, expect, existing, tmp_path):
+    _refused(_write(tmp_path, name, data), existing, expect)
+
+
+def test_a_truncated_docx_is_named_damaged(docx_parts, existing, tmp_path):
+    whole = _zip(docx_parts)
+    _refused(_write(tmp_path, "cut.docx", whole[: len(whole) * 2 // 3]), existing,
+             r"damaged zip file")
+
+
+def test_an_encrypted_docx_needs_its_password(docx_parts, existing, tmp_path):
+    import io
+
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(_zip(docx_parts))).encrypt("s3cret", out)
+    path = _write(tmp_path, "locked.docx", out.getvalue())
+    _refused(path, existing, r"encrypted Office file: a password is needed")
+
+
+def test_a_docx_without_a_table_says_so(existing, tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("关于印发清单的通知")
+    doc.add_paragraph("清单见附件。")
+    path = tmp_path / "letter.docx"
+    doc.save(str(path))
+    _refused(path, existing, r"the document has no table")
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" \
+script:language="StarBasic">
+Sub Save(src As String, plain As String, locked As String, pw As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = &quot;Hidden&quot;
+  load(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(src), &quot;_blank&quot;, 0, load())
+  Dim asis(0) As New com.sun.star.beans.PropertyValue
+  asis(0).Name = &quot;FilterName&quot;
+  asis(0).Value = &quot;MS Word 97&quot;
+  doc.storeToURL(ConvertToURL(plain), asis())
+  Dim store(1) As New com.sun.star.beans.PropertyValue
+  store(0).Name = &quot;FilterName&quot;
+  store(0).Value = &quot;MS Word 97&quot;
+  store(1).Name = &quot;Password&quot;
+  store(1).Value = pw
+  doc.storeToURL(ConvertToURL(locked), store())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+
+
+@pytest.fixture(scope="module")
+def saved_docs(tmp_path_factory):
+    """A .doc and a password-protected .doc (password "s3cret") saved by LibreOffice
+    itself (a Basic macro: its command line cannot set a password)."""
+    folder = tmp_path_factory.mktemp("saved")
+    source = make_cases(["clerk-2021"], folder)["clerk-2021"]
+    profile = folder / "profile"
+    exe = soffice_binary()
+    base = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+    subprocess.run([*base, "--terminate_after_init"], capture_output=True, timeout=300)
+    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(MACRO, encoding="utf-8")
+    plain, locked = folder / "plain.doc", folder / "locked.doc"
+    subprocess.run([*base, f'macro:///Standard.Module1.Save("{source}","{plain}","{locked}",'
+                           '"s3cret")'], capture_output=True, timeout=300)
+    assert plain.is_file() and locked.is_file()
+    return plain, locked
+
+
+@needs_soffice
+def test_a_password_doc_saved_by_libreoffice_needs_its_password(saved_docs, existing):
+    import olefile
+
+    _, locked = saved_docs
+    with olefile.OleFileIO(str(locked)) as ole:  # really encrypted: FibBase.fEncrypted
+        assert int.from_bytes(ole.openstream("WordDocument").read(12)[10:12], "little") & 0x100
+    _refused(locked, existing, r"encrypted Word document \(\.doc\): a password is needed")
+
+
+@needs_soffice
+def test_a_doc_libreoffice_has_no_filter_for_says_what_to_save_it_as(saved_docs, existing,
+                                                                     tmp_path):
+    import olefile
+
+    plain, _ = saved_docs
+    damaged = tmp_path / "old-variant.doc"
+    shutil.copyfile(plain, damaged)
+    with olefile.OleFileIO(str(damaged), write_mode=True) as ole:
+        fib = bytearray(ole.openstream("WordDocument").read())
+        fib[0:4] = bytes(4)  # wIdent and nFib: no Word version LibreOffice knows
+        ole.write_stream("WordDocument", bytes(fib))
+    line = _refused(damaged, existing, r"LibreOffice cannot open it as an old Word/WPS document "
+                                       r"\(\.doc\): a variant it has no import filter for",
+                    timeout=120)
+    assert "save it as .docx" in line
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    """A folder put first on PATH; write ``soffice`` there to stand in for LibreOffice."""
+    folder = tmp_path / "fakebin"
+    folder.mkdir()
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+
+    def install(script: str) -> Path:
+        exe = folder / "soffice"
+        exe.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+        exe.chmod(0o755)
+        return exe
+
+    return install
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to look for leftovers")
+def test_libreoffice_hanging_is_killed_with_its_children(fake_soffice, existing, tmp_path):
+    fake_soffice("sleep 3517 &\nsleep 3517\n")  # a child and itself both hang
+    path = _write(tmp_path, "notice.rtf", RTF)
+    line = _refused(path, existing, r"LibreOffice did not finish converting it to \.docx "
+                                    r"within 3 s", "--timeout", "3")
+    assert "--timeout" in line
+    assert _processes_with("sleep\x003517") == []
+
+
+def test_libreoffice_crashing_is_one_line(fake_soffice, existing, tmp_path):
+    fake_soffice("echo 'soffice.bin: fatal error' >&2\nexit 134\n")
+    path = _write(tmp_path, "notice.rtf", RTF)
+    line = _refused(path, existing, r"LibreOffice crashed converting it to \.docx "
+                                    r"\(SIGABRT, exit status 134")
+    assert "fatal error" in line and "save it as .docx" in line
+
+
+def test_libreoffice_succeeding_without_output_is_one_line(fake_soffice, existing, tmp_path):
+    fake_soffice("echo 'Error: source file could not be loaded'\nexit 0\n")
+    path = _write(tmp_path, "notice.rtf", RTF)
+    _refused(path, existing, r"LibreOffice cannot open it as an RTF document")
+
+
+def test_libreoffice_missing_names_the_package(existing, tmp_path, monkeypatch):
+    empty = tmp_path / "emptybin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    path = _write(tmp_path, "notice.rtf", RTF)
+    line = _refused(path, existing, r"read through LibreOffice, which is not installed")
+    assert "apt install libreoffice-writer-nogui" in line
+
+
+@needs_soffice
+def test_an_rtf_without_a_table_converts_then_says_so(existing, tmp_path):
+    path = _write(tmp_path, "letter.rtf", RTF)
+    _refused(path, existing, r"the document has no table", timeout=120)
