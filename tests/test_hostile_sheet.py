@@ -10,7 +10,8 @@ Every file is written here from raw parts (zip members, XML text, a compound
 file's sectors), so each defect is exactly the one named: a zip bomb (and one
 whose declared sizes lie), entity expansion and external entities, encryption
 (an OOXML package inside OLE, and an .xls's own FILEPASS), a million empty
-rows, huge merged ranges, repeated rows of text, no table, truncated files.
+rows, two cells at opposite corners of the grid, huge merged ranges, repeated
+rows of text, no table, truncated files.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 # --------------------------------------------------------------------------- writers
 
+PACKAGE_RELS = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                b'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+                b'Target="xl/workbook.xml"/></Relationships>')
+
+
 def xlsx_bytes(sheet: bytes | Callable[[io.BufferedIOBase], None], *,
                workbook: bytes | None = None, strings: bytes | None = None) -> bytes:
     """A minimal .xlsx: one sheet whose XML is ``sheet`` (or written by it, streamed)."""
@@ -57,6 +64,7 @@ def xlsx_bytes(sheet: bytes | Callable[[io.BufferedIOBase], None], *,
                         "</workbook>").encode()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", PACKAGE_RELS)
         z.writestr("xl/workbook.xml", book)
         z.writestr("xl/_rels/workbook.xml.rels", rels)
         if strings is not None:
@@ -211,6 +219,14 @@ def _huge_merge() -> bytes:
     return xlsx_bytes(sheet_xml(rows, '<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>'))
 
 
+def _corner_cells() -> bytes:
+    # Two cells at opposite corners of the grid: a dense reader (python-calamine)
+    # allocates 17 billion cells here and aborts the process.
+    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>甲</t></is></c></row>'
+            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>乙</t></is></c></row>')
+    return xlsx_bytes(sheet_xml(rows))
+
+
 def _no_table() -> bytes:
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>第{r}段：通知正文。</t>'
                    "</is></c></row>" for r in range(1, 20))
@@ -280,6 +296,7 @@ CASES: dict[str, Case] = {
     "damaged-xls": Case(_file("damaged.xls", _damaged_xls), r"damaged .*\.xls workbook"),
     "million-empty-rows": Case(_file("empty-rows.xlsx", lambda: xlsx_bytes(_million_empty_rows)),
                                NO_TABLE),
+    "cells-at-opposite-corners": Case(_file("corners.xlsx", _corner_cells), NO_TABLE),
     "600000-merged-ranges": Case(_file("merges.xlsx", _many_merges),
                                  r"more than 500,000 merged ranges"),
     "merge-over-the-whole-grid": Case(_file("huge-merge.xlsx", _huge_merge),
