@@ -1,8 +1,9 @@
 """Workbooks of a list, made as Excel users make them, for the sheet reader's tests.
 
     write_workbook(gold, path, variant)    one .xlsx of a gold list (openpyxl)
-    write_generic(path)                    a list of another family (csrc-like) + its rows
-    convert_workbooks(paths, fmt, outdir)  .xlsx → .xls / .ods, one soffice run for all
+    write_generic(path); generic_rows()    a list of another family (csrc-like); its rows
+    convert_workbooks(paths, fmt, outdir)  .xlsx → .xls / .ods / .pdf, one soffice run for all
+    write_all(outdir)                      every workbook the tests read (two soffice runs)
     VARIANTS                               the named variants tested
 
 ``gold`` is a gold JSON dict (tests/fixtures/shared/notice-2021.json format):
