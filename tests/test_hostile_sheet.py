@@ -263,6 +263,11 @@ def _damaged_xls() -> bytes:
     return compound_file({"Workbook": BOF + struct.pack("<HH", 0x0085, 8000) + b"\x01\x02"})
 
 
+def _cut_xls() -> bytes:
+    data = compound_file({"Workbook": BOF + bytes(9000)})
+    return data[: len(data) - 600]  # the file ends inside the Workbook stream
+
+
 @dataclass(frozen=True)
 class Case:
     make: Callable[[Path], Path]
@@ -293,6 +298,7 @@ CASES: dict[str, Case] = {
                           r"encrypted workbook: a password is needed"),
     "encrypted-et": Case(_file("locked.et", _encrypted_xls),
                          r"encrypted workbook: a password is needed"),
+    "truncated-xls": Case(_file("cut.xls", _cut_xls), r"damaged \.xls workbook"),
     "damaged-xls": Case(_file("damaged.xls", _damaged_xls), r"damaged .*\.xls workbook"),
     "million-empty-rows": Case(_file("empty-rows.xlsx", lambda: xlsx_bytes(_million_empty_rows)),
                                NO_TABLE),

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import io
 import posixpath
 import re
 import struct
@@ -794,11 +795,14 @@ def _ods_sheets(path: Path) -> tuple[list[_Sheet], int]:
 
 def _xls_sheets(path: Path) -> tuple[list[_Sheet], int]:
     import xlrd
+    from xlrd.compdoc import CompDocError
 
     try:
+        # xlrd's warnings ("file size not 512 + multiple of sector size") would go to
+        # stdout: keep them in memory.
         book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True,
-                                  ragged_rows=True)
-    except xlrd.biffh.XLRDError as exc:
+                                  ragged_rows=True, logfile=io.StringIO())
+    except (xlrd.biffh.XLRDError, CompDocError) as exc:
         if "encrypt" in str(exc).lower():
             raise InputError("encrypted workbook: a password is needed",
                              hint="ask the publisher for a copy without a password") from None
@@ -815,7 +819,7 @@ def _xls_sheets(path: Path) -> tuple[list[_Sheet], int]:
     except PipelineError:
         raise
     except (AssertionError, IndexError, KeyError, ValueError, TypeError,
-            UnicodeDecodeError, struct.error, xlrd.biffh.XLRDError) as exc:
+            UnicodeDecodeError, struct.error, xlrd.biffh.XLRDError, CompDocError) as exc:
         raise InputError(f"damaged .xls workbook ({type(exc).__name__}: {str(exc)[:120]})",
                          hint="download the file again, or open and re-save it") from None
     finally:
