@@ -36,9 +36,12 @@ CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "upright")
 MIN_SOURCE_DPI = 50.0
 #: Resolution for OCR of a page that has no image (``--ocr always`` on a text page).
 DEFAULT_OCR_DPI = 200.0
-#: Crops of cells to check: white margin around the text (points), widest crop (pixels).
+#: Crops of cells to check: white margin around the text (points), resolution (pixels per
+#: point: 144 dpi), largest side (pixels), grey levels kept (small PNGs of noisy scans).
 CROP_MARGIN_PT = 4.0
-CROP_MAX_PX = 900
+CROP_PX_PER_PT = 2.0
+CROP_MAX_PX = 1000
+CROP_GREY_STEP = 16
 #: One OCR'd page may take ``limits.ocr_page_s`` of CPU, and this many times that in wall
 #: clock (a busy machine shares its cores; a hung worker is still stopped).
 OCR_WALL_FACTOR = 5
@@ -273,10 +276,12 @@ def _mark_cells(page_layout: PageLayout, page: Page) -> None:
                          max(0, int(x0 * scale)):int(x1 * scale) + 1]
             if crop.size == 0:
                 continue
-            if crop.shape[1] > CROP_MAX_PX:
-                f = CROP_MAX_PX / crop.shape[1]
-                crop = cv2.resize(crop, (CROP_MAX_PX, max(1, round(crop.shape[0] * f))),
+            f = min(1.0, CROP_PX_PER_PT / scale, CROP_MAX_PX / max(crop.shape))
+            if f < 1.0:
+                crop = cv2.resize(crop, (max(1, round(crop.shape[1] * f)),
+                                         max(1, round(crop.shape[0] * f))),
                                   interpolation=cv2.INTER_AREA)
+            crop = cv2.medianBlur(crop, 3) // CROP_GREY_STEP * CROP_GREY_STEP
             ok, png = cv2.imencode(".png", crop, [cv2.IMWRITE_PNG_COMPRESSION, 9])
             if ok:
                 first = next(ln for ln in cell.lines if ln.ocr is not None)
