@@ -340,3 +340,23 @@ def test_a_dtd_is_refused_before_parsing(tmp_path):
             z.writestr(n, data)
     with pytest.raises(InputError, match="declares a DTD"):
         read_word(path)
+
+
+def test_borders_dragged_a_hair_apart_make_no_column(tmp_path):
+    # Word's grid for rows whose borders differ by 30 twips (0.5 mm): a sliver column
+    grid = ('<w:tblGrid><w:gridCol w:w="600"/><w:gridCol w:w="30"/><w:gridCol w:w="1500"/>'
+            '<w:gridCol w:w="2000"/></w:tblGrid>')
+    body = ("<w:tbl>" + grid
+            + "<w:tr>" + _tc(_p("序号"), vmerge="restart") + _tc(_p("名称"), span=2)
+            + _tc(_p("内容")) + "</w:tr>"
+            + "<w:tr>" + _tc("", span=2, vmerge="continue") + _tc(_p("甲")) + _tc(_p("乙"))
+            + "</w:tr>"
+            + "<w:tr>" + _tc(_p("1"), span=2) + _tc(_p("丙")) + _tc(_p("丁")) + "</w:tr>"
+            + "<w:tr>" + _tc(_p("2")) + _tc(_p("戊"), span=2) + _tc(_p("己")) + "</w:tr>"
+            + "</w:tbl>")
+    page = read_word(_docx(tmp_path, body)).pages[0]
+    assert len(page.columns) == 3
+    assert [[(c.col0, c.col1, c.text) for c in r.cells] for r in page.rows] == [
+        [(0, 1, "序号"), (1, 2, "名称"), (1, 2, "甲"), (2, 3, "内容"), (2, 3, "乙")],
+        [(0, 1, "1"), (1, 2, "丙"), (2, 3, "丁")],
+        [(0, 1, "2"), (1, 2, "戊"), (2, 3, "己")]]

@@ -53,6 +53,9 @@ PART_SHARE_OF_MEMORY = 1 / 16
 _ROOT_START = re.compile(rb"<[A-Za-z_:]")
 #: Bytes inflated per read while counting.
 _CHUNK = 1 << 20
+#: Grid columns narrower than this (in twips: 1/20 pt; 120 = 2.1 mm, half a 10.5 pt
+#: character) hold no text: they are borders of one column dragged apart in some rows.
+SLIVER_TWIPS = 120
 #: Nested tables deeper than this are not a list's layout (and would exhaust the stack).
 MAX_TABLE_DEPTH = 20
 #: Word's toggles are off when their w:val says so.
@@ -541,6 +544,7 @@ class _Walker:
         w = self.w
         if depth > MAX_TABLE_DEPTH:
             raise InputError(f"tables nested more than {MAX_TABLE_DEPTH} deep")
+        edge = _grid_edges(tbl, w)
         cells: list[GridCell] = []
         above: dict[int, GridCell] = {}  # first column → the cell last placed there
         rows = [tr for tr in self._blocks(tbl) if tr.tag == f"{w}tr"]
@@ -549,9 +553,10 @@ class _Walker:
             trpr = tr.find(f"{w}trPr")
             if trpr is not None and trpr.find(f"{w}del") is not None:
                 continue  # a row deleted with tracked changes
-            col = 0
+            grid = 0  # position in w:tblGrid
             if trpr is not None:  # cells of the grid left out before the first
-                col = max(0, _int(_val(trpr.find(f"{w}gridBefore"), w)) or 0)
+                grid = max(0, _int(_val(trpr.find(f"{w}gridBefore"), w)) or 0)
+            placed: list[GridCell] = []  # this row's cells
             for tc in self._blocks(tr):
                 if tc.tag != f"{w}tc":
                     continue
@@ -561,24 +566,31 @@ class _Walker:
                 vmerge = tcpr.find(f"{w}vMerge") if tcpr is not None else None
                 hmerge = tcpr.find(f"{w}hMerge") if tcpr is not None else None
                 paragraphs = self._cell(tc, depth)
+                col, end = edge(grid), edge(grid + span)
+                grid += span
                 up = above.get(col)
+                if end <= col or (placed and placed[-1].col + placed[-1].colspan > col):
+                    # a cell in a sliver column (a border dragged a hair off the others)
+                    if placed:
+                        placed[-1].paragraphs.extend(paragraphs)
+                        continue
+                    end = col + 1
                 if (vmerge is not None and (vmerge.get(f"{w}val") or "continue") == "continue"
-                        and up is not None and up.colspan == span
+                        and up is not None and up.col + up.colspan == end
                         and up.row + up.rowspan == r):
                     up.rowspan += 1
                     up.paragraphs.extend(paragraphs)
                 elif (hmerge is not None and (hmerge.get(f"{w}val") or "continue") == "continue"
-                      and cells and cells[-1].row == r
-                      and cells[-1].col + cells[-1].colspan == col):
-                    cells[-1].colspan += span  # a legacy horizontal merge
-                    cells[-1].paragraphs.extend(paragraphs)
+                      and placed and placed[-1].col + placed[-1].colspan == col):
+                    placed[-1].colspan = end - placed[-1].col  # a legacy horizontal merge
+                    placed[-1].paragraphs.extend(paragraphs)
                 else:
-                    cell = GridCell(r, col, 1, span, paragraphs)
+                    cell = GridCell(r, col, 1, end - col, paragraphs)
                     cells.append(cell)
-                    for c in range(col, col + span):
+                    placed.append(cell)
+                    for c in range(col, end):
                         above.pop(c, None)
                     above[col] = cell
-                col += span
             r += 1
         return cells
 
@@ -688,6 +700,35 @@ class _Walker:
                 base = el.find(f"{w}rubyBase")
                 if base is not None:
                     self._inline(base, style, out)
+
+
+def _grid_edges(tbl, w: str):
+    """Grid position → column of the list: w:tblGrid's columns narrower than
+    ``SLIVER_TWIPS`` are no columns (a border dragged a hair off its column's
+    in one row makes Word add one), so the borders around one count once."""
+    widths = []
+    for col in tbl.findall(f"{w}tblGrid/{w}gridCol"):
+        width = _int(col.get(f"{w}w"))
+        if width is None or width < 0:
+            widths = []
+            break
+        widths.append(width)
+    columns = [0]  # column index of each grid border
+    x = last = 0
+    for width in widths:
+        x += width
+        if x - last >= SLIVER_TWIPS:
+            last = x
+            columns.append(columns[-1] + 1)
+        else:
+            columns.append(columns[-1])
+
+    def edge(i: int) -> int:
+        if i < len(columns):
+            return columns[i]
+        return columns[-1] + i - (len(columns) - 1)  # beyond the declared grid
+
+    return edge
 
 
 def _int_hex(text: str | None) -> int | None:
