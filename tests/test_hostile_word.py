@@ -384,3 +384,41 @@ def test_libreoffice_missing_names_the_package(existing, tmp_path, monkeypatch):
 def test_an_rtf_without_a_table_converts_then_says_so(existing, tmp_path):
     path = _write(tmp_path, "letter.rtf", RTF)
     _refused(path, existing, r"the document has no table", timeout=120)
+
+
+def test_libreoffice_runs_fenced_in(fake_soffice, tmp_path, monkeypatch):
+    """What LibreOffice is started with: its own limits, a private profile, HOME,
+    TMPDIR and output inside the work folder, no proxy settings, and (where the
+    system allows one) a network namespace of its own."""
+    from pipeline.errors import InputError
+    from pipeline.readers.sniff import detect_format
+    from pipeline.readers.soffice import ADDRESS_SPACE_EXTRA_MB, _no_network, convert_document
+    from pipeline.settings import Limits
+
+    record = tmp_path / "record.txt"
+    fake_soffice(f'{{ echo "args: $*"; env; echo "as: $(ulimit -v)"; echo "cpu: $(ulimit -t)"; '
+                 f'echo "net: $(readlink /proc/self/ns/net)"; }} > {record}\n')
+    for proxy in ("http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy"):
+        monkeypatch.setenv(proxy, "http://proxy.invalid:3128")
+    source = _write(tmp_path, "notice.rtf", RTF)
+    work = tmp_path / "work"
+    limits = Limits(memory_mb=700, cpu_s=17, timeout_s=30)
+    with pytest.raises(InputError, match=r"LibreOffice made no \.docx of it"):
+        convert_document(source, detect_format(source), limits, work)
+    seen = record.read_text(encoding="utf-8")
+    args = re.search(r"^args: (.*)$", seen, re.M).group(1).split()
+    profile = next(a for a in args if a.startswith("-env:UserInstallation="))
+    assert profile == f"-env:UserInstallation={(work / 'profile').resolve().as_uri()}"
+    assert args[args.index("--outdir") + 1] == str((work / "out").resolve())
+    assert args[-1] == str((work / "in" / "source.rtf").resolve())
+    env = dict(line.split("=", 1) for line in seen.splitlines() if "=" in line
+               and not line.startswith(("args:", "as:", "cpu:", "net:")))
+    assert env["HOME"].startswith(str(work.resolve()))
+    assert env["TMPDIR"].startswith(str(work.resolve()))
+    assert not any("proxy" in k.lower() for k in env)
+    assert f"as: {(700 + ADDRESS_SPACE_EXTRA_MB) * 1024}" in seen
+    assert "cpu: 17" in seen
+    registry = (work / "profile" / "user" / "registrymodifications.xcu").read_text()
+    assert "DisableMacrosExecution" in registry
+    if _no_network():
+        assert f"net: {os.readlink('/proc/self/ns/net')}" not in seen
