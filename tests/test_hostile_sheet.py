@@ -227,6 +227,16 @@ def _corner_cells() -> bytes:
     return xlsx_bytes(sheet_xml(rows))
 
 
+def _many_sheets() -> bytes:
+    # 600 sheets (all pointing at one worksheet part): more than --max-pages 500.
+    n = 600
+    sheets = "".join(f'<sheet name="表{i}" sheetId="{i}" r:id="rId1"/>' for i in range(1, n + 1))
+    book = (f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{sheets}'
+            "</sheets></workbook>").encode()
+    return xlsx_bytes(sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>甲</t></is></c>'
+                                "</row>"), workbook=book)
+
+
 def _no_table() -> bytes:
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>第{r}段：通知正文。</t>'
                    "</is></c></row>" for r in range(1, 20))
@@ -318,6 +328,8 @@ CASES: dict[str, Case] = {
     "not-well-formed": Case(_file("broken.xlsx", lambda: xlsx_bytes(
         b'<?xml version="1.0"?><worksheet><sheetData><row></sheetData>')),
         r"sheet1\.xml is not well-formed XML"),
+    "600-sheets": Case(_file("sheets.xlsx", _many_sheets),
+                       r"600 visible sheets, more than the limit of 500"),
     "no-table": Case(_file("letter.xlsx", _no_table), NO_TABLE),
     "truncated-xlsx": Case(_truncated_xlsx, r"damaged zip file"),
     "truncated-ods": Case(_file("cut.ods", lambda: ods_bytes("")[:-40]), r"damaged zip file"),

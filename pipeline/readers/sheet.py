@@ -88,7 +88,8 @@ def read_sheet(path: Path, fmt: Format, layout: LayoutSettings = DEFAULT_LAYOUT,
     excel-binary) into a ``Document`` of one page per visible sheet.
 
     Raises ``InputError`` for a damaged, encrypted or unreadable workbook and
-    ``LimitError`` where it exceeds the limits above.
+    ``LimitError`` where it exceeds the limits above (or has more visible sheets
+    than ``limits.max_pages``).
     """
     path = Path(path)
     readers: dict[str, Callable[[Path], tuple[list[_Sheet], int]]] = {
@@ -96,7 +97,14 @@ def read_sheet(path: Path, fmt: Format, layout: LayoutSettings = DEFAULT_LAYOUT,
     if fmt.content not in readers:
         raise InputError(f"not a workbook ({fmt.content})", file=str(path))
     sheets, total = readers[fmt.content](path)
-    pages = [_layout_sheet(sheet, number) for number, sheet in enumerate(sheets, 1)]
+    if len(sheets) > limits.max_pages:
+        raise LimitError(f"{len(sheets):,} visible sheets, more than the limit of "
+                         f"{limits.max_pages} (one page per sheet)", file=str(path),
+                         hint="raise it with --max-pages if the file is genuine")
+    pages = []
+    for number, sheet in enumerate(sheets, 1):
+        pages.append(_layout_sheet(sheet, number))
+        sheet.cells, sheet.merges = {}, []  # the page holds the text now
     doc = Document(fmt.kind, pages, page_count=max(1, len(pages)), paginated=False)
     if not pages:
         raise LayoutError("the workbook has no visible sheet", file=str(path))
