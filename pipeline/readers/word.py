@@ -5,7 +5,9 @@
 The list's cells are the author's cells: ``w:gridSpan`` and ``w:vMerge``
 give each ``cells.GridCell`` its spans, every paragraph and line break
 (``w:br``) in a cell is a line of its own, and a table nested in a cell is
-flattened into that cell's paragraphs in reading order.  Each top-level table
+flattened into that cell's paragraphs in reading order; grid columns too narrow
+to hold text (borders dragged a hair apart in some rows) are dropped, so that
+the rows of a jagged table line up.  Each top-level table
 becomes one ``PageLayout`` (numbered 1…n, not paginated), so that
 ``header.drop_headers`` picks the list among them as it does among PDF pages;
 the paragraphs before a table stand above it (``outside_above``), where
