@@ -117,7 +117,7 @@ class LayoutSettings:
     ocr_max_dpi: float = 300.0
     #: Words typical of seal text: OCR'd characters of them mark their cell as
     #: seal-like (a seal read into a cell), wherever they are read.
-    seal_words: tuple[str, ...] = ("专用章", "公章", "印章")
+    seal_words: tuple[str, ...] = ("专用章",)
     seq_pattern: str = SEQ_PATTERN
     column_patterns: tuple[tuple[str, str], ...] = COLUMN_PATTERNS
     default_column_order: tuple[str, ...] = DEFAULT_COLUMN_ORDER
@@ -137,9 +137,10 @@ class Limits:
     #: Ruling segments one page may draw (counted from its content streams before
     #: layout); a list page draws tens to hundreds.
     max_edges_per_page: int = 10_000
-    #: OCR: address space of each OCR worker process (onnxruntime maps ~1.6 GB for a
-    #: 300-dpi page and fails to start under 1 GB); the reader's hard memory limit.
-    ocr_memory_mb: int = 2048
+    #: OCR: address space of each OCR worker process (measured: a 300-dpi page with two
+    #: threads peaks at 1.9 GB; onnxruntime fails under 1.5 GB there, under 1 GB at
+    #: 200 dpi); the reader's hard memory limit.
+    ocr_memory_mb: int = 2560
     #: OCR: CPU seconds one page may take in its worker (five times that in wall
     #: clock); the file's wall-clock limit grows by the wall allowance for each page
     #: OCR'd, shared among the workers.

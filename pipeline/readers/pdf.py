@@ -42,6 +42,9 @@ CROP_MARGIN_PT = 4.0
 CROP_PX_PER_PT = 2.0
 CROP_MAX_PX = 1000
 CROP_GREY_STEP = 16
+#: Text pages are laid out by several processes when there are at least this many per
+#: worker (measured: on an idle 2-core machine it pays from about 10 pages on).
+PARALLEL_TEXT_PAGES = 10
 #: One OCR'd page may take ``limits.ocr_page_s`` of CPU, and this many times that in wall
 #: clock (a busy machine shares its cores; a hung worker is still stopped).
 OCR_WALL_FACTOR = 5
@@ -73,8 +76,12 @@ def read_pdf(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
     path = Path(path)
     with open_pdf(path, limits, layout.ocr) as pdf:
         plan = _plan(pdf, layout, limits)
-        layouts = {p.number: find_tables(p, layout)
-                   for p in _text_pages(pdf, [n for n, dpi in plan if dpi is None], layout)}
+        text = [n for n, dpi in plan if dpi is None]
+        workers, _ = _pool_size(len(text) // PARALLEL_TEXT_PAGES, limits)
+        if workers < 2:
+            layouts = {p.number: find_tables(p, layout) for p in _text_pages(pdf, text, layout)}
+    if workers >= 2:
+        layouts = _text_in_parallel(path, text, workers, layout)
     scans = [(n, dpi) for n, dpi in plan if dpi is not None]
     notes = []
     if scans:
@@ -171,6 +178,28 @@ def _text_pages(pdf, numbers: list[int], layout: LayoutSettings) -> Iterator[Pag
         edges = [e for e in (_clipped(e, width, height) for e in raw) if e is not None]
         yield Page(number, width, height, chars, edges)
         page.close()
+
+
+def _text_in_parallel(path: Path, numbers: list[int], workers: int,
+                      layout: LayoutSettings) -> dict[int, PageLayout]:
+    """The text pages ``numbers`` laid out by ``workers`` processes, in chunks of pages
+    (each worker opens the file once per chunk; the document was checked already)."""
+    from .workers import run_workers
+
+    size = max(PARALLEL_TEXT_PAGES // 2, math.ceil(len(numbers) / (workers * 3)))
+    chunks = [(path, numbers[i:i + size], layout) for i in range(0, len(numbers), size)]
+    out: dict[int, PageLayout] = {}
+    for _, page_layouts in run_workers(_read_text_chunk, chunks, workers):
+        out.update((p.number, p) for p in page_layouts)
+    return out
+
+
+def _read_text_chunk(task) -> list[PageLayout]:
+    import pdfplumber
+
+    path, numbers, layout = task
+    with pdfplumber.open(path) as pdf:
+        return [find_tables(page, layout) for page in _text_pages(pdf, numbers, layout)]
 
 
 def _clipped(e: dict, width: float, height: float) -> dict | None:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..errors import LimitError, PipelineError
+from ..errors import InputError, LimitError, PipelineError
 
 _HEADER = struct.Struct("!Q")
 #: Parent ends of the pipes of workers alive: a worker forked later closes them.
@@ -191,13 +191,26 @@ def _as_error(exc: BaseException, task: Any) -> PipelineError:
         if exc.page is None:
             exc.page = page
         return exc
-    text = " ".join(str(exc).split())[:160]
-    if isinstance(exc, MemoryError) or "bad_alloc" in text or "allocate" in text:
+    full = str(exc)
+    text = " ".join(full.split())[-160:]
+    if isinstance(exc, MemoryError) or "bad_alloc" in full or "allocat" in full:
         return LimitError("memory limit reached while reading the page by OCR", page=page,
                           hint="raise the OCR memory limit if the file is genuine")
     if type(exc).__name__ == "_CpuLimitReached":
         return LimitError("CPU time limit reached while reading the page", page=page,
                           hint="raise --timeout if the file is genuine")
+    tb, library = exc.__traceback__, False
+    while tb is not None:  # the innermost frame of ours or of a PDF library decides
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("pdfminer", "pdfplumber", "pypdfium2")):
+            library = True
+        elif module.startswith("pipeline"):
+            library = False
+        tb = tb.tb_next
+    if library:
+        return InputError(f"truncated or damaged PDF: {type(exc).__name__}: {text}", page=page,
+                          hint="download the file again, or open and re-save it in a PDF "
+                               "reader")
     return PipelineError(f"internal error while reading the page: {type(exc).__name__}: {text}",
                          page=page, hint="this is a bug in the pipeline; please report it")
 
