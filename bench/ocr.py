@@ -69,7 +69,7 @@ def _flagged(out: Path, wrong: list) -> dict:
 
 
 def run_variant(name: str, scan: Scan, pdf: Path, gold: Path | None, pages, work: Path,
-                timeout: float) -> dict:
+                timeout: float, keep: Path | None = None) -> dict:
     src = work / f"{name}.pdf"
     scan_pdf(pdf, src, scan, pages)
     out = work / f"{name}-out"
@@ -93,8 +93,13 @@ def run_variant(name: str, scan: Scan, pdf: Path, gold: Path | None, pages, work
         s = _score(gold, out)
         row.update({k: s.get(k) for k in ("items_expected", "items_found", "char_accuracy",
                                            "cells_exact", "tasks_f1", "citations_f1",
-                                           "departments_f1")})
+                                           "departments_f1", "wrong_cells", "tasks_missing",
+                                           "citations_missing", "departments_missing")})
         row.update(_flagged(out, s.get("wrong_cells", [])))
+    if keep is not None and out.is_dir():
+        import shutil
+
+        shutil.copytree(out, keep / f"{name}-{scan.dpi}", dirs_exist_ok=True)
     return row
 
 
@@ -108,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pages", type=lambda s: [int(x) for x in s.split(",")])
     p.add_argument("--timeout", type=float, default=600)
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "ocr-results.json")
+    p.add_argument("--keep", type=Path, help="copy each variant's extracted folder here")
     a = p.parse_args(argv)
     gold = a.gold if a.gold and a.gold.is_file() and not a.pages else None
     load = os.getloadavg()
@@ -116,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in a.variants.split(","):
             scan = VARIANTS[name]
             scan = Scan(**{**scan.__dict__, "dpi": a.dpi})
-            rows.append(run_variant(name, scan, a.pdf, gold, a.pages, Path(tmp), a.timeout))
+            rows.append(run_variant(name, scan, a.pdf, gold, a.pages, Path(tmp), a.timeout,
+                                    a.keep))
             print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
     cols = ["variant", "dpi", "pages", "wall_s_per_page", "cpu_s_per_page", "items_found",
             "char_accuracy", "tasks_f1", "citations_f1", "departments_f1", "wrong",
