@@ -422,3 +422,13 @@ def test_libreoffice_runs_fenced_in(fake_soffice, tmp_path, monkeypatch):
     assert "DisableMacrosExecution" in registry
     if _no_network():
         assert f"net: {os.readlink('/proc/self/ns/net')}" not in seen
+
+
+def test_libreoffice_asking_to_be_restarted_is_run_again(fake_soffice, existing, tmp_path):
+    # Older LibreOffice releases exit 81 after setting up a new profile, converting nothing.
+    count = tmp_path / "starts"
+    fake_soffice(f'echo x >> {count}\nif [ "$(wc -l < {count})" -lt 2 ]; then exit 81; fi\n'
+                 "echo 'Error: source file could not be loaded'\n")
+    path = _write(tmp_path, "notice.rtf", RTF)
+    _refused(path, existing, r"LibreOffice cannot open it as an RTF document")
+    assert count.read_text().count("x") == 2

@@ -51,6 +51,9 @@ MAX_OUTPUT_MB = 512
 SOURCE_NAMES = {"word-binary": "source.doc", "rtf": "source.rtf", "odt": "source.odt"}
 #: Output filter: Word 2007–365 .docx.
 DOCX_FILTER = "docx:MS Word 2007 XML"
+#: LibreOffice's exit status when it set up a new profile and wants to be started
+#: again (older releases do so on the first start; 7.4 converts at once).
+RESTART_STATUS = 81
 #: What LibreOffice prints when it cannot load a file (no filter, damaged, a password).
 _NOT_LOADED = "source file could not be loaded"
 _SAVE_AS_DOCX = "open it in WPS or Word and save it as .docx (文件 → 另存为 → Word 文档)"
@@ -105,6 +108,8 @@ def convert_document(path: Path, fmt: Format, limits: Limits = DEFAULT_LIMITS,
     env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
     env.update(HOME=str(folders["home"]), TMPDIR=str(folders["tmp"]), SAL_USE_VCLPLUGIN="svp")
     status, output = _run(command, env, work, limits, name)
+    if status == RESTART_STATUS:  # it only set up the new profile: run it again
+        status, output = _run(command, env, work, limits, name)
     made = folders["out"] / (source.stem + ".docx")
     if status != 0:
         raise _crashed(status, output, limits, name)
