@@ -87,7 +87,7 @@ def test_generated_file_extracts_to_its_gold(name, generated, tmp_path, request)
     parent = gold["notice"]["parent_doc_no"] if case.parent_in_header else None
     assert notice["parent_doc_no"] == parent
     if case.notice:
-        for key in ("doc_no", "date", "title", "list_title"):
+        for key in ("doc_no", "date", "title", "list_title", "issuers"):
             assert notice[key] == gold["notice"][key], key
     else:  # the attachment alone
         assert notice["doc_no"] is None and notice["date"] is None
