@@ -6,6 +6,13 @@ Each notice is parsed by ``extract.run`` in a child process with resource
 limits (``sandbox``); only this (parent) process writes under the output
 folder.  With several notices and ``jobs`` > 1, notices run in parallel, one
 worker process per notice.  A notice that fails is reported and the others go on.
+
+Tables, validation reports and manifest are all written in a temporary folder
+(``write``), which then replaces the version folder in one step, with one
+exception: output that fails validation never replaces a folder holding a valid
+version (one of ours whose validation.json does not record a failure) unless
+``force``; it goes beside it, to ``<folder>.invalid``.  A run that replaces the
+folder removes a ``<folder>.invalid`` an earlier run left there.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ class Options:
     out: Path | None = None  # one notice: this folder; else extracted_root/<version>
     extracted_root: Path = Path("extracted")
     validate: bool = False
-    force: bool = False
+    force: bool = False  # extract even if unchanged; failing output replaces a valid one
     jobs: int = 1
     limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
     profile: str = "auto"
@@ -40,11 +47,13 @@ class Outcome:
 
     pdf: Path
     status: str  # "extracted", "unchanged", "invalid" (written, failed validation), "failed"
-    folder: Path | None = None
+    folder: Path | None = None  # where the output is (``<out>.invalid`` if ``kept``)
     items: int = 0
     message: str = ""
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader tells the user
+    kept: Path | None = None  # the folder holding a valid version, left as it was
 
     @property
     def ok(self) -> bool:
@@ -93,16 +102,62 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
                 return Outcome(pdf, "unchanged", done, _item_count(done),
                                "unchanged since its last extraction")
         extraction = _parse(pdf, fmt, options)
-        folder = options.out or options.extracted_root / extraction.notice["version"]
-        from .write import write_tables
-
-        write_tables(extraction.frames(), folder, {"notice.json": extraction.notice})
-        outcome = Outcome(pdf, "extracted", Path(folder), len(extraction.rows["items"]))
-        if options.validate:
-            _validate(outcome)
+        folder = Path(options.out or options.extracted_root / extraction.notice["version"])
+        outcome = Outcome(pdf, "extracted", folder, len(extraction.rows.get("items", [])),
+                          notes=list(extraction.notes))
+        _write(extraction, outcome, options)
         return outcome
     except PipelineError as e:
         return Outcome(pdf, "failed", message=str(e.located(str(pdf))))
+
+
+def _write(extraction, outcome: Outcome, options: Options) -> None:
+    """Write the version folder (validated in the temporary folder when asked) and
+    fill in ``outcome``: where it went, and the validation's failures and warnings."""
+    from .write import discard_folder, write_tables
+
+    folder = outcome.folder
+
+    def finish(tmp: Path) -> Path:
+        if not options.validate:
+            return folder
+        from .validate import validate_extraction
+
+        result = validate_extraction(tmp, write=False)
+        outcome.warnings = result.warning_lines()
+        dest = folder
+        if not result.success:
+            outcome.status = "invalid"
+            outcome.failures = result.failure_lines()
+            outcome.message = f"failed validation ({len(outcome.failures)} checks)"
+            if not options.force and _holds_valid(folder):
+                dest, outcome.kept = invalid_folder(folder), folder
+        result.write_reports(tmp, label=dest)
+        return dest
+
+    extra = {"notice.json": extraction.notice, **getattr(extraction, "files", {})}
+    outcome.folder = write_tables(extraction.frames(), folder, extra, finish)
+    if outcome.folder == folder:
+        discard_folder(invalid_folder(folder))  # older than what is in the folder now
+
+
+def invalid_folder(folder: Path) -> Path:
+    """Where output that fails validation goes when ``folder`` holds a valid version."""
+    return folder.with_name(folder.name + INVALID_SUFFIX)
+
+
+#: Suffix of the folder beside a valid version that holds newer output failing validation.
+INVALID_SUFFIX = ".invalid"
+
+
+def _holds_valid(folder: Path) -> bool:
+    """A complete folder of ours whose validation did not fail (or was not run)."""
+    from .write import read_manifest
+
+    if read_manifest(folder) is None:
+        return False
+    report = folder / "validation.json"
+    return not report.exists() or _read_json(report).get("success") is True
 
 
 def _check_input(path: Path, limits: Limits):
@@ -144,22 +199,12 @@ def _parse(path: Path, fmt, options: Options):
         return job.result()
 
 
-def _validate(outcome: Outcome) -> None:
-    from .validate import validate_extraction
-
-    result = validate_extraction(outcome.folder)
-    outcome.warnings = result.warning_lines()
-    if not result.success:
-        outcome.status = "invalid"
-        outcome.failures = result.failure_lines()
-        outcome.message = f"failed validation ({len(outcome.failures)} checks)"
-
-
 def _previous(digest: str, options: Options) -> Path | None:
     """A complete earlier extraction of the same file by this pipeline version, if any."""
     from .write import read_manifest
 
-    candidates = [options.out] if options.out else sorted(options.extracted_root.glob("*/"))
+    candidates = [options.out] if options.out else sorted(
+        p for p in options.extracted_root.glob("*/") if not p.name.endswith(INVALID_SUFFIX))
     for folder in candidates:
         if folder is None or read_manifest(folder) is None:
             continue

@@ -59,7 +59,10 @@ def _parser() -> argparse.ArgumentParser:
                     "departments as .parquet and .csv, notice.json, manifest.json). "
                     "Without --out the folder is extracted/<date>_<hash>/ and its path is "
                     "printed. A notice whose file is unchanged since its last successful "
-                    "extraction is skipped unless --force.")
+                    "extraction is skipped unless --force. With --validate the output is "
+                    "validated before it replaces anything: output that fails never replaces "
+                    "a folder holding a valid version; it is written beside it as "
+                    "FOLDER.invalid/ (exit 1) unless --force.")
     ex.add_argument("pdfs", nargs="+", type=Path, metavar="FILE",
                     help="notice files: .pdf, .docx, .doc, .wps, .odt, .rtf, .xlsx, .xls, .et, "
                          ".ods, .html/.htm/.shtml (the kind is read from the content)")
@@ -75,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="root of the version folders (default: extracted)")
     ex.add_argument("--validate", action="store_true",
                     help="also run the expectation suite; exit 1 if it fails")
-    ex.add_argument("--force", action="store_true", help="extract even if unchanged")
+    ex.add_argument("--force", action="store_true",
+                    help="extract even if unchanged, and let output that fails validation "
+                         "replace a valid version (instead of going to FOLDER.invalid/)")
     ex.add_argument("--jobs", type=int, default=1, metavar="N",
                     help="notices extracted in parallel (default 1; 0 = one per core)")
     _limit_flags(ex)
@@ -159,6 +164,8 @@ def _cmd_extract(args) -> int:
 
     def progress(done, total, outcome):
         prefix = f"[{done}/{total}] " if many else ""
+        for line in outcome.notes:
+            print(f"note: {outcome.pdf}: {line}", file=sys.stderr)
         if outcome.status == "failed":
             _error(outcome.message)
             return
@@ -167,7 +174,11 @@ def _cmd_extract(args) -> int:
         if outcome.status == "invalid":
             for line in outcome.failures:
                 _error(f"{outcome.folder}: {line}")
-            _error(f"{outcome.pdf}: extracted to {outcome.folder} but {outcome.message}")
+            if outcome.kept:
+                _error(f"{outcome.pdf}: {outcome.message}: {outcome.kept} keeps its valid "
+                       f"version; the new output is in {outcome.folder} (--force replaces)")
+            else:
+                _error(f"{outcome.pdf}: extracted to {outcome.folder} but {outcome.message}")
             return
         note = " (unchanged, skipped)" if outcome.status == "unchanged" else ""
         valid = ", valid" if args.validate else ""

@@ -1,31 +1,50 @@
-"""Check an extracted folder against the expectation suites and write the report.
+"""Check an extracted folder against its profile's expectation suite and write the report.
 
     validate_extraction(folder, expected_items=None) → ValidationResult
     load_suites() → Suites   (imports great_expectations; built once per process)
 
-The checks are listed once, in ``expectations/<table>.json``: great-expectations
-1.x suite JSON, one suite per output table, run in an in-memory (ephemeral)
-context.  Regular expressions several suites share are named in
-``expectations/patterns.json`` and passed as suite parameters.
+The checks are listed once, as great-expectations 1.x suite JSON run in an
+in-memory (ephemeral) context.  Each list profile names its suite
+(``"suite"`` in ``pipeline/profiles/<name>.json``; notice.json records the
+profile), a folder ``expectations/<suite>/`` with one file per frame:
+
+- ``<table>.json``: the table's rows, with derived columns (below);
+- ``cells.json``: one row per cell of every table (``_table``, ``_column`` as
+  "items.name", ``_value`` as text, the row's key, per-column flags ``_text``
+  and ``_required``), so that a check every column needs (not null, not empty,
+  no layout debris) is one expectation, whatever the columns are — a generic
+  list's columns are only known from its ``columns`` table;
+- ``columns.json``: one row per column the schema gives each table
+  (``_present``, its type ``_dtype`` and the schema's ``_expected``).
+
+A check on ``cells`` or ``columns`` is reported once per table and column it
+covers (``items.basis_text: not_empty: …``), as if it had been stated for each.
+``expectations/common/`` holds frames every suite checks where the folder has
+them (``ocr_cells``: OCR'd cells flagged for a person to check, warnings).
+Regular expressions several suites share are named in
+``expectations/patterns.json`` and passed as suite parameters; ``{labels}`` in
+one stands for the list's own printed header labels.
 
 Some checks need facts a single row does not hold: does the item have a task,
-which task precedes this one, which number should the next marker carry.  This
-module computes those facts in pandas as derived columns whose names start
-with ``_`` (documented in each suite's ``meta.description``); the suites check
-them like any other column, so every check, plain or derived, is stated in the
-JSON and reported the same way.
+which task precedes this one, which number should the next marker carry, does
+the source have pages.  This module computes those facts in pandas as derived
+columns whose names start with ``_`` (documented in each suite's
+``meta.description``); the suites check them like any other column, so every
+check, plain or derived, is stated in the JSON and reported the same way.
 
 The expected item count comes from the caller or from the manifest of known
 notices (``raw/notices.json``, see ``manifest``); for a notice not listed there
 the count is not checked (the report says so) and ``seq`` must still run 1..N.
 
 great_expectations takes about 2 s to import, so it is imported by
-``load_suites`` only; a command that also parses a PDF may call ``load_suites``
-first thing, while the parsing runs in a child process.
+``load_suites`` only; a command that also parses a PDF calls it first thing,
+while the parsing runs in a child process.  Each frame is checked in one pass
+(pass/fail only); only an expectation that fails runs again for its rows.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -45,11 +64,21 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The suites (one ``<table>.json`` per output table) and ``patterns.json``.
+#: The suites (``<suite>/<frame>.json``) and ``patterns.json``.
 EXPECTATIONS_DIR = ROOT / "expectations"
 PATTERNS_FILE = "patterns.json"
+#: Frames every suite checks where the folder has them.
+COMMON_SUITE = "common"
+#: The suite of a folder whose notice.json names no profile (extracted before profiles).
+DEFAULT_SUITE = "assist"
 REPORT_JSON = "validation.json"
 REPORT_HTML = "validation.html"
+#: Frames built from every table of the folder (see the module docstring).
+CELLS, COLUMNS = "cells", "columns"
+#: The table of OCR'd cells (issue 12): optional, one row per cell read by OCR.
+OCR_CELLS = "ocr_cells"
+#: Stands for the list's printed header labels in a pattern of patterns.json.
+LABELS_TOKEN = "{labels}"
 #: great-expectations severities as the report names them.
 SEVERITY = {"critical": "error", "warning": "warning", "info": "info"}
 #: Offending rows listed per check (the count is always given in full).
@@ -57,15 +86,26 @@ MAX_ROWS = 10
 #: Offending values quoted per check, and characters quoted per value.
 MAX_SAMPLES = 3
 SAMPLE_CHARS = 40
+#: Crops larger than this are linked from validation.html, not embedded.
+MAX_EMBED_BYTES = 256 * 1024
+#: Source formats of folders extracted before notice.json recorded one (all were PDFs).
+LEGACY_FORMAT = "pdf"
+#: The pandas dtypes a schema type reads back as from Parquet, and their short names.
+TYPE_NAMES = {"int": "Int64Dtype", "str": "StringDtype", "float": "Float64Dtype",
+              "bool": "BooleanDtype"}
+_SHORT_TYPES = {v: k for k, v in TYPE_NAMES.items()}
+#: Key of the OCR cells table where the schema does not (yet) state it.
+_OCR_KEY = ("seq", "field")
 
 
 @dataclass
 class Check:
-    """The outcome of one expectation (or of reading one file) on one table.
+    """The outcome of one expectation (or of reading one file) on one table and column.
 
     ``rows`` holds the keys (``seq``, ``task_no`` …) of the first offending rows;
     ``rows_total`` counts them all.  ``severity`` is "error" (the folder fails),
-    "warning" or "info" (reported only).
+    "warning" or "info" (reported only).  ``each_row``: the check is reported
+    one line per offending row (``details``), every row (OCR cells to look at).
     """
 
     table: str
@@ -78,16 +118,27 @@ class Check:
     rows: list[dict] = field(default_factory=list)
     rows_total: int = 0
     expectation: str = ""
+    each_row: bool = False
+    details: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         """One line: table, check, found vs expected, the offending rows."""
-        where = f"{self.table}.{self.column}" if self.column else self.table
-        text = f"{where}: {self.check}: found {self.found}; expected {self.expected}"
+        text = f"{self._where()}: {self.check}: found {self.found}; expected {self.expected}"
         if self.rows:
             labels = ", ".join(_row_label(r) for r in self.rows)
             more = self.rows_total - len(self.rows)
             text += f"; rows: {labels}" + (f" (+{more} more)" if more > 0 else "")
         return text
+
+    def lines(self) -> list[str]:
+        """``line()``, or for an ``each_row`` check one line per offending row."""
+        if not self.each_row or not self.details:
+            return [self.line()]
+        return [f"{self._where()}: {self.check}: {d}; expected {self.expected}"
+                for d in self.details]
+
+    def _where(self) -> str:
+        return f"{self.table}.{self.column}" if self.column else self.table
 
 
 @dataclass
@@ -102,7 +153,11 @@ class ValidationResult:
     expected_items: int | None
     expected_source: str
     elapsed_s: float
-    suites: dict[str, int] = field(default_factory=dict)
+    suite: str = ""
+    expectations: dict[str, int] = field(default_factory=dict)  # frame → expectations run
+    ocr_cells: list[dict] = field(default_factory=list)  # flagged OCR'd cells, for a person
+    notice: dict = field(default_factory=dict)
+    great_expectations_version: str = ""
 
     @property
     def failures(self) -> list[Check]:
@@ -113,29 +168,80 @@ class ValidationResult:
         return [c.line() for c in self.failures]
 
     def warning_lines(self) -> list[str]:
-        """Warnings and notes: failed warning checks, an unrecorded item count."""
+        """Warnings and notes: failed warning checks (one line per OCR cell to check),
+        an unrecorded item count."""
         return list(self.warnings)
 
     def summary(self) -> str:
         failed = len(self.failures)
         items = "?" if self.items is None else self.items
         warned = len(self.warnings)
-        return (f"{items} items; {len(self.checks)} checks, {failed} failed, "
-                f"{warned} warning{'' if warned == 1 else 's'}")
+        return (f"{items} items; {len(self.checks)} checks "
+                f"({sum(self.expectations.values())} expectations, suite {self.suite or '?'}), "
+                f"{failed} failed, {warned} warning{'' if warned == 1 else 's'}")
 
     def to_dict(self) -> dict:
         return {"success": self.success, "summary": self.summary(), **asdict(self)}
 
+    def write_reports(self, folder: Path, label: Path | str | None = None) -> None:
+        """Write validation.json and a self-contained validation.html into ``folder``.
+
+        ``label`` is the folder the report names (default: ``folder``): validation
+        runs in a temporary folder that is then moved into place.  Crops of
+        flagged OCR cells are read from ``folder``.  Raises ``PipelineError`` if a
+        report cannot be written.
+        """
+        folder = Path(folder)
+        if label is not None:
+            self.folder = str(label)
+        data = {**self.to_dict(),
+                "validated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        _write_atomic(folder / REPORT_JSON,
+                      json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+        _write_atomic(folder / REPORT_HTML, _html(self, data, folder))
+
+
+@dataclass
+class Suite:
+    """One profile's suite: a great_expectations ExpectationSuite per frame."""
+
+    name: str
+    frames: dict[str, Any]  # frame name → ExpectationSuite (common frames included)
+    meta: dict[str, dict]  # frame name → the file's "meta"
+    counts: dict[str, tuple[int, int]]  # frame name → (expectations in file, loaded)
+
 
 @dataclass
 class Suites:
-    """The loaded suites and what running them needs (see ``load_suites``)."""
+    """The great_expectations context, the shared patterns, and the suites built so far."""
 
-    suites: dict[str, Any]  # table name → great_expectations ExpectationSuite
-    batches: dict[str, Any]  # table name → batch definition of a whole DataFrame
+    directory: Path
+    context: Any
+    source: Any  # pandas data source: one whole-DataFrame asset per frame name
     patterns: dict[str, dict[str, str]]  # parameter name → {pattern name: regex}
-    counts: dict[str, tuple[int, int]]  # table name → (expectations in file, loaded)
     gx_version: str
+    built: dict[str, Suite] = field(default_factory=dict)
+    batches: dict[str, Any] = field(default_factory=dict)  # frame name → batch definition
+    lock: Any = field(default_factory=threading.Lock)
+
+    def suite(self, name: str) -> Suite:
+        """The suite ``expectations/<name>/`` (plus ``common/``), built once.
+
+        Raises ``PipelineError`` naming the file if the suite is missing or
+        unreadable, or if great_expectations does not load every expectation in
+        it (it would otherwise drop the ones it cannot read, silently).
+        """
+        with self.lock:
+            if name not in self.built:
+                self.built[name] = _build_suite(self, name)
+            return self.built[name]
+
+    def batch(self, frame: str):
+        with self.lock:
+            if frame not in self.batches:
+                asset = self.source.add_dataframe_asset(frame)
+                self.batches[frame] = asset.add_batch_definition_whole_dataframe("whole")
+            return self.batches[frame]
 
 
 _LOCK = threading.Lock()
@@ -143,42 +249,48 @@ _LOADED: dict[Path, Suites] = {}
 
 
 def load_suites(directory: Path | None = None) -> Suites:
-    """Import great_expectations and build the suites of ``directory`` (default
-    ``expectations/``); cached, so later calls in the process cost nothing.
+    """Import great_expectations, make its context and read the shared patterns of
+    ``directory`` (default ``expectations/``); cached, so later calls in the process
+    cost nothing.  Suites are built when first asked for (``Suites.suite``).
 
-    Raises ``PipelineError`` naming the file if a suite is missing or unreadable,
-    or if great_expectations does not load every expectation in it (it would
-    otherwise drop the ones it cannot read, silently).
+    Raises ``PipelineError`` naming the file if patterns.json is unreadable or
+    holds a pattern that is not a regular expression.
     """
     directory = Path(directory or EXPECTATIONS_DIR).resolve()
     with _LOCK:
         if directory not in _LOADED:
-            _LOADED[directory] = _build_suites(directory)
+            _LOADED[directory] = _start(directory)
         return _LOADED[directory]
 
 
 def validate_extraction(folder: Path, *, expected_items: int | None = None,
-                        manifest: Path | None = None,
-                        expectations: Path | None = None) -> ValidationResult:
-    """Run the suites on the extracted ``folder``; write validation.json and .html into it.
+                        manifest: Path | None = None, expectations: Path | None = None,
+                        write: bool = True, label: Path | str | None = None
+                        ) -> ValidationResult:
+    """Run the suite of the folder's profile on the extracted ``folder``; write
+    validation.json and .html into it (unless ``write`` is False: then call
+    ``result.write_reports``).
 
     In: a folder written by ``extract`` (``<table>.parquet`` per output table and
     notice.json).  ``expected_items`` overrides the manifest's count; ``manifest``
-    and ``expectations`` replace ``raw/notices.json`` and ``expectations/`` (tests).
+    and ``expectations`` replace ``raw/notices.json`` and ``expectations/`` (tests);
+    ``label``: the folder the report names.
     Out: a ``ValidationResult``; a failed check does not raise.  Raises
     ``PipelineError`` only if the suites cannot be loaded or the report not written.
     """
     start = time.perf_counter()
     folder = Path(folder)
     suites = load_suites(expectations)
-    frames, checks = _read_tables(folder)
+    checks: list[Check] = []
     notice = _read_notice(folder, checks)
+    suite_name, tables = _suite_and_tables(folder, notice, checks)
+    suite = suites.suite(suite_name)
+    frames = _read_tables(folder, tables, checks)
     items = frames.get("items")
     n_items = None if items is None else len(items)
     expected, source = _expected_count(notice, expected_items, manifest)
     notice_count = notice.get("item_count") if isinstance(notice.get("item_count"), int) else None
-    parameters: dict[str, Any] = {
-        name: list(patterns.values()) for name, patterns in suites.patterns.items()}
+    parameters = _parameters(suites.patterns, frames.get(schema.COLUMNS.name))
     # A count nobody recorded is not checked: the expectation runs against the
     # table's own length (so it passes) and is reported as a note.
     unknown = {}
@@ -190,28 +302,37 @@ def validate_extraction(folder: Path, *, expected_items: int | None = None,
         unknown["notice_item_count"] = "notice.json gives no item_count"
     wording = {"expected_items": expected, "expected_source": source,
                "notice_item_count": notice_count}
-    derived = _derive(frames)
-    for table in schema.VALIDATED_TABLES:
-        if table.name in derived:
-            checks.extend(_run_suite(suites, table, derived[table.name], parameters,
-                                     unknown, wording))
-    warnings = [c.line() for c in checks if not c.success and c.severity == "warning"]
+    derived = _derive(frames, tables, notice, folder, suite)
+    context = _RunContext(suites, parameters, unknown, wording, tables, derived)
+    ran: list[Check] = []
+    for name in suite.frames:
+        if name in derived.frames:
+            ran.extend(_run_frame(context, suite, name))
+    checks += sorted(ran, key=lambda c: _table_order(c.table, tables))  # after file checks
+    warnings = [line for c in checks if not c.success and c.severity == "warning"
+                for line in c.lines()]
     warnings += [f"{c.table}: {c.check}: {c.expected}" for c in checks if c.severity == "info"]
     result = ValidationResult(
-        folder=str(folder), success=not any(
-            not c.success and c.severity == "error" for c in checks),
+        folder=str(label or folder),
+        success=not any(not c.success and c.severity == "error" for c in checks),
         checks=checks, warnings=warnings, items=n_items, expected_items=expected,
-        expected_source=source, elapsed_s=0.0,
-        suites={name: loaded for name, (_, loaded) in suites.counts.items()})
+        expected_source=source, elapsed_s=0.0, suite=suite.name,
+        expectations={name: loaded for name, (_, loaded) in suite.counts.items()
+                      if name in derived.frames},
+        ocr_cells=_flagged_cells(derived.frames.get(OCR_CELLS), frames.get(schema.COLUMNS.name)),
+        notice={k: notice.get(k) for k in ("version", "doc_no", "title", "source_file",
+                                           "source_sha256", "source_format", "profile",
+                                           "item_count")},
+        great_expectations_version=suites.gx_version)
     result.elapsed_s = round(time.perf_counter() - start, 3)
-    _write_reports(folder, result, notice, suites.gx_version)
+    if write:
+        result.write_reports(folder, label)
     return result
 
 
 # --- loading ---------------------------------------------------------------------------
 
-def _build_suites(directory: Path) -> Suites:
-    import logging
+def _start(directory: Path) -> Suites:
     import warnings
 
     import great_expectations as gx
@@ -222,24 +343,45 @@ def _build_suites(directory: Path) -> Suites:
     for name, group in named.items():
         for label, regex in group.items():
             try:
-                re.compile(regex)
-            except re.error as e:
+                re.compile(regex.replace(LABELS_TOKEN, "x"))
+            except (re.error, AttributeError) as e:
                 raise PipelineError(f"pattern {name}/{label!r} is not a regular expression: {e}",
                                     file=str(directory / PATTERNS_FILE)) from None
-    context = gx.get_context(mode="ephemeral")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas("extraction")
-    suites, batches, counts = {}, {}, {}
-    for table in schema.VALIDATED_TABLES:
-        path = directory / f"{table.name}.json"
+    return Suites(directory, context, source, named, gx.__version__)
+
+
+def _build_suite(suites: Suites, name: str) -> Suite:
+    import logging
+    import warnings
+
+    import great_expectations as gx
+
+    folder = suites.directory / name
+    if not re.fullmatch(r"[a-z0-9_-]+", name) or not folder.is_dir():
+        raise PipelineError(f"no expectation suite {name!r}", file=str(folder),
+                            hint="each profile's \"suite\" names a folder of expectations/")
+    paths = sorted(folder.glob("*.json"))
+    common = suites.directory / COMMON_SUITE
+    if common.is_dir() and name != COMMON_SUITE:
+        own = {p.name for p in paths}
+        paths += [p for p in sorted(common.glob("*.json")) if p.name not in own]
+    if not paths:
+        raise PipelineError("no suite files (<frame>.json) in the suite folder", file=str(folder))
+    frames, metas, counts = {}, {}, {}
+    gx_logger = logging.getLogger("great_expectations")
+    for path in paths:
         data = _read_json_file(path)
         configs = data.get("expectations") or []
-        gx_logger = logging.getLogger("great_expectations")
         level, gx_logger.level = gx_logger.level, logging.CRITICAL  # we report drops ourselves
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
-                suite = gx.ExpectationSuite(name=table.name, expectations=configs,
+                suite = gx.ExpectationSuite(name=f"{name}/{path.stem}", expectations=configs,
                                             meta=data.get("meta"))
         except Exception as e:  # GX raises pydantic errors for bad kwargs
             raise PipelineError(f"great_expectations cannot load the suite: {e}",
@@ -251,11 +393,10 @@ def _build_suites(directory: Path) -> Suites:
                 f"{len(configs)} expectations in the file, great_expectations loaded "
                 f"{len(suite.expectations)}", file=str(path),
                 hint=f"check these entries: {_unloadable(configs)}")
-        suites[table.name] = context.suites.add(suite)  # gives each expectation an id
-        asset = source.add_dataframe_asset(table.name)
-        batches[table.name] = asset.add_batch_definition_whole_dataframe("whole")
-        counts[table.name] = (len(configs), len(suite.expectations))
-    return Suites(suites, batches, named, counts, gx.__version__)
+        frames[path.stem] = suites.context.suites.add(suite)  # gives each expectation an id
+        metas[path.stem] = data.get("meta") or {}
+        counts[path.stem] = (len(configs), len(suite.expectations))
+    return Suite(name, frames, metas, counts)
 
 
 def _unloadable(configs: list[dict]) -> list[str]:
@@ -283,15 +424,94 @@ def _read_json_file(path: Path) -> dict:
     return data
 
 
+def _parameters(patterns: dict[str, dict[str, str]], columns: pd.DataFrame | None) -> dict:
+    """Suite parameters: each named pattern group as a list; ``{labels}`` filled with
+    the list's printed header labels (a pattern that needs them is dropped where the
+    folder has none).  ``_named``: the same groups by pattern name (for the report)."""
+    labels = sorted({str(x).strip() for x in _values(columns, "label") if x and str(x).strip()},
+                    key=len, reverse=True)
+    alternation = "|".join(re.escape(x) for x in labels)
+    named: dict[str, dict[str, str]] = {}
+    for group, entries in patterns.items():
+        named[group] = {}
+        for label, regex in entries.items():
+            if LABELS_TOKEN in regex:
+                if not alternation:
+                    continue
+                regex = regex.replace(LABELS_TOKEN, alternation)
+            named[group][label] = regex
+    out: dict[str, Any] = {g: list(v.values()) or ["(?!)"] for g, v in named.items()}
+    out["_named"] = named
+    return out
+
+
 # --- reading the folder ----------------------------------------------------------------
 
-def _read_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Check]]:
-    """Each table's Parquet file as a DataFrame; a failed "file" check for each missing one.
+def _suite_and_tables(folder: Path, notice: dict,
+                      checks: list[Check]) -> tuple[str, tuple[schema.Table, ...]]:
+    """The suite named by the folder's profile, and the tables it checks: a specific
+    profile's fixed tables, or a generic list's from its columns.parquet."""
+    from .profiles import load_profiles
+
+    name = notice.get("profile")
+    profile = load_profiles().get(name) if isinstance(name, str) else None
+    if name is not None and profile is None:
+        checks.append(Check("notice.json", "profile", None, False, "error", repr(name),
+                            "a profile of pipeline/profiles (the one that read the list)"))
+    if profile is None or not profile.generic:
+        return (profile.suite if profile else DEFAULT_SUITE), schema.VALIDATED_TABLES
+    rows = _columns_rows(folder, checks)
+    tables = [t for t in schema.generic_tables(rows) if t.name != schema.COLUMNS.name]
+    return profile.suite, tuple(tables)
+
+
+def _columns_rows(folder: Path, checks: list[Check]) -> list[dict]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = folder / f"{schema.COLUMNS.name}.parquet"
+    try:
+        rows = pq.read_table(path).to_pylist()
+        if all({"position", "field", "label", "role"} <= set(r) for r in rows):
+            return rows
+        found = "a file without position, field, label and role"
+    except FileNotFoundError:
+        found = "no such file"
+    except (OSError, pa.ArrowException) as e:
+        found = f"an unreadable file ({e})"
+    checks.append(Check(schema.COLUMNS.name, "file", None, False, "error", found,
+                        f"{path.name} in {folder} (a generic list's columns)"))
+    return []
+
+
+def _read_tables(folder: Path, tables: tuple[schema.Table, ...],
+                 checks: list[Check]) -> dict[str, pd.DataFrame]:
+    """Each table's Parquet file as a DataFrame (a failed "file" check for each missing
+    one), the columns table where there is one, and the OCR cells where there are.
 
     Parquet types map to pandas extension types (int64 → Int64, string and
     large_string → string, double → Float64) whatever pandas dtype wrote them, so
     the suites' type checks see the Parquet types actually written.
     """
+    frames = {}
+    for table in tables:
+        frame, found = _read_parquet(folder / f"{table.name}.parquet")
+        if frame is not None:
+            frames[table.name] = frame
+            continue
+        checks.append(Check(table.name, "file", None, False, "error", found,
+                            f"{table.name}.parquet in {folder}"))
+    for optional in (schema.COLUMNS.name, OCR_CELLS):
+        frame, found = _read_parquet(folder / f"{optional}.parquet")
+        if frame is not None:
+            frames[optional] = frame
+        elif found != "no such file":
+            checks.append(Check(optional, "file", None, False, "error", found,
+                                f"a readable {optional}.parquet in {folder}"))
+    return frames
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame | None, str]:
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -299,21 +519,13 @@ def _read_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Check]]:
     types = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype(),
              pa.large_string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype(),
              pa.bool_(): pd.BooleanDtype()}
-    frames, checks = {}, []
-    for table in schema.VALIDATED_TABLES:
-        path = folder / f"{table.name}.parquet"
-        try:
-            frame = pq.read_table(path).to_pandas(types_mapper=types.get)
-        except FileNotFoundError:
-            found = "no such file"
-        except (OSError, pa.ArrowException) as e:
-            found = f"an unreadable file ({e})"
-        else:
-            frames[table.name] = frame.reset_index(drop=True)
-            continue
-        checks.append(Check(table.name, "file", None, False, "error", found,
-                            f"{path.name} in {folder}"))
-    return frames, checks
+    try:
+        frame = pq.read_table(path).to_pandas(types_mapper=types.get)
+    except FileNotFoundError:
+        return None, "no such file"
+    except (OSError, pa.ArrowException) as e:
+        return None, f"an unreadable file ({e})"
+    return frame.reset_index(drop=True), ""
 
 
 def _read_notice(folder: Path, checks: list[Check]) -> dict:
@@ -360,33 +572,63 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-# --- derived columns -------------------------------------------------------------------
+# --- derived columns and frames --------------------------------------------------------
 
-def _derive(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Each table with the derived ``_`` columns its suite checks (see the suites' meta)."""
+@dataclass
+class _Derived:
+    """The frames the suites check, with what reporting them needs."""
+
+    frames: dict[str, pd.DataFrame]  # frame name → rows (tables, cells, columns, ocr_cells)
+    keys: dict[str, tuple[str, ...]]  # table → its key columns (a row's label)
+    per_column: dict[str, pd.DataFrame]  # cells/columns → one row per table column covered
+    sizes: dict[str, int]  # table → rows
+
+
+def _derive(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ...], notice: dict,
+            folder: Path, suite: Suite) -> _Derived:
+    """Each table with the derived ``_`` columns its suite checks (see the suites' meta),
+    and the ``cells`` and ``columns`` frames of every table."""
     import pandas as pd
 
     items = frames.get("items")
     seqs = set(_values(items, "seq")) - {None} if items is not None else set()
-    out = {}
+    lookup = _CellLookup(items)
+    out: dict[str, pd.DataFrame] = {}
+    keys = {t.name: t.key for t in tables}
     if items is not None:
-        out["items"] = _derive_items(items.copy(), frames)
-    for name in ("tasks", "citations", "departments"):
-        if name not in frames:
+        out["items"] = _derive_items(items.copy(), frames, notice)
+    for table in tables:
+        if table.name == "items" or table.name not in frames:
             continue
-        df = frames[name].copy()
+        df = frames[table.name].copy()
         seq = _values(df, "seq")
+        group = _groups(df)
         df["_item_exists"] = pd.array([s in seqs for s in seq], dtype="boolean")
-        df["_position"] = pd.array(_positions(seq), dtype="Int64")
-        if name == "tasks":
-            _derive_tasks(df, _cells(items, "tasks_text"))
-        elif name == "citations":
-            _derive_citations(df, _cells(items, "basis_text"))
-        out[name] = df
-    return out
+        df["_position"] = pd.array(_positions(group), dtype="Int64")
+        if table.name == "tasks":
+            _derive_tasks(df, group, lookup.cells(df, "tasks_text"))
+        elif table.name == "citations":
+            _derive_citations(df, lookup.cells(df, "basis_text"))
+        out[table.name] = df
+    if OCR_CELLS in frames:
+        out[OCR_CELLS] = _derive_ocr(frames[OCR_CELLS].copy(), seqs, folder)
+        keys[OCR_CELLS] = tuple(getattr(getattr(schema, "OCR_CELLS", None), "key", ())
+                                or _OCR_KEY)
+    per_column = {}
+    profile_required = _profile_required(notice)
+    fill = (suite.meta.get(CELLS) or {}).get("required_fill")
+    out[CELLS], per_column[CELLS] = _cells_frame(frames, tables, profile_required, fill)
+    ocr_table = getattr(schema, "OCR_CELLS", None)  # stated by the OCR reader's schema
+    typed = (*tables, ocr_table) if ocr_table is not None and OCR_CELLS in frames else tables
+    out[COLUMNS], per_column[COLUMNS] = _columns_frame(frames, typed)
+    sizes = {t.name: len(frames[t.name]) for t in tables if t.name in frames}
+    if OCR_CELLS in frames:
+        sizes[OCR_CELLS] = len(frames[OCR_CELLS])
+    return _Derived(out, keys, per_column, sizes)
 
 
-def _derive_items(df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _derive_items(df: pd.DataFrame, frames: dict[str, pd.DataFrame],
+                  notice: dict) -> pd.DataFrame:
     import pandas as pd
 
     seq = _values(df, "seq")
@@ -397,17 +639,186 @@ def _derive_items(df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataF
         df[column] = pd.array([counts.get(s, 0) for s in seq], dtype="Int64")
     ends = _values(df, "page_end")
     df["_previous_page_end"] = pd.array([None, *ends[:-1]][:len(df)], dtype="Int64")
+    source_format = notice.get("source_format") or LEGACY_FORMAT
+    df["_source_format"] = pd.array([str(source_format)] * len(df), dtype="string")
     return df
 
 
-def _derive_tasks(df: pd.DataFrame, cells: dict) -> None:
+def _derive_ocr(df: pd.DataFrame, seqs: set, folder: Path) -> pd.DataFrame:
+    """OCR'd cells: does the item exist, is the crop a file inside the folder."""
+    import pandas as pd
+
+    df["_item_exists"] = pd.array([s in seqs for s in _values(df, "seq")], dtype="boolean")
+    df["_crop_exists"] = pd.array([None if not crop else _inside(folder, crop) is not None
+                                   for crop in _values(df, "crop")], dtype="boolean")
+    return df
+
+
+def _inside(folder: Path, relative: str) -> Path | None:
+    """``folder/relative`` if it is a file inside ``folder`` (crops named by the data)."""
+    try:
+        path = (folder / str(relative)).resolve()
+        if path.is_relative_to(folder.resolve()) and path.is_file():
+            return path
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _groups(df: pd.DataFrame) -> list:
+    """Per row, the items cell it was parsed from: seq, and in a generic list the
+    items column (``field``)."""
+    if "field" in df.columns:
+        return list(zip(_values(df, "seq"), _values(df, "field"), strict=True))
+    return [(s,) for s in _values(df, "seq")]
+
+
+class _CellLookup:
+    """The items cell a parsed row came from: by seq, in the row's ``field`` (generic
+    lists) or in the fixed column of a specific profile."""
+
+    def __init__(self, items: pd.DataFrame | None):
+        self.items = items
+        self.row = {} if items is None else {s: i for i, s in enumerate(_values(items, "seq"))}
+
+    def cells(self, df: pd.DataFrame, default: str) -> list:
+        if self.items is None:
+            return [None] * len(df)
+        fields = _values(df, "field") if "field" in df.columns else [default] * len(df)
+        columns: dict[str, list] = {}
+        out = []
+        for seq, name in zip(_values(df, "seq"), fields, strict=True):
+            if name not in columns:
+                columns[name] = _values(self.items, name) if name in self.items else []
+            i = self.row.get(seq)
+            out.append(columns[name][i] if i is not None and columns[name] else None)
+        return out
+
+
+def _profile_required(notice: dict) -> set[str]:
+    from .profiles import load_profiles
+
+    profile = load_profiles().get(notice.get("profile") or DEFAULT_SUITE)
+    return set(profile.required) if profile is not None and not profile.generic else set()
+
+
+def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ...],
+                 profile_required: set[str], fill: float | None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per cell of every table: its key, ``_table``, ``_column`` ("items.name"),
+    ``_value`` (text; numbers as digits), and its column's flags:
+
+    - ``_text``: a text column;
+    - ``_not_null``: the schema says the column is never null;
+    - ``_required``: where not null the cell holds text: in ``items`` the profile's
+      required fields, or for a generic list the key and every column filled in at
+      least ``fill`` of the rows (cells.json ``meta.required_fill``); in every
+      other table each text column.
+
+    Returns the frame and its per-column flags (one row per table column).
+    """
+    import pandas as pd
+
+    keys = sorted({k for t in tables for k in t.key})
+    parts, flags = [], []
+    for table in tables:
+        df = frames.get(table.name)
+        for column in table.columns:
+            text = column.type == "str"
+            present = df is not None and column.name in df.columns
+            if table.name != "items":
+                required = text
+            elif fill is not None:
+                required = text and (column.name in table.key or (
+                    present and len(df) > 0 and _filled(df[column.name]) >= fill))
+            else:
+                required = text and column.name in profile_required
+            flags.append({"_table": table.name, "_column": f"{table.name}.{column.name}",
+                          "_text": text, "_not_null": not column.nullable,
+                          "_required": required})
+            if not present or not len(df):
+                continue
+            part = pd.DataFrame({k: df[k] if k in df.columns else pd.NA for k in keys},
+                                index=range(len(df)))
+            values = df[column.name]
+            part["_value"] = values.astype("string") if not text else values
+            for name, value in flags[-1].items():
+                part[name] = value
+            parts.append(part)
+    per_column = pd.DataFrame(flags, columns=["_table", "_column", "_text", "_not_null",
+                                              "_required"])
+    for name in ("_text", "_not_null", "_required"):
+        per_column[name] = per_column[name].astype("boolean")
+    if not parts:
+        empty = per_column.iloc[0:0].copy()
+        empty["_value"] = pd.array([], dtype="string")
+        for k in keys:
+            empty[k] = pd.array([], dtype=_key_dtype(tables, k))
+        return empty, per_column
+    cells = pd.concat(parts, ignore_index=True)
+    for k in keys:
+        try:
+            cells[k] = cells[k].astype(_key_dtype(tables, k))
+        except (TypeError, ValueError):  # a key of the wrong type: its type check says so
+            cells[k] = cells[k].astype("string")
+    cells["_value"] = cells["_value"].astype("string")
+    for name in ("_text", "_not_null", "_required"):
+        cells[name] = cells[name].astype("boolean")
+    cells["_table"] = cells["_table"].astype("string")
+    cells["_column"] = cells["_column"].astype("string")
+    return cells, per_column
+
+
+def _key_dtype(tables: tuple[schema.Table, ...], key: str) -> str:
+    for table in tables:
+        for column in table.columns:
+            if column.name == key:
+                return schema.PANDAS_DTYPES[column.type].replace("str", "string")
+    return "string"
+
+
+def _filled(values: pd.Series) -> float:
+    """Share of cells holding text."""
+    text = values.astype("string").str.strip()
+    return float((text.notna() & (text != "")).mean())
+
+
+def _columns_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ...]
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per column the schema gives each table: ``_present``, the type it was
+    read back as (``_dtype``: int, str, float, bool or the pandas name) and the
+    schema's (``_expected``), each also as the pandas name (``_dtype_name`` …)."""
+    import pandas as pd
+
+    rows = []
+    for table in tables:
+        df = frames.get(table.name)
+        if df is None:
+            continue  # the file check has failed already
+        for column in table.columns:
+            present = column.name in df.columns
+            name = type(df[column.name].dtype).__name__ if present else None
+            rows.append({"_table": table.name, "_column": f"{table.name}.{column.name}",
+                         "_present": present,
+                         "_dtype": _SHORT_TYPES.get(name, name) if present else None,
+                         "_dtype_name": name,
+                         "_expected": column.type, "_expected_name": TYPE_NAMES[column.type]})
+    frame = pd.DataFrame(rows, columns=["_table", "_column", "_present", "_dtype",
+                                        "_dtype_name", "_expected", "_expected_name"])
+    for name in frame.columns:
+        frame[name] = frame[name].astype("boolean" if name == "_present" else "string")
+    return frame, frame
+
+
+def _derive_tasks(df: pd.DataFrame, group: list, cells: list) -> None:
     """Per task: a level-1 task above it in its item?  its expected parent?  its marker
     number and the number it should carry; the size of its numbering group.
 
     Level-1 numbers run 1, 2, 3 … through an item; at a section heading they may go
     on or start again at 1.  Level-2 numbers start at 1 under each level-1 task.
     After a wrong number the count follows the printed one, so a gap is reported
-    once, at the task where it occurs.
+    once, at the task where it occurs.  ``group``: per row, the cell it came from;
+    ``cells``: that cell's text.
     """
     import pandas as pd
 
@@ -415,7 +826,7 @@ def _derive_tasks(df: pd.DataFrame, cells: dict) -> None:
     state: dict = {}
     before, parent, groups, expected = [], [], [], []
     for seq, level, task_no, section, number in zip(
-            _values(df, "seq"), _values(df, "level"), _values(df, "task_no"),
+            group, _values(df, "level"), _values(df, "task_no"),
             _values(df, "section"), numbers, strict=True):
         st = state.setdefault(seq, {"n": 0, "l1_at": None, "l1_no": None, "run": 0,
                                     "section": (), "l1": 0, "l2": 0})
@@ -445,8 +856,7 @@ def _derive_tasks(df: pd.DataFrame, cells: dict) -> None:
     df["_marker_expected"] = pd.array(expected, dtype="Int64")
     df["_group_size"] = pd.array([sizes[g] for g in groups], dtype="Int64")
     df["_text_in_cell"] = pd.array(
-        [_contains(cells.get(s), t)
-         for s, t in zip(_values(df, "seq"), _values(df, "text"), strict=True)],
+        [_contains(c, t) for c, t in zip(cells, _values(df, "text"), strict=True)],
         dtype="boolean")
 
 
@@ -454,7 +864,7 @@ _ARTICLE = re.compile(r"\A第?([^第条款项]+)条")
 _PARAGRAPH = re.compile(r"第([^第条款项]+)款")
 
 
-def _derive_citations(df: pd.DataFrame, cells: dict) -> None:
+def _derive_citations(df: pd.DataFrame, cells: list) -> None:
     """Per citation: title and reference found in the cell?  the article and paragraph
     numbers the printed reference gives, and whether its numerals are valid."""
     import pandas as pd
@@ -464,9 +874,8 @@ def _derive_citations(df: pd.DataFrame, cells: dict) -> None:
     cols: dict[str, list] = {k: [] for k in (
         "_article_expected", "_article_valid", "_paragraph_expected", "_paragraph_valid",
         "_numerals_valid", "_law_in_cell", "_ref_in_cell")}
-    for seq, law, ref in zip(_values(df, "seq"), _values(df, "law"),
-                             _values(df, "article_ref"), strict=True):
-        cell = cells.get(seq)
+    for cell, law, ref in zip(cells, _values(df, "law"), _values(df, "article_ref"),
+                              strict=True):
         cols["_law_in_cell"].append(None if law is None else _contains(cell, f"《{law}》"))
         cols["_ref_in_cell"].append(None if ref is None else _contains(cell, ref))
         text = _compact(ref) if isinstance(ref, str) else ""
@@ -516,12 +925,6 @@ def _values(df: pd.DataFrame | None, column: str) -> list:
                                      else v) for v in df[column].tolist()]
 
 
-def _cells(items: pd.DataFrame | None, column: str) -> dict:
-    if items is None:
-        return {}
-    return dict(zip(_values(items, "seq"), _values(items, column), strict=True))
-
-
 def _positions(keys: list) -> list[int]:
     """1-based position of each row among the rows with the same key, in order."""
     seen: Counter = Counter()
@@ -544,38 +947,53 @@ def _contains(cell: str | None, text: str | None) -> bool | None:
 
 # --- running a suite -------------------------------------------------------------------
 
-def _run_suite(suites: Suites, table: schema.Table, frame: pd.DataFrame,
-               parameters: dict, unknown: dict[str, str], wording: dict) -> list[Check]:
-    """Run one table's suite: a pass/fail run of all of it (cheap), then a detailed
-    run of each expectation that failed, for its offending rows."""
+@dataclass
+class _RunContext:
+    suites: Suites
+    parameters: dict
+    unknown: dict[str, str]
+    wording: dict
+    tables: tuple[schema.Table, ...]
+    derived: _Derived
+
+
+def _run_frame(ctx: _RunContext, suite: Suite, name: str) -> list[Check]:
+    """Run one frame's suite: a pass/fail run of all of it in one pass (cheap), then a
+    detailed run of each expectation that failed, for its offending rows."""
     import warnings
 
-    suite = suites.suites[table.name]
-    batch = suites.batches[table.name].get_batch(batch_parameters={"dataframe": frame})
+    gx_suite = suite.frames[name]
+    frame = ctx.derived.frames[name]
+    parameters = {k: v for k, v in ctx.parameters.items() if not k.startswith("_")}
+    batch = ctx.suites.batch(name).get_batch(batch_parameters={"dataframe": frame})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # GX deprecation chatter
         # Full result formats cost GX about twice the time on every expectation,
         # passing or not; only failures need them.
-        quick = batch.validate(suite, expectation_parameters=parameters,
+        quick = batch.validate(gx_suite, expectation_parameters=parameters,
                                result_format="BOOLEAN_ONLY")
         by_id = {r.expectation_config.id: r for r in quick.results}
-        for expectation in suite.expectations:
+        for expectation in gx_suite.expectations:
             result = by_id.get(expectation.id)
             if result is None or not result.success or _exception(result):
                 by_id[expectation.id] = batch.validate(
                     expectation, expectation_parameters=parameters,
                     result_format={"result_format": "COMPLETE"})
-    keys = [k for k in table.key or ("seq",) if k in frame.columns]
     checks = []
-    for expectation in suite.expectations:
-        check = _to_check(table.name, expectation, by_id.get(expectation.id), frame, keys,
-                          suites.patterns, wording)
-        needs = _parameters_of(expectation.configuration.kwargs) & set(unknown)
-        if needs:
-            check.success, check.severity = True, "info"
-            check.expected = "; ".join(unknown[p] for p in sorted(needs))
-            check.found = f"{check.found} (not checked)"
-        checks.append(check)
+    for expectation in gx_suite.expectations:
+        config = expectation.configuration  # built anew on each access: once here
+        result = by_id.get(expectation.id)
+        if name in ctx.derived.per_column:
+            found = _split_checks(ctx, name, expectation, config, result)
+        else:
+            found = [_to_check(ctx, name, expectation, config, result)]
+        needs = _parameters_of(config.kwargs) & set(ctx.unknown)
+        for check in found:
+            if needs:
+                check.success, check.severity = True, "info"
+                check.expected = "; ".join(ctx.unknown[p] for p in sorted(needs))
+                check.found = f"{check.found} (not checked)"
+        checks.extend(found)
     return checks
 
 
@@ -584,16 +1002,19 @@ def _parameters_of(kwargs: dict) -> set[str]:
             if isinstance(v, dict) and "$PARAMETER" in v}
 
 
-def _to_check(table: str, expectation, result, frame: pd.DataFrame, keys: list[str],
-              patterns: dict[str, dict[str, str]], wording: dict) -> Check:
-    config = expectation.configuration
+def _severity(expectation) -> str:
+    return SEVERITY.get(str(getattr(expectation.severity, "value", expectation.severity)),
+                        "error")
+
+
+def _to_check(ctx: _RunContext, table: str, expectation, config, result) -> Check:
+    frame = ctx.derived.frames[table]
     kwargs, meta = config.kwargs, config.meta or {}
     columns = _columns_of(kwargs)
-    severity = SEVERITY.get(str(getattr(expectation.severity, "value", expectation.severity)),
-                            "error")
-    expected = str(meta.get("expected", config.type)).format_map(_Wording(wording))
+    expected = str(meta.get("expected", config.type)).format_map(_Wording(ctx.wording))
     check = Check(table, str(meta.get("check", config.type)), ", ".join(columns) or None,
-                  False, severity, "", expected, expectation=config.type)
+                  False, _severity(expectation), "", expected, expectation=config.type,
+                  each_row=bool(meta.get("each_row")))
     absent = [c for c in columns if c not in frame.columns]
     if absent:
         check.found = f"no column {', '.join(absent)}"
@@ -604,24 +1025,155 @@ def _to_check(table: str, expectation, result, frame: pd.DataFrame, keys: list[s
         return check
     check.success = bool(result.success)
     res = result.result or {}
+    keys = [k for k in ctx.derived.keys.get(table) or ("seq",) if k in frame.columns]
     if check.success and not res:  # a pass/fail result: nothing was found wrong
         check.found = _as_expected(config.type, frame, columns)
     elif "unexpected_index_list" in res:
         index = list(res.get("unexpected_index_list") or [])
         total = int(res.get("unexpected_count") or 0)
+        named = _named(ctx, kwargs)
+        show = meta.get("show") or columns
         check.rows_total = total
         check.rows = [_row_key(frame, i, keys) for i in index[:MAX_ROWS]]
-        named = {}
-        if isinstance(kwargs.get("regex_list"), dict):
-            named = patterns.get(kwargs["regex_list"].get("$PARAMETER"), {})
-        samples = [_sample(frame, i, keys, meta.get("show") or columns, kwargs, named)
+        samples = [_sample(frame, i, keys, show, named, own=columns)
                    for i in index[:MAX_SAMPLES]]
         check.found = f"{total} of {res.get('element_count', len(frame))} rows"
         if samples:
             check.found += ": " + "; ".join(samples)
+        if check.each_row:
+            check.details = [_sample(frame, i, keys, show, named, own=columns)
+                             for i in index]
     else:
         check.found = _observed(config.type, res)
     return check
+
+
+def _split_checks(ctx: _RunContext, name: str, expectation, config, result) -> list[Check]:
+    """The checks of one expectation on ``cells`` or ``columns``: one per table column
+    it covers (``meta.per == "table"``: one per table), as if stated for each."""
+    frame, per_column = ctx.derived.frames[name], ctx.derived.per_column[name]
+    kwargs, meta = config.kwargs, config.meta or {}
+    covered = per_column[_condition_mask(per_column, kwargs.get("row_condition"))]
+    expected = str(meta.get("expected", config.type)).format_map(_Wording(ctx.wording))
+    error = _exception(result)
+    res = (result.result or {}) if result is not None else {}
+    failing: dict[str, list] = {}
+    if result is not None and not error and not result.success:
+        for i in res.get("unexpected_index_list") or []:
+            failing.setdefault(frame.at[i, "_column"], []).append(i)
+    named = _named(ctx, kwargs)
+    base = {"check": str(meta.get("check", config.type)), "severity": _severity(expectation),
+            "expected": expected, "expectation": config.type}
+    rows = covered.to_dict("records")
+    if meta.get("per") == "table":
+        out = []
+        for table in dict.fromkeys(r["_table"] for r in rows):
+            mine = [r["_column"] for r in rows if r["_table"] == table]
+            bad = [c.split(".", 1)[1] for c in mine if c in failing]
+            check = Check(table, column=None, success=not bad and not error and result is not None,
+                          found="", **base)
+            check.found = (f"an error running the check ({error or 'no result'})"
+                           if error or result is None else
+                           str(meta.get("found", "{columns}")).format(columns=bad) if bad
+                           else str(meta.get("passed", "0 rows")))
+            out.append(check)
+        return out
+    out = []
+    for row in rows:
+        table, column = row["_table"], row["_column"].split(".", 1)[1]
+        check = Check(table, column=column, success=False, found="", **{
+            **base, "expected": str(meta.get("expected", config.type)).format_map(
+                _Wording({**ctx.wording, **row}))})
+        out.append(check)
+        source = ctx.derived.frames.get(table)
+        if source is None:
+            source = frame.iloc[0:0]
+        if row.get("_present") is False or (name == CELLS and column not in source.columns):
+            check.found = f"no column {column}"
+            continue
+        if result is None or error:
+            check.found = f"an error running the check ({error or 'no result'})"
+            continue
+        index = failing.get(row["_column"], [])
+        check.success = not index
+        template = meta.get("found")
+        if template:
+            check.found = str(template).format_map(_Wording(row))
+        else:
+            check.found = f"{len(index)} rows" if index else "0 rows"
+        keys = [k for k in ctx.derived.keys.get(table) or ("seq",) if k in frame.columns]
+        if index and keys:
+            check.rows_total = len(index)
+            check.rows = [_row_key(frame, i, keys) for i in index[:MAX_ROWS]]
+            if not template:
+                samples = [_sample(frame, i, keys, ["_value"], named, {"_value": column})
+                           for i in index[:MAX_SAMPLES]]
+                check.found = (f"{len(index)} of {ctx.derived.sizes.get(table, len(frame))} "
+                               "rows: " + "; ".join(samples))
+    return out
+
+
+def _named(ctx: _RunContext, kwargs: dict) -> dict[str, str]:
+    """The named patterns of an expectation's ``regex_list`` parameter (for the report)."""
+    if isinstance(kwargs.get("regex_list"), dict):
+        return ctx.parameters["_named"].get(kwargs["regex_list"].get("$PARAMETER"), {})
+    return {}
+
+
+def _condition_mask(df: pd.DataFrame, condition) -> pd.Series:
+    """Rows of ``df`` a great_expectations row condition (as its JSON) selects; a
+    condition on a column ``df`` lacks selects every row (it is decided per cell)."""
+    import pandas as pd
+
+    every = pd.Series(True, index=df.index)
+    if not isinstance(condition, dict):
+        return every
+    kind = condition.get("type")
+    if kind in ("and", "or"):
+        masks = [_condition_mask(df, c) for c in condition.get("conditions") or []]
+        if not masks:
+            return every
+        out = masks[0]
+        for mask in masks[1:]:
+            out = (out & mask) if kind == "and" else (out | mask)
+        return out
+    column = (condition.get("column") or {}).get("name")
+    if column not in df.columns:
+        return every
+    values = df[column]
+    if kind == "nullity":
+        return values.isna() == bool(condition.get("is_null"))
+    operator = str(getattr(condition.get("operator"), "value", condition.get("operator")))
+    parameter = condition.get("parameter")
+    tests = {"==": lambda: values == parameter, "!=": lambda: values != parameter,
+             "<": lambda: values < parameter, "<=": lambda: values <= parameter,
+             ">": lambda: values > parameter, ">=": lambda: values >= parameter,
+             "IN": lambda: values.isin(parameter), "NOT_IN": lambda: ~values.isin(parameter)}
+    if operator not in tests:
+        return every
+    return tests[operator]().fillna(False).astype(bool)
+
+
+def _flagged_cells(ocr: pd.DataFrame | None, columns: pd.DataFrame | None) -> list[dict]:
+    """The OCR'd cells flagged for a person to check, with their column's printed label."""
+    if ocr is None or "flagged" not in ocr.columns:
+        return []
+    labels = dict(zip(_values(columns, "field"), _values(columns, "label"), strict=True))
+    for column in schema.ITEMS.columns:
+        labels.setdefault(column.name, column.label)
+    out = []
+    for i in ocr.index[ocr["flagged"].fillna(False).astype(bool)]:
+        row = {k: (None if _isna(ocr.at[i, k]) else _plain(ocr.at[i, k])) for k in ocr.columns
+               if not k.startswith("_")}
+        row["label"] = labels.get(row.get("field"))
+        out.append(row)
+    return out
+
+
+def _isna(value) -> bool:
+    import pandas as pd
+
+    return value is None or (not isinstance(value, (list, tuple)) and bool(pd.isna(value)))
 
 
 class _Wording(dict):
@@ -683,12 +1235,16 @@ def _row_key(frame: pd.DataFrame, index, keys: list[str]) -> dict:
 
 
 def _plain(value):
-    return int(value) if hasattr(value, "dtype") and value.dtype.kind in "iu" else value
+    """A NumPy scalar as the Python value (for JSON and for labels)."""
+    return value.item() if hasattr(value, "dtype") and hasattr(value, "item") else value
 
 
-def _sample(frame: pd.DataFrame, index, keys: list[str], columns: list[str], kwargs: dict,
-            named: dict[str, str]) -> str:
-    """One offending row: its key, then its values (a pattern's match shown in context)."""
+def _sample(frame: pd.DataFrame, index, keys: list[str], columns: list[str],
+            named: dict[str, str], names: dict[str, str] | None = None,
+            own: list[str] | None = None) -> str:
+    """One offending row: its key, then its values (a pattern's match shown in context);
+    ``names`` renames columns in the text (a cell's ``_value`` is shown by its column);
+    an empty value of a column shown only for context (not in ``own``) is left out."""
     import pandas as pd
 
     row = frame.loc[index]
@@ -697,18 +1253,21 @@ def _sample(frame: pd.DataFrame, index, keys: list[str], columns: list[str], kwa
     for column in columns:
         if column not in frame.columns:
             continue
+        shown = (names or {}).get(column, column)
         value = row[column]
         if pd.isna(value):
-            parts.append(f"{column} null")
+            parts.append(f"{shown} null")
             continue
         text = str(value)
+        if text == "" and own is not None and column not in own:
+            continue
         hit = _first_match(text, named) if named else None
         if hit:
-            parts.append(f"{hit[0]} in {column} {_quote(hit[1])}")
+            parts.append(f"{hit[0]} in {shown} {_quote(hit[1])}")
         elif column in keys:
             continue  # already in the label
         else:
-            parts.append(f"{column} {_quote(text) if isinstance(value, str) else text}")
+            parts.append(f"{shown} {_quote(text) if isinstance(value, str) else text}")
     return f"{label}: {', '.join(parts)}" if parts else label
 
 
@@ -734,20 +1293,6 @@ def _row_label(key: dict) -> str:
 
 # --- the report ------------------------------------------------------------------------
 
-def _write_reports(folder: Path, result: ValidationResult, notice: dict, gx_version: str) -> None:
-    """validation.json and a self-contained validation.html, each written atomically."""
-    data = {
-        **result.to_dict(),
-        "notice": {k: notice.get(k) for k in ("version", "doc_no", "title", "source_file",
-                                              "source_sha256", "item_count")},
-        "great_expectations_version": gx_version,
-        "validated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    _write_atomic(folder / REPORT_JSON,
-                  json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
-    _write_atomic(folder / REPORT_HTML, _html(result, data))
-
-
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
@@ -770,25 +1315,31 @@ th{background:#f0f0f0}tr.error td:first-child{background:#ffcdd2}
 tr.warning td:first-child{background:#fff3c4}tr.info td:first-child{background:#e3f2fd}
 tr.ok td:first-child{background:#dcedc8}td.k{white-space:nowrap;font-weight:bold;width:12em}
 code{font-family:ui-monospace,monospace;font-size:.95em}
+td.crop img{max-width:28em;max-height:10em;border:1px solid #999}
 """
 
 
-def _html(result: ValidationResult, data: dict) -> str:
-    """The report as one HTML page: inline CSS, no script, nothing fetched from anywhere."""
+def _html(result: ValidationResult, data: dict, folder: Path) -> str:
+    """The report as one HTML page: inline CSS, no script, nothing fetched from anywhere
+    (crops of OCR'd cells embedded as data; a very large one linked relatively)."""
     e = html.escape
-    notice = data["notice"]
+    notice = result.notice
     status = "pass" if result.success else "fail"
     facts = [("folder", result.folder), ("document", notice.get("doc_no")),
              ("title", notice.get("title")), ("source file", notice.get("source_file")),
-             ("sha256", notice.get("source_sha256")), ("items", result.items),
+             ("sha256", notice.get("source_sha256")),
+             ("source format", notice.get("source_format")),
+             ("profile / suite", f"{notice.get('profile') or '?'} / {result.suite}"),
+             ("items", result.items),
              ("expected items", result.expected_items if result.expected_items is not None
               else "not recorded"), ("count from", result.expected_source),
              ("checks", result.summary()), ("validated at", data["validated_at"]),
-             ("great_expectations", data["great_expectations_version"])]
+             ("great_expectations", result.great_expectations_version)]
+    name = Path(result.folder).name
     out = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
-           f"<title>Validation {e(Path(result.folder).name)}</title>",
+           f"<title>Validation {e(name)}</title>",
            f"<style>{_CSS}</style></head><body>",
-           f"<h1>Validation of {e(Path(result.folder).name)} "
+           f"<h1>Validation of {e(name)} "
            f'<span class="badge {status}">{"PASSED" if result.success else "FAILED"}</span></h1>',
            "<table>"]
     out += [f'<tr><td class="k">{e(k)}</td><td>{e("" if v is None else str(v))}</td></tr>'
@@ -797,11 +1348,15 @@ def _html(result: ValidationResult, data: dict) -> str:
     if result.failures:
         out.append(f"<h2>Failed checks ({len(result.failures)})</h2>")
         out.append(_html_checks(result.failures))
+    if result.ocr_cells:
+        out.append(f"<h2>OCR'd cells to check by eye ({len(result.ocr_cells)})</h2>")
+        out.append(_html_ocr(result.ocr_cells, folder))
     if result.warnings:
         out.append(f"<h2>Warnings and notes ({len(result.warnings)})</h2><ul>")
         out += [f"<li>{e(w)}</li>" for w in result.warnings]
         out.append("</ul>")
-    for table in sorted({c.table for c in result.checks}, key=_table_order):
+    order = [c.table for c in result.checks]
+    for table in dict.fromkeys(order):
         checks = [c for c in result.checks if c.table == table]
         passed = sum(c.success for c in checks)
         out.append(f"<h2>{e(table)}: {passed} of {len(checks)} checks passed</h2>")
@@ -810,9 +1365,47 @@ def _html(result: ValidationResult, data: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def _table_order(name: str) -> int:
-    names = [t.name for t in schema.VALIDATED_TABLES]
-    return names.index(name) if name in names else -1
+def _html_ocr(cells: list[dict], folder: Path) -> str:
+    """One row per flagged cell: item, column, page, confidence, what is suspect, the
+    text as read, and the page image of the cell."""
+    e = html.escape
+    rows = ["<table><tr><th>item</th><th>column</th><th>page</th><th>confidence</th>"
+            "<th>suspect characters</th><th>text as read</th><th>page image</th></tr>"]
+    for cell in cells:
+        conf = cell.get("conf")
+        suspect = "; ".join(f"{k.replace('_chars', '')}: {cell[k]}"
+                            for k in ("low_chars", "seal_chars") if cell.get(k))
+        column = cell.get("field") or ""
+        if cell.get("label") and cell.get("label") != column:
+            column = f"{column} ({cell['label']})"
+        rows.append(
+            f"<tr><td>{e(str(cell.get('seq', '')))}</td><td>{e(column)}</td>"
+            f"<td>{e(str(cell.get('page') if cell.get('page') is not None else ''))}</td>"
+            f"<td>{'' if conf is None else f'{float(conf):.3f}'}</td><td>{e(suspect)}</td>"
+            f"<td>{e(str(cell.get('text') or ''))}</td>"
+            f'<td class="crop">{_crop_html(folder, cell.get("crop"))}</td></tr>')
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def _crop_html(folder: Path, crop) -> str:
+    if not crop:
+        return "no crop"
+    path = _inside(folder, str(crop))
+    if path is None:
+        return f"missing: {html.escape(str(crop))}"
+    alt = html.escape(str(crop), quote=True)
+    if path.stat().st_size > MAX_EMBED_BYTES:
+        href = html.escape(Path(str(crop)).as_posix(), quote=True)
+        return f'<a href="{href}"><img src="{href}" alt="{alt}"></a>'
+    kind = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img src="data:{kind};base64,{data}" alt="{alt}">'
+
+
+def _table_order(name: str, tables: tuple[schema.Table, ...]) -> int:
+    names = ["notice.json", *(t.name for t in tables), schema.COLUMNS.name, OCR_CELLS]
+    return names.index(name) if name in names else len(names)
 
 
 def _html_checks(checks: list[Check]) -> str:

@@ -1,5 +1,6 @@
 """The expectation suites: every entry loads, the structure follows pipeline/schema.py,
-the shared patterns catch layout debris and nothing the gold holds."""
+the shared patterns catch layout debris and nothing the gold holds; each profile
+names a suite."""
 
 from __future__ import annotations
 
@@ -19,27 +20,50 @@ from tests.folders import gold_frames_filled
 from tests.goldtables import GOLD_2021, GOLD_2023
 
 ROOT = Path(__file__).resolve().parent.parent
-TYPE_NAMES = {"int": "Int64Dtype", "str": "StringDtype", "float": "Float64Dtype"}
+SUITES = ("assist", "generic")
+SUITE_FILES = sorted(EXPECTATIONS_DIR.glob("*/*.json"))
 
 
-def _suite(name: str) -> dict:
-    return json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+def _suite(name: str, suite: str = "assist") -> dict:
+    return json.loads((EXPECTATIONS_DIR / suite / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def _of(name: str, kind: str) -> list[dict]:
-    return [e for e in _suite(name)["expectations"] if e["type"] == kind]
+def _of(name: str, kind: str, suite: str = "assist") -> list[dict]:
+    return [e for e in _suite(name, suite)["expectations"] if e["type"] == kind]
 
 
-@pytest.mark.parametrize("table", schema.VALIDATED_TABLES, ids=lambda t: t.name)
-def test_every_expectation_in_the_file_is_loaded(table):
-    in_file = len(_suite(table.name)["expectations"])
+def _assist_derived():
+    from pipeline.profiles import load_profiles
+    from pipeline.validate import _derive
+
+    suite = load_suites().suite("assist")
+    notice = {"profile": "assist", "source_format": "pdf"}
+    assert load_profiles()["assist"].suite == "assist"
+    return _derive(gold_frames_filled(GOLD_2021), schema.VALIDATED_TABLES, notice, ROOT, suite)
+
+
+@pytest.mark.parametrize("path", SUITE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_expectation_in_the_file_is_loaded(path):
+    in_file = len(json.loads(path.read_text(encoding="utf-8"))["expectations"])
     suites = load_suites()
-    assert suites.counts[table.name] == (in_file, in_file)
-    assert len(suites.suites[table.name].expectations) == in_file
+    names = SUITES if path.parent.name == "common" else (path.parent.name,)
+    for name in names:
+        suite = suites.suite(name)
+        assert suite.counts[path.stem] == (in_file, in_file)
+        assert len(suite.frames[path.stem].expectations) == in_file
+
+
+def test_every_profile_names_a_suite_folder():
+    from pipeline.profiles import load_profiles
+
+    for profile in load_profiles().values():
+        assert (EXPECTATIONS_DIR / profile.suite).is_dir(), profile.name
+        assert load_suites().suite(profile.suite).frames
 
 
 def test_suites_are_built_once_per_process():
     assert load_suites() is load_suites()
+    assert load_suites().suite("assist") is load_suites().suite("assist")
 
 
 @pytest.mark.parametrize("bad", [
@@ -48,61 +72,114 @@ def test_suites_are_built_once_per_process():
 ], ids=["unknown type", "misspelt kwarg"])
 def test_an_expectation_gx_cannot_load_is_an_error_not_a_silent_drop(tmp_path, bad):
     shutil.copytree(EXPECTATIONS_DIR, tmp_path / "x")
-    path = tmp_path / "x" / "tasks.json"
+    path = tmp_path / "x" / "assist" / "tasks.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["expectations"].append({**bad, "meta": {"check": "bad", "expected": "?"}})
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(PipelineError) as e:
-        load_suites(tmp_path / "x")
+        load_suites(tmp_path / "x").suite("assist")
     assert "tasks.json" in str(e.value)
 
 
+def test_a_suite_that_does_not_exist_is_an_error():
+    with pytest.raises(PipelineError, match="no expectation suite"):
+        load_suites().suite("no-such-suite")
+
+
 @pytest.mark.parametrize("table", schema.VALIDATED_TABLES, ids=lambda t: t.name)
-def test_structural_expectations_follow_the_schema(table):
-    (columns,) = _of(table.name, "expect_table_columns_to_match_set")
-    assert columns["kwargs"]["column_set"] == table.column_names
-    assert columns["kwargs"]["exact_match"] is False  # the contract allows added columns
-    types = {e["kwargs"]["column"]: e["kwargs"]["type_list"]
-             for e in _of(table.name, "expect_column_values_to_be_in_type_list")}
-    assert types == {c.name: [TYPE_NAMES[c.type]] for c in table.columns}
-    not_null = {e["kwargs"]["column"]
-                for e in _of(table.name, "expect_column_values_to_not_be_null")
-                if "row_condition" not in e["kwargs"]}
-    assert not_null == {c.name for c in table.columns if not c.nullable}
+def test_structural_checks_follow_the_schema(table):
+    """Columns, types and not-null come from pipeline/schema.py (stated once there):
+    the columns frame holds every schema column with its type, and the cells frame
+    flags exactly the schema's non-nullable columns."""
+    derived = _assist_derived()
+    columns = derived.frames["columns"]
+    mine = columns[columns["_table"] == table.name]
+    assert mine["_column"].tolist() == [f"{table.name}.{c}" for c in table.column_names]
+    assert mine["_expected"].tolist() == [c.type for c in table.columns]
+    assert mine["_present"].all() and (mine["_dtype"] == mine["_expected"]).all()
+    flags = derived.per_column["cells"]
+    flags = flags[flags["_table"] == table.name]
+    assert set(flags.loc[flags["_not_null"], "_column"]) == {
+        f"{table.name}.{c.name}" for c in table.columns if not c.nullable}
+    for suite in SUITES:
+        (present,) = [e for e in _suite("columns", suite)["expectations"]
+                      if e["meta"]["check"] == "columns"]
+        assert present["kwargs"] == {"column": "_present", "value_set": [True]}
+        (types,) = [e for e in _suite("columns", suite)["expectations"]
+                    if e["meta"]["check"] == "type"]
+        assert {types["kwargs"]["column_A"], types["kwargs"]["column_B"]} == {
+            "_dtype", "_expected"}
+        (not_null,) = [e for e in _suite("cells", suite)["expectations"]
+                       if e["meta"]["check"] == "not_null"]
+        assert not_null["kwargs"]["row_condition"]["column"]["name"] == "_not_null"
 
 
 def test_items_suite_requires_text_in_each_required_field():
-    nonblank = {e["kwargs"]["column"] for e in _of("items", "expect_column_values_to_match_regex")
-                if e["meta"]["check"] == "not_empty"}
-    assert nonblank == set(schema.REQUIRED_FIELDS)
+    flags = _assist_derived().per_column["cells"]
+    required = flags[flags["_required"] & (flags["_table"] == "items")]["_column"]
+    assert set(required) == {f"items.{f}" for f in schema.REQUIRED_FIELDS}
+    (not_empty,) = [e for e in _suite("cells")["expectations"]
+                    if e["meta"]["check"] == "not_empty"]
+    assert not_empty["kwargs"]["row_condition"]["column"]["name"] == "_required"
 
 
-@pytest.mark.parametrize("table", schema.VALIDATED_TABLES, ids=lambda t: t.name)
-def test_every_expectation_says_what_it_checks(table):
-    for e in _suite(table.name)["expectations"]:
+def test_the_assist_suite_keeps_page_numbers_required_for_paginated_sources():
+    checks = [e for e in _suite("items")["expectations"]
+              if e["meta"]["check"] == "page_where_paginated"]
+    assert {e["kwargs"]["column"] for e in checks} == {"page_start", "page_end"}
+    for e in checks:
+        condition = e["kwargs"]["row_condition"]
+        assert condition["column"]["name"] == "_source_format"
+        assert {"pdf", "pdf-scan"} <= set(condition["parameter"])
+
+
+@pytest.mark.parametrize("path", SUITE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_expectation_says_what_it_checks(path):
+    for e in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
         assert e["meta"].get("check") and e["meta"].get("expected"), e
         assert e.get("severity", "critical") in ("critical", "warning", "info")
 
 
-@pytest.mark.parametrize("table", schema.VALIDATED_TABLES, ids=lambda t: t.name)
-def test_every_column_a_suite_names_exists_in_a_good_extraction(table):
+@pytest.mark.parametrize("suite", ["assist", "generic"])
+def test_every_column_a_suite_names_exists_in_a_good_extraction(suite, tmp_path):
     """A misspelt column would make a check error on every folder; derived columns
     (leading _) must be ones validate computes."""
     from pipeline.validate import _derive
+    from tests.test_validate_generic import generic_tables, make_generic
+    from tests.test_validate_ocr import ocr_frame
 
-    frame = _derive(gold_frames_filled(GOLD_2021))[table.name]
-    for e in _suite(table.name)["expectations"]:
-        kw = e["kwargs"]
-        named = [kw.get("column"), kw.get("column_A"), kw.get("column_B"),
-                 *(kw.get("column_list") or []), *(e["meta"].get("show") or [])]
-        condition = kw.get("row_condition") or {}
-        named.append((condition.get("column") or {}).get("name"))
-        for column in filter(None, named):
-            assert column in frame.columns, (table.name, e["meta"]["check"], column)
+    loaded = load_suites().suite(suite)
+    if suite == "assist":
+        frames, tables = gold_frames_filled(GOLD_2021), schema.VALIDATED_TABLES
+    else:
+        frames = make_generic()
+        tables = generic_tables(frames)
+    frames["ocr_cells"] = ocr_frame()
+    notice = {"profile": suite, "source_format": "pdf"}
+    derived = _derive(frames, tables, notice, tmp_path, loaded).frames
+    for name in loaded.frames:
+        frame = derived[name]
+        for e in json.loads(gx_suite_file(suite, name).read_text(encoding="utf-8"))[
+                "expectations"]:
+            kw = e["kwargs"]
+            named = [kw.get("column"), kw.get("column_A"), kw.get("column_B"),
+                     *(kw.get("column_list") or []), *(e["meta"].get("show") or [])]
+            stack = [kw.get("row_condition") or {}]
+            while stack:
+                condition = stack.pop()
+                stack.extend(condition.get("conditions") or [])
+                named.append((condition.get("column") or {}).get("name"))
+            for column in filter(None, named):
+                assert column in frame.columns, (suite, name, e["meta"]["check"], column)
+
+
+def gx_suite_file(suite: str, frame: str) -> Path:
+    path = EXPECTATIONS_DIR / suite / f"{frame}.json"
+    return path if path.exists() else EXPECTATIONS_DIR / "common" / f"{frame}.json"
 
 
 def test_suite_files_are_readable_utf8_json():
-    for path in EXPECTATIONS_DIR.glob("*.json"):
+    for path in EXPECTATIONS_DIR.rglob("*.json"):
         text = path.read_text(encoding="utf-8")
         json.loads(text)
         if path.name == PATTERNS_FILE:
@@ -111,9 +188,10 @@ def test_suite_files_are_readable_utf8_json():
         assert text.count("\n") > 10, f"{path.name}: not indented"
 
 
-def _patterns() -> dict[str, str]:
+def _patterns(group: str = "layout_debris", labels: str = "门类名称及代码|上市公司代码"
+              ) -> dict[str, str]:
     data = json.loads((EXPECTATIONS_DIR / PATTERNS_FILE).read_text(encoding="utf-8"))
-    return data["layout_debris"]
+    return {k: v.replace("{labels}", labels) for k, v in data[group].items()}
 
 
 @pytest.mark.parametrize("text", [
@@ -150,6 +228,25 @@ def test_no_gold_cell_looks_like_layout_debris(gold):
                 assert not hits, (name, column, value, hits)
 
 
+@pytest.mark.parametrize("text", [
+    "门类名称及代码", "农业\n上市公司代码", "工作\n12\n协助", "协助\n3", "重庆市民政局规范性文件",
+    "— 12 —", "第 3 页", "<br>", "&nbsp;", "协助\ufffd工作", "(cid:7)", "\ue001",
+])
+def test_list_debris_patterns_catch(text):
+    assert any(re.search(p, text) for p in _patterns("list_debris").values()), text
+
+
+@pytest.mark.parametrize("text", [
+    "01", "000998", "2018", "农、林、牧、渔业(A)", "上市公司代码查询", "隆平高科",
+    "《重庆市人民政府办公厅行政规范性文件管理办法》第三条", "序号", "备注",
+])
+def test_list_debris_patterns_spare(text):
+    """A whole cell of digits is a code, not a page number; a title that names
+    规范性文件 is a citation, not a running header; other lists' labels are text."""
+    hits = [name for name, p in _patterns("list_debris").items() if re.search(p, text)]
+    assert not hits, (text, hits)
+
+
 def test_importing_validate_imports_neither_great_expectations_nor_pandas():
     code = ("import sys, pipeline.validate; "
             "print(sorted(m for m in ('great_expectations', 'pandas') if m in sys.modules))")
@@ -170,7 +267,7 @@ def test_validation_names_nothing_of_the_notices():
 
     texts = [(ROOT / "pipeline" / f"{m}.py").read_text(encoding="utf-8")
              for m in ("validate", "manifest")]
-    texts += [p.read_text(encoding="utf-8") for p in EXPECTATIONS_DIR.glob("*.json")]
+    texts += [p.read_text(encoding="utf-8") for p in EXPECTATIONS_DIR.rglob("*.json")]
     names = set()
     for path in (GOLD_2021, GOLD_2023):
         for item in load_gold(path)["items"]:
