@@ -23,7 +23,8 @@ after it read it as they read a text page.  The steps, each on the whole page:
    collinear pieces are joined across gaps narrower than any column, where
    ink covers most of the joined length;
 7. text: RapidOCR (PP-OCRv6 models inside its wheel), one box per character;
-   a "rule" that cuts through characters was strokes of text lined up.
+   a "rule" that cuts through characters was strokes of text lined up; a seal
+   word (专用章) read inside a seal is the seal's own text and is dropped.
 
 Heavy modules (numpy, OpenCV, RapidOCR) are imported inside the functions.
 One recogniser is loaded per process and kept (``_engine``).
@@ -77,6 +78,8 @@ def read_scanned_page(image, number: int, dpi: float, layout: LayoutSettings = D
     seals = _seals(grey, red, px_per_mm)
     edges = _rules(grey, seals, dpi, layout)
     chars = _chars(grey, engine, dpi, seals, layout)
+    if red is not None:  # red ink read through the red channel is a seal's, not the page's
+        chars = [c for c in chars if not _red_ink(c, grey, red, dpi)]
     edges = [e for e in edges if not _cuts_text(e, chars)]
     scale = PT_PER_INCH / dpi
     height, width = grey.shape
@@ -503,8 +506,22 @@ def _chars(img, engine, dpi: float, seals, layout: LayoutSettings) -> list[dict]
                 ch["seal"] = True
             line_chars.append(ch)
         _mark_seal_words(line_chars, layout.seal_words)
-        chars.extend(line_chars)
+        # A seal word inside a seal is the seal's own text ("专用章"), not the page's.
+        chars.extend(c for c in line_chars if not (c.get("seal_word") and seals and _in_seal(
+            (c["x0"] + c["x1"]) / 2 / scale, (c["top"] + c["bottom"]) / 2 / scale, seals)))
     return chars
+
+
+def _red_ink(ch: dict, grey, red, dpi: float) -> bool:
+    """Whether the character was printed in red (a colour page read in its red channel
+    ``grey``): red ink in its box, and hardly any black (black over red stays black)."""
+    s = dpi / PT_PER_INCH
+    y0, y1 = max(0, int(ch["top"] * s)), int(ch["bottom"] * s) + 1
+    x0, x1 = max(0, int(ch["x0"] * s)), int(ch["x1"] * s) + 1
+    area = max(1, (y1 - y0) * (x1 - x0))
+    n_red = int(red[y0:y1, x0:x1].sum())
+    n_black = int((grey[y0:y1, x0:x1] < 110).sum())
+    return n_red > 0.05 * area and n_black < 0.03 * area
 
 
 def _mark_seal_words(chars: list[dict], words: tuple[str, ...]) -> None:
@@ -516,5 +533,5 @@ def _mark_seal_words(chars: list[dict], words: tuple[str, ...]) -> None:
         start = text.find(word)
         while start >= 0:
             for c in chars[start:start + len(word)]:
-                c["seal"] = True
+                c["seal"] = c["seal_word"] = True
             start = text.find(word, start + 1)

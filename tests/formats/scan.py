@@ -166,8 +166,8 @@ def _seal_pages(pdf: Path, scan: Scan, scanned: list[int]) -> set[int]:
 
 def _stamp(img, dpi: int, rng: random.Random):
     """A round red seal (ring, star, name along the arc, 专用章) multiplied onto the page:
-    over the signature (lower right) of a portrait page, over the table's middle
-    columns on a landscape one."""
+    over the signature (the last issuers and the date) of a portrait page, over the
+    table's middle columns on a landscape one."""
     from PIL import Image, ImageChops, ImageDraw, ImageFont
 
     px = dpi / 25.4  # pixels per millimetre
@@ -201,8 +201,8 @@ def _stamp(img, dpi: int, rng: random.Random):
     if w > h:  # a table page: over the middle of the table
         x = int(w * rng.uniform(0.45, 0.55) - size / 2)
         y = int(h * rng.uniform(0.45, 0.6) - size / 2)
-    else:  # the signature, lower right
-        x, y = int(w * 0.62 - size / 2), int(h * 0.78 - size / 2)
+    else:  # over the signature: the last issuers and the date
+        x, y = int(w * 0.30 - size / 2), int(h * 0.77 - size / 2)
     box = (x, y, x + size, y + size)
     out = img.copy()
     out.paste(ImageChops.multiply(img.crop(box), layer), box)
