@@ -167,3 +167,13 @@ def test_an_edge_through_characters_is_text_not_a_rule():
     assert scan._cuts_text(through, chars)
     assert not scan._cuts_text(above, chars)
     assert math.isclose(scan._cuts_text(through, chars[:1]), 0)
+
+
+def test_a_rule_broken_next_to_a_crossing_rule_still_reaches_it():
+    # A gap of 5 pt that leaves a stub of 5 pt under the top rule: the stub alone is too
+    # short to be found, but it says the rule went on to the top.
+    img = _table()
+    x = round(COLS[1] * PX)
+    img[round((ROWS[0] + 5) * PX):round((ROWS[0] + 10) * PX), x - 2:x + 3] = 255
+    v = [e for e in _edges(img) if e["orientation"] == "v" and abs(e["x0"] - COLS[1]) < 2]
+    assert len(v) == 1 and v[0]["top"] == pytest.approx(ROWS[0], abs=1.5)

@@ -356,6 +356,11 @@ def _rules(grey, seals, dpi: float, layout: LayoutSettings):
         kept[orient] = [p for p in joined[orient] if p[2] - p[1] >= sure
                         or (_meets(p[1], p[0], long_other, tol)
                             and _meets(p[2], p[0], long_other, tol))]
+    stub = max(3, round(3 * px_per_pt))
+    reach = (_RULE_MIN_PT + 12) * px_per_pt
+    for orient, other in (("h", "v"), ("v", "h")):
+        kept[orient] = [_reaching(p, kept[other], ink, orient, reach, stub, tol)
+                        for p in kept[orient]]
     scale = 1 / px_per_pt
     edges = []
     for orient, pieces in kept.items():
@@ -390,6 +395,25 @@ def _cuts_text(edge: dict, chars: list[dict]) -> bool:
         if cut >= 2:
             return True
     return False
+
+
+def _reaching(rule, across, ink, orient: str, reach: float, stub: int, tol: float):
+    """``rule`` with each end carried to the next rule across it, where a stub of it
+    (``stub`` pixels of ink on its line, from that rule on) says that it was drawn
+    there and broke (a piece too short to be found alone)."""
+    pos, a, b, parts = rule
+    p = round(pos)
+    line = (ink[:, max(0, p - 1):p + 2].max(axis=1) if orient == "v"
+            else ink[max(0, p - 1):p + 2, :].max(axis=0))
+    for q in across:
+        if not q[1] - tol <= pos <= q[2] + tol:
+            continue
+        at = round(q[0])
+        if a - reach <= at < a - tol and line[at + 2:at + 2 + stub].all():
+            a = at
+        elif b + tol < at <= b + reach and line[max(0, at - 1 - stub):at - 1].all():
+            b = at
+    return pos, a, b, parts
 
 
 def _meets(end: float, pos: float, across, tol: float) -> bool:

@@ -223,7 +223,11 @@ def _break_rules(img, dpi: int, rng: random.Random):
         if runs[line] < dark.shape[axis] * 0.3:
             continue
         span = np.nonzero(dark[:, line] if axis == 0 else dark[line, :])[0]
-        lo, hi = int(span.min()), int(span.max())
+        # (gaps away from the rule's ends: a rule missing over a whole header row
+        # cannot be told from a cell spanning columns)
+        lo, hi = int(span.min() + 10 * px), int(span.max() - 10 * px)
+        if hi - lo < 40:
+            continue
         for _ in range(4):
             start = rng.randint(lo, max(lo, hi - 20))
             gap = int(rng.uniform(1.0, 3.0) * px)
