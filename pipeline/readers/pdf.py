@@ -9,11 +9,13 @@ OCRs none (a PDF of image-only pages is then refused by ``guard``).
 
 Text pages are read in this process (``_text_pages``: chars and ruling edges,
 laid out by ``readers.grid.find_tables``, then released, so memory stays flat
-however long the notice is).  Scanned pages are read in worker processes
-(``readers.workers``: as many as there are cores, each with one recogniser and
-the OCR memory limit): rendered by pdfium at the embedded image's resolution
-(within ``layout.ocr_min_dpi``–``ocr_max_dpi``), read by ``readers.scan``, laid
-out by the same ``find_tables``; the cells to check get a crop of the page
+however long the notice is), or, for long documents, in chunks by worker
+processes (``_text_in_parallel``: at least ``PARALLEL_TEXT_PAGES`` per worker).
+Scanned pages are read in worker processes (``readers.workers``: as many as
+there are cores, each with one recogniser and the OCR memory limit): rendered
+by pdfium at the embedded image's resolution (within ``layout.ocr_min_dpi`` to
+``ocr_max_dpi``), read by ``readers.scan``, laid out by the same ``find_tables``;
+the cells to check get a crop of the page
 image (``_mark_cells``).  Progress goes to the user per OCR'd page.
 """
 
