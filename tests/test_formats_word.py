@@ -122,12 +122,16 @@ def test_a_file_whose_content_contradicts_its_name_names_both(source, wrong, gen
 
 def test_notice_numbered_by_word_reads_as_printed(generated):
     doc = read_word(generated["user-breaks-2021"])
+    # the notice's section, then the attachment's: two pages, as printed
+    assert [p.has_table for p in doc.pages] == [False, True]
+    assert [line.text for line in doc.pages[1].outside] == [
+        "附件", "基层群众性自治组织依法协助政府工作事项细化清单"]
     outside = [line.text for line in doc.pages[0].outside]
     # 一、二、 are chineseCounting numbers of the paragraphs, the date a CREATEDATE field's result
     assert any(t.startswith("一、严格实行清单管理") for t in outside)
     assert any(t.startswith("四、进一步强化责任落实") for t in outside)
     assert "2021年2月10日" in outside
-    seqs = [r.cells[0].lines[0].text for r in doc.pages[0].rows[1:]]
+    seqs = [r.cells[0].lines[0].text for r in doc.pages[1].rows[1:]]
     assert seqs == [str(i) for i in range(1, 28)]  # 序号 drawn by numbering, counted on
 
 
@@ -360,3 +364,18 @@ def test_borders_dragged_a_hair_apart_make_no_column(tmp_path):
         [(0, 1, "序号"), (1, 2, "名称"), (1, 2, "甲"), (2, 3, "内容"), (2, 3, "乙")],
         [(0, 1, "1"), (1, 2, "丙"), (2, 3, "丁")],
         [(0, 1, "2"), (1, 2, "戊"), (2, 3, "己")]]
+
+
+def test_rows_across_the_whole_table_are_its_title_and_note(tmp_path):
+    body = (_p("正文") + '<w:p><w:r><w:br w:type="page"/></w:r></w:p>' + _p("附件")
+            + _tbl(_tc(_p("清单标题"), span=3),
+                   _tc(_p("序号")) + _tc(_p("名称")) + _tc(_p("内容")),
+                   _tc(_p("1")) + _tc(_p("甲")) + _tc(_p("乙")),
+                   _tc(_p("注：以上为示例。"), span=3)) + _p("文末"))
+    doc = read_word(_docx(tmp_path, body))
+    notice, page = doc.pages
+    assert not notice.has_table and [ln.text for ln in notice.outside] == ["正文"]
+    assert len(page.columns) == 3 and len(page.rows) == 2
+    above = [ln.text for ln in page.outside if ln.top < page.table_top]
+    below = [ln.text for ln in page.outside if ln.top > page.table_top]
+    assert above == ["附件", "清单标题"] and below == ["注：以上为示例。", "文末"]

@@ -7,11 +7,16 @@ give each ``cells.GridCell`` its spans, every paragraph and line break
 (``w:br``) in a cell is a line of its own, and a table nested in a cell is
 flattened into that cell's paragraphs in reading order; grid columns too narrow
 to hold text (borders dragged a hair apart in some rows) are dropped, so that
-the rows of a jagged table line up.  Each top-level table
+the rows of a jagged table line up.  A first or last row that is one cell
+across the whole table (the list title typed into the table, a "注：" row) is
+text above or below it.  Each top-level table
 becomes one ``PageLayout`` (numbered 1…n, not paginated), so that
 ``header.drop_headers`` picks the list among them as it does among PDF pages;
 the paragraphs before a table stand above it (``outside_above``), where
 ``notice.read_notice`` finds the document number, date, title and issuers.
+Where a page or section break separates the notice from the attachment, the
+notice's text before it is a page of its own without a table, as in a PDF, so
+that the lines above the list ("附件", its title) are told from the notice's.
 
 Text is what Word prints: list numbers that are paragraph properties
 (``w:numPr``) are rendered from ``numbering.xml`` (formats such as
@@ -58,6 +63,8 @@ _CHUNK = 1 << 20
 #: Grid columns narrower than this (in twips: 1/20 pt; 120 = 2.1 mm, half a 10.5 pt
 #: character) hold no text: they are borders of one column dragged apart in some rows.
 SLIVER_TWIPS = 120
+#: A table of at least this many columns may have banner rows (one cell across it).
+MIN_BANNER_COLUMNS = 3
 #: Nested tables deeper than this are not a list's layout (and would exhaust the stack).
 MAX_TABLE_DEPTH = 20
 #: Word's toggles are off when their w:val says so.
@@ -98,17 +105,52 @@ def read_word(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
         raise InputError("not a Word document: its main part has no w:body")
     styles = _Styles(styles_xml, w)
     walker = _Walker(w, styles, _Numbering(numbering_xml, w, styles))
-    tables, outside = walker.body(body)
+    tables, outside, notice_lines = walker.body(body)
     if not tables:
         raise LayoutError("the document has no table",
                           hint="the list may be a picture or plain text; ask for the "
                                "attachment as a Word or Excel table, or a PDF")
     pages = []
+    if notice_lines:  # the notice's pages, then the attachment's: as printed
+        pages.append(layout_table([], 1, outside[0][:notice_lines]))
+        outside[0] = outside[0][notice_lines:]
     for i, cells in enumerate(tables):
-        below = outside[i + 1] if i == len(tables) - 1 else ()
-        pages.append(layout_table(cells, i + 1, outside[i], below))
+        title, cells, note = _peel_banners(cells)
+        below = note + (outside[i + 1] if i == len(tables) - 1 else [])
+        pages.append(layout_table(cells, len(pages) + 1, outside[i] + title, below))
     kind = fmt.kind if fmt is not None else "docx"
     return Document(kind, pages, page_count=1, paginated=False)
+
+
+def _peel_banners(cells: list[GridCell]) -> tuple[list[str], list[GridCell], list[str]]:
+    """(text above, the table's cells, text below): first and last rows that are one
+    cell across the whole table (the list title typed in a row above the header, a
+    "注：" row under the list) are text around the table, as a reader sees them."""
+    ncols = max((c.col + c.colspan for c in cells), default=0)
+    if ncols < MIN_BANNER_COLUMNS:
+        return [], cells, []
+    rows: dict[int, list[GridCell]] = {}
+    for c in cells:
+        rows.setdefault(c.row, []).append(c)
+
+    def banner(r: int) -> bool:
+        row = rows.get(r, [])
+        return (len(row) == 1 and row[0].colspan == ncols and row[0].rowspan == 1
+                and any(p.strip() for p in row[0].paragraphs))
+
+    nrows = max(rows, default=-1) + 1
+    first, last = 0, nrows - 1
+    while first <= last and banner(first):
+        first += 1
+    while last >= first and banner(last):
+        last -= 1
+    if first > last:  # every row a banner: a one-cell layout table, not a list
+        return [], cells, []
+    above = [p for r in range(first) for p in rows[r][0].paragraphs]
+    below = [p for r in range(last + 1, nrows) for p in rows[r][0].paragraphs]
+    kept = [GridCell(c.row - first, c.col, c.rowspan, c.colspan, c.paragraphs, c.conf)
+            for c in cells if first <= c.row <= last]
+    return above, kept, below
 
 
 # --------------------------------------------------------------------------- the package
@@ -512,16 +554,23 @@ class _Walker:
         wrappers = ("sdt", "sdtContent", "customXml", "smartTag")
         self.wrappers = {f"{w}{t}" for t in wrappers}
 
-    def body(self, body) -> tuple[list[list[GridCell]], list[list[str]]]:
-        """The top-level tables' cells, and the text before, between and after them
-        (``outside[i]`` before table i; the last entry after the last table)."""
+    def body(self, body) -> tuple[list[list[GridCell]], list[list[str]], int]:
+        """The top-level tables' cells, the text before, between and after them
+        (``outside[i]`` before table i; the last entry after the last table), and
+        how many lines of ``outside[0]`` come before the last page break in it (the
+        notice's own pages, before the attachment's)."""
         w = self.w
         tables: list[list[GridCell]] = []
         outside: list[list[str]] = [[]]
         lines = _Lines()
+        notice_lines = 0
         for el in self._blocks(body):
             if el.tag == f"{w}p":
+                if not tables and self._breaks_before(el):
+                    notice_lines = len(lines.lines)
                 self._paragraph(el, lines)
+                if not tables and self._breaks_after(el):
+                    notice_lines = len(lines.lines)
             elif el.tag == f"{w}tbl":
                 outside[-1].extend(lines.done())
                 lines = _Lines()
@@ -530,7 +579,19 @@ class _Walker:
                 self.fields.clear()
                 outside.append([])
         outside[-1].extend(lines.done())
-        return tables, outside
+        return tables, outside, notice_lines
+
+    def _breaks_before(self, p) -> bool:
+        w = self.w
+        return bool(_toggle(p.find(f"{w}pPr/{w}pageBreakBefore"), w))
+
+    def _breaks_after(self, p) -> bool:
+        """A page break in the paragraph, or a section break after it that starts a page."""
+        w = self.w
+        sect = p.find(f"{w}pPr/{w}sectPr")
+        if sect is not None and _val(sect.find(f"{w}type"), w) != "continuous":
+            return True
+        return any(br.get(f"{w}type") == "page" for br in p.iter(f"{w}br"))
 
     def _blocks(self, parent):
         """Block-level children (w:p, w:tbl), content controls and custom XML unwrapped."""

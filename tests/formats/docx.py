@@ -13,7 +13,8 @@ number must be found).  Two producers:
   red-head-free notice, landscape list section, two-level header with
   ``w:vMerge``/``w:gridSpan``, ``w:tblHeader`` rows, typed or ``w:numPr``
   markers, one row per sub-task with the item's cells merged vertically,
-  ideographic indents);
+  ideographic indents, the list title typed in a first row across the table,
+  the 抄送/印发 lines after it);
 - python-docx (``_WordUser``), for what that producer does not write: sub-items
   separated by ``<w:br/>`` in one paragraph, 序号 numbered by Word's list
   numbering or by SEQ fields, the notice's 一、二、 as ``chineseCounting``
@@ -105,6 +106,8 @@ CASES: dict[str, Case] = {
                             parent_in_header=False),
     "table-only-2023": Case(GOLD_2023, _clerk(notice_pages=False, attachment_label=False),
                             notice=False),
+    "clerk-title-row-2021": Case(GOLD_2021, _clerk(title_in_table=True, attachment_label=False,
+                                                   closing="after-table")),
     # python-docx
     "user-breaks-2021": Case(GOLD_2021, _user(breaks=True, seq_numbering=True,
                                               notice_numbering=True, date_field=True)),
