@@ -170,7 +170,8 @@ def _pending_header(page: PageLayout, rows: list[Fragment], profiles) -> list[_H
 
 def _count_header_rows(rows: list[Fragment], profile) -> int:
     """Rows above the first numbered row; in a table without numbers (generic
-    profile), the first row and those under a header cell spanning columns.
+    profile), the first row and the rows under a header cell spanning columns
+    at its bottom.
 
     A row whose 序号 is only the start of one ("（" of "（1）" wrapped in a
     narrow column, the rest on the next page) is numbered too.
@@ -181,7 +182,12 @@ def _count_header_rows(rows: list[Fragment], profile) -> int:
     if not profile.generic or (n < len(rows) and n > 0):
         return n
     n = min(1, len(rows))
-    while n < len(rows) and any(c.col1 - c.col0 > 1 for c in rows[n - 1].cells):
+    # A cell spanning columns at the bottom of a header row (a group label, a
+    # title across the table) has its labels in the next row; one above other
+    # labels in the same row (cells of the other columns spanning both levels
+    # keep a two-level header in one row) does not.
+    while n < len(rows) and any(c.col1 - c.col0 > 1 and c.band1 >= rows[n - 1].nbands
+                                for c in rows[n - 1].cells):
         n += 1
     return n
 

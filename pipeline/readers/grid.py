@@ -278,23 +278,30 @@ class _Grid:
             s = self.span[k]
             s[0], s[1], s[2], s[3] = min(s[0], b), max(s[1], b), min(s[2], c), max(s[3], c)
         self.nb, self.nc = nb, nc
+        self._h_rule_at = h_rule_at
 
     def cell_at(self, x: float, y: float) -> int:
         c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), self.nc - 1)
         b = min(max(bisect.bisect_right(self.ys, y) - 1, 0), self.nb - 1)
         return self._cell_of[b * self.nc + c]
 
-    def _narrowed(self, c0: int, c1: int, lines: list[Line]) -> tuple[int, int]:
+    def _narrowed(self, c0: int, c1: int, b1: int, lines: list[Line]) -> tuple[int, int]:
         """A merged cell's columns, narrowed to its last column if all its text lies there.
 
         A browser ruling each cell's right and bottom edges paints nothing for
         the cells of a split row that have no text left on the next page: the
         one cell continued there merges with its unruled, empty neighbours on
-        the left.  (A header cell spanning columns centres its text across them.)
+        the left, with no rule under them.  (A header cell spanning columns
+        centres its text across them, and a rule runs under all of them; its
+        text may still lie in one column, a wide one beside a narrow one.)
         """
         if c0 == c1 or not lines:
             return c0, c1
         if min(ln.x0 for ln in lines) >= self.xs[c1]:
+            y = self.ys[b1 + 1]
+            if b1 + 1 < self.nb and all(self._h_rule_at(y, (self.xs[c] + self.xs[c + 1]) / 2)
+                                        for c in range(c0, c1 + 1)):
+                return c0, c1
             return c1, c1
         return c0, c1
 
@@ -302,7 +309,7 @@ class _Grid:
         """Group bands into rows (no cell crosses a row boundary) and fill their cells."""
         spans = []
         for k, (b0, b1, c0, c1) in enumerate(self.span):
-            c0, c1 = self._narrowed(c0, c1, cell_lines[k])
+            c0, c1 = self._narrowed(c0, c1, b1, cell_lines[k])
             spans.append((b0, b1 + 1, c0, c1 + 1, cell_lines[k]))
         return group_rows(spans, self.nb)
 
