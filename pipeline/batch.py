@@ -123,7 +123,8 @@ def _write(extraction, outcome: Outcome, options: Options) -> None:
             return folder
         from .validate import validate_extraction
 
-        result = validate_extraction(tmp, write=False)
+        # Notices validated in parallel (--jobs) keep every core busy already.
+        result = validate_extraction(tmp, write=False, workers=1 if options.jobs > 1 else None)
         outcome.warnings = result.warning_lines()
         dest = folder
         if not result.success:
@@ -179,8 +180,9 @@ def _parse(path: Path, fmt, options: Options):
     A file read after conversion (``readers.prepare_source``) is converted
     first, by a sandboxed process of its own.  While the child reads the file,
     this process imports what comes next (pandas and pyarrow to write,
-    great_expectations to validate), so those imports cost no wall time; they
-    come after the fork so that the child does not inherit them.
+    great_expectations to validate, and the suite of a profile named on the
+    command line), so those imports cost no wall time; they come after the fork so
+    that the child does not inherit them.
     """
     from .extract import run
     from .readers import prepare_source
@@ -193,9 +195,13 @@ def _parse(path: Path, fmt, options: Options):
         import pyarrow.parquet  # noqa: F401
 
         if options.validate:
+            from .profiles import load_profiles
             from .validate import load_suites
 
-            load_suites()
+            suites = load_suites()
+            named = load_profiles().get(options.profile)
+            if named is not None:
+                suites.suite(named.suite)
         return job.result()
 
 

@@ -265,8 +265,8 @@ def load_suites(directory: Path | None = None) -> Suites:
 
 def validate_extraction(folder: Path, *, expected_items: int | None = None,
                         manifest: Path | None = None, expectations: Path | None = None,
-                        write: bool = True, label: Path | str | None = None
-                        ) -> ValidationResult:
+                        write: bool = True, label: Path | str | None = None,
+                        workers: int | None = None) -> ValidationResult:
     """Run the suite of the folder's profile on the extracted ``folder``; write
     validation.json and .html into it (unless ``write`` is False: then call
     ``result.write_reports``).
@@ -274,7 +274,9 @@ def validate_extraction(folder: Path, *, expected_items: int | None = None,
     In: a folder written by ``extract`` (``<table>.parquet`` per output table and
     notice.json).  ``expected_items`` overrides the manifest's count; ``manifest``
     and ``expectations`` replace ``raw/notices.json`` and ``expectations/`` (tests);
-    ``label``: the folder the report names.
+    ``label``: the folder the report names.  ``workers``: processes that run the
+    frames (default: 2 where this process may use two cores; 1 when the caller
+    runs other work in parallel).
     Out: a ``ValidationResult``; a failed check does not raise.  Raises
     ``PipelineError`` only if the suites cannot be loaded or the report not written.
     """
@@ -304,10 +306,8 @@ def validate_extraction(folder: Path, *, expected_items: int | None = None,
                "notice_item_count": notice_count}
     derived = _derive(frames, tables, notice, folder, suite)
     context = _RunContext(suites, parameters, unknown, wording, tables, derived)
-    ran: list[Check] = []
-    for name in suite.frames:
-        if name in derived.frames:
-            ran.extend(_run_frame(context, suite, name))
+    names = [name for name in suite.frames if name in derived.frames]
+    ran = _run_frames(context, suite, names, _workers() if workers is None else workers)
     checks += sorted(ran, key=lambda c: _table_order(c.table, tables))  # after file checks
     warnings = [line for c in checks if not c.success and c.severity == "warning"
                 for line in c.lines()]
@@ -336,8 +336,12 @@ def _start(directory: Path) -> Suites:
     import warnings
 
     import great_expectations as gx
+    import tqdm
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # great_expectations makes (disabled) tqdm bars, and tqdm then starts a monitor
+    # thread; without it, this process has one thread and may fork (_run_frames).
+    tqdm.tqdm.monitor_interval = 0
     patterns = _read_json_file(directory / PATTERNS_FILE)
     named = {k: v for k, v in patterns.items() if isinstance(v, dict)}
     for name, group in named.items():
@@ -720,9 +724,13 @@ def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ..
     import pandas as pd
 
     keys = sorted({k for t in tables for k in t.key})
-    parts, flags = [], []
+    flag_names = ("_text", "_not_null", "_required")
+    data: dict[str, list] = {k: [] for k in (*keys, "_table", "_column", "_value", *flag_names)}
+    flags = []
     for table in tables:
         df = frames.get(table.name)
+        n = 0 if df is None else len(df)
+        key_values = {k: _values(df, k) if n else [] for k in keys}
         for column in table.columns:
             text = column.type == "str"
             present = df is not None and column.name in df.columns
@@ -730,43 +738,39 @@ def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ..
                 required = text
             elif fill is not None:
                 required = text and (column.name in table.key or (
-                    present and len(df) > 0 and _filled(df[column.name]) >= fill))
+                    present and n > 0 and _filled(df[column.name]) >= fill))
             else:
                 required = text and column.name in profile_required
-            flags.append({"_table": table.name, "_column": f"{table.name}.{column.name}",
-                          "_text": text, "_not_null": not column.nullable,
-                          "_required": required})
-            if not present or not len(df):
+            qualified = f"{table.name}.{column.name}"
+            row = {"_table": table.name, "_column": qualified, "_text": text,
+                   "_not_null": not column.nullable, "_required": required,
+                   "_present": present}
+            flags.append(row)
+            if not present or not n:
                 continue
-            part = pd.DataFrame({k: df[k] if k in df.columns else pd.NA for k in keys},
-                                index=range(len(df)))
-            values = df[column.name]
-            part["_value"] = values.astype("string") if not text else values
-            for name, value in flags[-1].items():
-                part[name] = value
-            parts.append(part)
-    per_column = pd.DataFrame(flags, columns=["_table", "_column", "_text", "_not_null",
-                                              "_required"])
-    for name in ("_text", "_not_null", "_required"):
+            values = _values(df, column.name)
+            data["_value"] += values if text else [None if v is None else str(v)
+                                                   for v in values]
+            for k in keys:
+                data[k] += key_values[k] if k in df.columns else [None] * n
+            for name in ("_table", "_column", *flag_names):
+                data[name] += [row[name]] * n
+    types = {**{k: _key_dtype(tables, k) for k in keys}, "_table": "string",
+             "_column": "string", "_value": "string", **dict.fromkeys(flag_names, "boolean")}
+    cells = pd.DataFrame({name: _array(values, types[name]) for name, values in data.items()})
+    per_column = pd.DataFrame(flags, columns=["_table", "_column", *flag_names, "_present"])
+    for name in (*flag_names, "_present"):
         per_column[name] = per_column[name].astype("boolean")
-    if not parts:
-        empty = per_column.iloc[0:0].copy()
-        empty["_value"] = pd.array([], dtype="string")
-        for k in keys:
-            empty[k] = pd.array([], dtype=_key_dtype(tables, k))
-        return empty, per_column
-    cells = pd.concat(parts, ignore_index=True)
-    for k in keys:
-        try:
-            cells[k] = cells[k].astype(_key_dtype(tables, k))
-        except (TypeError, ValueError):  # a key of the wrong type: its type check says so
-            cells[k] = cells[k].astype("string")
-    cells["_value"] = cells["_value"].astype("string")
-    for name in ("_text", "_not_null", "_required"):
-        cells[name] = cells[name].astype("boolean")
-    cells["_table"] = cells["_table"].astype("string")
-    cells["_column"] = cells["_column"].astype("string")
     return cells, per_column
+
+
+def _array(values: list, dtype: str):
+    import pandas as pd
+
+    try:
+        return pd.array(values, dtype=dtype)
+    except (TypeError, ValueError):  # a key of the wrong type: its type check says so
+        return pd.array([None if v is None else str(v) for v in values], dtype="string")
 
 
 def _key_dtype(tables: tuple[schema.Table, ...], key: str) -> str:
@@ -921,8 +925,9 @@ def _values(df: pd.DataFrame | None, column: str) -> list:
         return []
     if column not in df.columns:
         return [None] * len(df)
-    return [None if pd.isna(v) else (int(v) if hasattr(v, "dtype") and v.dtype.kind in "iu"
-                                     else v) for v in df[column].tolist()]
+    na = pd.NA
+    return [None if v is None or v is na or (isinstance(v, float) and v != v)
+            else (v.item() if hasattr(v, "item") else v) for v in df[column].tolist()]
 
 
 def _positions(keys: list) -> list[int]:
@@ -946,6 +951,98 @@ def _contains(cell: str | None, text: str | None) -> bool | None:
 
 
 # --- running a suite -------------------------------------------------------------------
+
+def _workers() -> int:
+    try:
+        return min(2, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return min(2, os.cpu_count() or 1)
+
+
+def _run_frames(ctx: _RunContext, suite: Suite, names: list[str], workers: int) -> list[Check]:
+    """Run each frame's suite; with two workers, a forked copy of this process runs
+    about half of them (great_expectations spends its time in Python, so threads
+    would not help) and sends its checks back.  If that copy fails, its frames are
+    run here."""
+    import threading
+
+    if (workers < 2 or len(names) < 2 or not hasattr(os, "fork")
+            or threading.active_count() > 1):  # forking a process with threads is unsafe
+        return [c for name in names for c in _run_frame(ctx, suite, name)]
+    import pickle
+    import sys
+
+    theirs = _half(names, suite)
+    mine = [n for n in names if n not in theirs]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy: check its frames, send the checks, exit without cleanup
+        status = 1
+        try:
+            os.close(read)
+            _die_with_parent()
+            data = pickle.dumps([_run_frame(ctx, suite, n) for n in theirs])
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    results: dict[str, list[Check]] = {}
+    try:
+        for name in mine:
+            results[name] = _run_frame(ctx, suite, name)
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:
+        _kill(pid)
+        raise
+    _, status = os.waitpid(pid, 0)
+    try:
+        if status != 0:
+            raise ValueError(f"exit status {status}")
+        results.update(zip(theirs, pickle.loads(data), strict=True))
+    except (ValueError, pickle.UnpicklingError, EOFError):
+        for name in theirs:
+            results[name] = _run_frame(ctx, suite, name)
+    return [c for name in names for c in results[name]]
+
+
+def _half(names: list[str], suite: Suite) -> list[str]:
+    """About half of the work, by expectations (a cells or columns expectation costs
+    about as much as three on a table)."""
+    weight = {n: len(suite.frames[n].expectations) * (3 if n in (CELLS, COLUMNS) else 1)
+              for n in names}
+    total, taken, half = sum(weight.values()), [], 0
+    for name in sorted(names, key=weight.get, reverse=True):
+        if half + weight[name] <= total / 2:
+            taken.append(name)
+            half += weight[name]
+    return taken
+
+
+def _die_with_parent() -> None:
+    """The forked copy dies with this process (Linux), so a killed run leaves none."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _kill(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 @dataclass
 class _RunContext:
