@@ -66,7 +66,7 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         else:
             doc = read_document(converted[0], layout, limits, converted[1])
             doc.source_format = fmt.kind
-        table = drop_headers(doc.pages, choose_profiles(profile), layout)
+        table = drop_headers(doc.pages, choose_profiles(profile), layout, doc.paginated)
         raw_items = stitch_rows(table, layout)
         items = clean_items(raw_items, table)
         if not doc.paginated:
@@ -76,7 +76,7 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
                    for c in table.columns]
         rows = {"items": items, **parse_items(items, table.columns), "columns": columns}
         ocr_cells, files = list_ocr_cells(raw_items, items, table.profile.key_field)
-        notice = read_notice(doc.pages, table)
+        notice = read_notice(doc.pages, table, doc.paginated)
     except PipelineError as e:
         raise e.located(str(path)) from None
     digest = sha256_file(path)

@@ -46,25 +46,28 @@ class _Found:
 
 
 def drop_headers(pages: list[PageLayout], profiles=None,
-                 layout: LayoutSettings = DEFAULT_LAYOUT) -> ListTable:
+                 layout: LayoutSettings = DEFAULT_LAYOUT, paginated: bool = True) -> ListTable:
     """Return the list's table: its profile, columns and body rows in document order.
 
     ``profiles``: the ``profiles.Profile`` candidates, specific ones first
-    (default: every profile, as ``--profile auto``).  Raises ``LayoutError``
-    when no table is claimed by any of them, or when a later page's table has
-    another number of columns.
+    (default: every profile, as ``--profile auto``).  ``paginated``: the pages
+    are a PDF's; otherwise (Word, Excel, web) each page is a table of its own,
+    which continues the list only with the same columns and a repeated header
+    or a numbered first row — any other table ends it.  Raises ``LayoutError``
+    when no table is claimed by any of them, or when a later page of a PDF has
+    a table of another number of columns.
     """
     if profiles is None:
         from .profiles import load_profiles
 
         profiles = list(load_profiles().values())
     specific = [p for p in profiles if not p.generic]
-    found = _scan(pages, specific, layout, 0) if specific else None
+    found = _scan(pages, specific, layout, 0, paginated) if specific else None
     if found is None:
         for profile in (p for p in profiles if p.generic):
             start = 0
             while start < len(pages):
-                candidate = _scan(pages, [profile], layout, start)
+                candidate = _scan(pages, [profile], layout, start, paginated)
                 if candidate is None:
                     break
                 if found is None or len(candidate.table.fragments) > len(found.table.fragments):
@@ -72,7 +75,8 @@ def drop_headers(pages: list[PageLayout], profiles=None,
                 start = candidate.end
     if found is None:
         seen = [p.number for p in pages if p.has_table]
-        where = f"on pages {', '.join(map(str, seen))}" if seen else "on any page"
+        place = "pages" if paginated else "tables"
+        where = f"on {place} {', '.join(map(str, seen))}" if seen else "in the document"
         raise LayoutError(f"no table with the list's columns found {where}",
                           hint=_expected_columns(specific))
     return found.table
@@ -95,7 +99,8 @@ def _expected_columns(profiles) -> str:
     return f"expected a ruled table with the columns {' or '.join(labels)}"
 
 
-def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int) -> _Found | None:
+def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
+          paginated: bool = True) -> _Found | None:
     """The first table from page index ``start`` on that one of ``profiles`` claims,
     followed over the pages that continue it."""
     table: ListTable | None = None
@@ -125,7 +130,8 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int)
                 if claimed is not None and (best is None or claimed[1] > best[1]):
                     best = (claimed[0], claimed[1], n_header, cells)
             if best is None:
-                pending = _pending_header(page, rows, profiles)
+                # Without pages, a table of header rows alone is not cut from the next one.
+                pending = _pending_header(page, rows, profiles) if paginated else []
                 if any(_count_header_rows(rows, p) for p in profiles):
                     unclaimed = page.columns
                 continue
@@ -136,6 +142,9 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int)
             table.fragments.extend(_on_page(rows[n_header:], page.number))
             table.pages.append(page.number)
             continue
+        if not paginated and not _continues_list(rows, ncols, page, header_texts, table.profile):
+            end = i
+            break  # a table of its own after the list (related documents, another list)
         if len(page.columns) != ncols:
             first = rows[0] if rows else None
             if (first and _looks_like_header(first, table.profile)
@@ -158,6 +167,17 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int)
     if table is None:
         return None
     return _Found(table, end, score)
+
+
+def _continues_list(rows: list[Fragment], ncols: int, page: PageLayout, header_texts: set[str],
+                    profile) -> bool:
+    """Whether a separate table (Word, Excel, web) goes on with the list: the same
+    columns, and the header repeated or a numbered first row (a list split in two)."""
+    if len(page.columns) != ncols or not rows:
+        return False
+    first = rows[0]
+    return _repeats_header(first, header_texts, profile) or (
+        not profile.generic and _numbered(first.column_text(0), profile))
 
 
 def _pending_header(page: PageLayout, rows: list[Fragment], profiles) -> list[_HeaderCell]:

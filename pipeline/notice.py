@@ -38,10 +38,15 @@ _ORG_END = re.compile(r"(局|委|委员会|厅|政府|办公室|办公厅|部|�
 MAX_ISSUER_CHARS = 30
 
 
-def read_notice(pages: list[PageLayout], table: ListTable) -> dict:
-    """Return doc_no, date (ISO), title, issuers, list_title, parent_doc_no (nulls if absent)."""
+def read_notice(pages: list[PageLayout], table: ListTable, paginated: bool = True) -> dict:
+    """Return doc_no, date (ISO), title, issuers, list_title, parent_doc_no (nulls if absent).
+
+    ``paginated``: the pages are a PDF's, whose running headers and footers
+    (the same line at the same height on several pages) are not notice text;
+    the tables of a Word, Excel or web document have no such furniture.
+    """
     first_table_page = table.pages[0]
-    furniture = _repeated_lines(pages)
+    furniture = _repeated_lines(pages) if paginated else set()
     raw_lines: list[str] = []  # the notice text, wide gaps kept as one space
     above_table = 0  # how many of them stand above the table on its first page
     for page in pages:

@@ -286,10 +286,6 @@ def test_every_variant_makes_a_distinct_page():
     assert len(set(pages.values())) == len(pages)
 
 
-@pytest.mark.xfail(strict=True, reason="header.drop_headers raises 'the table has 3 columns, "
-                   "expected 7 as on page 1' for a later table of another width (right for a "
-                   "PDF's pages, wrong for a web page's separate tables); wanted: for a "
-                   "non-paginated Document such a table ends the list")
 def test_a_numbered_table_after_the_list_ends_it(tmp_path):
     page = make_page(_gold("2021"), VARIANTS["govcn-utf8-meta-br"]).decode()
     related = ("<p>相关文件</p><table border=1><tr><td>1</td><td>关于进一步明确基层群众性自治组织"

@@ -148,6 +148,28 @@ def test_header_other_column_count_on_a_later_page_is_an_error():
         drop_headers([p1, find_tables(narrow)])
 
 
+def test_header_without_pages_a_later_table_of_its_own_ends_the_list():
+    # Word, Excel and web documents: one page of the model per table.  A table of
+    # related documents (other width) or another list (other header) is not the list.
+    p1 = find_tables(list_page(1, body([item_cells("1", "甲")]), [160]))
+    related = find_tables(grid_page(2, [20, 60, 300, 400], [40, 70],
+                                    {(0, 0): "1", (0, 1): "关于某事的通知", (0, 2): "2019"}))
+    table = drop_headers([p1, related], paginated=False)
+    assert [f.column_text(1) for f in table.fragments] == ["甲"]
+    other = grid_page(3, XS, [40, 70, 100], {(0, 0): "编号", (0, 1): "名称", (1, 0): "1",
+                                              (1, 1): "乙"})
+    table = drop_headers([p1, find_tables(other)], paginated=False)
+    assert [f.column_text(1) for f in table.fragments] == ["甲"]
+
+
+def test_header_without_pages_a_list_split_in_two_tables_goes_on():
+    p1 = find_tables(list_page(1, body([item_cells("1", "甲")]), [160]))
+    p2 = find_tables(list_page(2, body([item_cells("2", "乙")]), [160]))
+    p3 = find_tables(list_page(3, body([item_cells("3", "丙")]), [100], header=False))
+    table = drop_headers([p1, p2, p3], paginated=False)
+    assert [f.column_text(1) for f in table.fragments] == ["甲", "乙", "丙"]
+
+
 def test_header_no_list_table_is_an_error():
     page = grid_page(1, [20, 100, 200], [40, 80], {(0, 0): "甲", (0, 1): "乙"})
     with pytest.raises(LayoutError, match="no table with the list's columns"):
