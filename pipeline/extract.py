@@ -67,6 +67,8 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
             doc = read_document(converted[0], layout, limits, converted[1])
             doc.source_format = fmt.kind
         table = drop_headers(doc.pages, choose_profiles(profile), layout, doc.paginated)
+        if table.pages[0] in doc.page_labels:
+            doc.notes.append(f"the list is on {doc.page_labels[table.pages[0]]}")
         raw_items = stitch_rows(table, layout)
         items = clean_items(raw_items, table)
         if not doc.paginated:
@@ -87,6 +89,7 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         "source_sha256": digest,
         "source_format": doc.source_format,
         "profile": table.profile.name,
+        "notes": doc.notes,
         "page_count": doc.page_count,
         "table_pages": [table.pages[0], table.pages[-1]] if doc.paginated else None,
         "pipeline_version": __version__,

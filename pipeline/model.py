@@ -152,7 +152,10 @@ class Document:
     ``source_format``: pdf, pdf-scan (OCR'd pages), docx, doc, wps, odt, xlsx, xls,
     et, ods, html.  ``paginated``: the pages are the source's own (PDF); a Word,
     Excel or web document is one page of the model and its items get no page numbers.
-    ``notes``: what the user should be told (the sheet taken, pages OCR'd, …).
+    ``notes``: what the user should be told (pages OCR'd, a charset corrected, …).
+    ``page_labels``: how a page of the model is named to the user where it is
+    not a printed page (page number → "sheet '清单' (2 of 3)"): the note says
+    which one held the list.
     """
 
     source_format: str
@@ -160,6 +163,7 @@ class Document:
     page_count: int
     paginated: bool = True
     notes: list[str] = field(default_factory=list)
+    page_labels: dict[int, str] = field(default_factory=dict)
 
 
 def seq_number(text: str, pattern: str) -> int | None:

@@ -333,6 +333,8 @@ NOTICE_FIELDS: dict[str, str] = {
     "source_format": "what the source is: pdf, pdf-scan (pages read by OCR), docx, doc, wps, "
                      "odt, rtf, xlsx, xls, et, ods, html",
     "profile": "the list profile that read the table (assist, generic, …)",
+    "notes": "what the reader noted: the sheet or table holding the list, pages read by OCR, "
+             "a declared charset that was wrong, …",
     "page_count": "pages in the PDF (1 for sources without pages)",
     "table_pages": "first and last page of the list's table",
     "pipeline_version": "version of this pipeline",

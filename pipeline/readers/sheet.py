@@ -16,8 +16,9 @@ How each content is read (chosen by measurement, see README "Formats"):
   ranges, hidden rows and columns, number formats), rows kept ragged.
 
 Each visible sheet becomes a ``PageLayout`` (numbered 1..n in workbook order;
-``drop_headers`` picks the one with the list's columns, and the notes say
-which sheet that is).  A sheet is laid out as Excel prints it:
+``drop_headers`` picks the one with the list's columns; ``Document.page_labels``
+name the sheets, so that the extraction's notes say which one that is).  A
+sheet is laid out as Excel prints it:
 
 - hidden rows and columns are left out; a merged range keeps its top-left cell's
   text over the visible rows and columns it spans (covered cells are not shown);
@@ -108,25 +109,9 @@ def read_sheet(path: Path, fmt: Format, layout: LayoutSettings = DEFAULT_LAYOUT,
     doc = Document(fmt.kind, pages, page_count=max(1, len(pages)), paginated=False)
     if not pages:
         raise LayoutError("the workbook has no visible sheet", file=str(path))
-    taken = _sheet_taken(pages, layout)
-    if taken is not None:
-        sheet = sheets[taken - 1]
-        doc.notes.append(f"sheet '{sheet.name}' ({sheet.position} of {total})")
+    doc.page_labels = {number: f"sheet '{sheet.name}' ({sheet.position} of {total})"
+                       for number, sheet in enumerate(sheets, 1)}
     return doc
-
-
-def _sheet_taken(pages: list[PageLayout], layout: LayoutSettings) -> int | None:
-    """The page (sheet) the list's table is on, as ``drop_headers`` will choose it
-    (with every profile); None if none has it (the extraction then says why)."""
-    with_table = [p.number for p in pages if p.has_table]
-    if len(with_table) <= 1:
-        return with_table[0] if with_table else None
-    from ..header import drop_headers
-
-    try:
-        return drop_headers(pages, None, layout).pages[0]
-    except PipelineError:
-        return None
 
 
 # --------------------------------------------------------------------------- layout
