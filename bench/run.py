@@ -116,7 +116,8 @@ lap("import great_expectations")
 import pipeline.validate as validate
 suites = validate.load_suites()
 lap("great_expectations context")
-suites.suite(extraction.notice.get("profile") or "assist")
+from pipeline.profiles import load_profiles
+suites.suite(load_profiles()[extraction.notice.get("profile") or "assist"].suite)
 lap("build the suite")
 frames = extraction.frames()
 from pipeline.write import write_tables
@@ -160,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="batch runs per worker count, in ABBA order, median (default 2)")
     p.add_argument("--memory-mb", type=int, metavar="MB",
                    help="passed to every extract command (default: the pipeline's)")
+    p.add_argument("--timeout", type=float, metavar="S",
+                   help="passed to every extract command (a loaded machine needs more)")
     p.add_argument("--long-pages", default=",".join(map(str, LONG_PAGES)), metavar="A,B",
                    help="pages of the two generated long lists (default 50,500)")
     args = p.parse_args(argv)
@@ -169,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         flags = ["--memory-mb", str(args.memory_mb)] if args.memory_mb else []
+        flags += ["--timeout", f"{args.timeout:g}"] if args.timeout else []
         long_pages = tuple(int(x) for x in args.long_pages.split(","))
         results = _measure(pdf, args.copies, max(1, args.repeats), flags,
                            max(1, args.batch_rounds), long_pages)
@@ -339,7 +343,7 @@ def _long_lists(folder: Path, flags: list[str], long_pages: tuple[int, int]) -> 
             return {"skipped": f"cannot typeset a long list: {made.stderr.strip()[-300:]}"}
         command = [PYTHON, "-m", "pipeline", "extract", str(pdf), "--out",
                    str(folder / f"out-{pages}"), "--force", "--max-pages", "1000",
-                   "--timeout", "3600", *flags]
+                   *(flags if "--timeout" in flags else [*flags, "--timeout", "3600"])]
         start = time.perf_counter()
         wrapped = subprocess.run([PYTHON, "-c", MAXRSS, *command], cwd=ROOT,
                                  capture_output=True, text=True)

@@ -953,10 +953,17 @@ def _contains(cell: str | None, text: str | None) -> bool | None:
 # --- running a suite -------------------------------------------------------------------
 
 def _workers() -> int:
+    """2 where this process may use two cores and one of them is idle, else 1: on a
+    busy machine two processes only compete for the same share of it."""
     try:
-        return min(2, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return min(2, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]  # this process counts for about 1
+    except OSError:
+        load = 0.0
+    return 2 if cpus >= 2 and load <= cpus - 0.5 else 1
 
 
 def _run_frames(ctx: _RunContext, suite: Suite, names: list[str], workers: int) -> list[Check]:

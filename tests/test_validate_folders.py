@@ -321,3 +321,41 @@ def test_a_marker_gap_or_repeat_is_reported_once(frames21, tmp_path, seq, marker
     result = validate_extraction(write_folder(frames, gold_notice(GOLD_2021), tmp_path / "x"))
     (line,) = result.failure_lines()
     assert "markers_contiguous" in line and line.endswith(rows), line
+
+
+TWO_WORKERS = """
+import json, os, sys
+from pathlib import Path
+import pipeline.validate as validate
+forks = []
+real_fork = os.fork
+def fork():
+    forks.append(1)
+    return real_fork()
+os.fork = fork
+out = {}
+for workers in (1, 2):
+    result = validate.validate_extraction(Path(sys.argv[1]), workers=workers, write=False)
+    out[workers] = [c.line() for c in result.checks]
+print(json.dumps({"forks": len(forks), "same": out[1] == out[2], "checks": len(out[1])}))
+"""
+
+
+def test_two_workers_give_the_same_checks_as_one(frames21, tmp_path):
+    """Frames checked by a forked copy come back whole and in order."""
+    import subprocess
+    import sys
+
+    frames = {k: v.copy() for k, v in frames21.items()}
+    for change in (_set("items", {"seq": 3}, "basis_text", ""),
+                   _set("departments", {"seq": 2, "department_no": 3}, "department", None),
+                   _set("tasks", {"seq": 2, "task_no": 1}, "text", lambda v: v + "<br>")):
+        change(frames)
+    folder = write_folder(frames, gold_notice(GOLD_2021), tmp_path / "x")
+    run = subprocess.run([sys.executable, "-c", TWO_WORKERS, str(folder)],
+                         cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    answer = json.loads(run.stdout.splitlines()[-1])
+    assert answer == {"forks": 1, "same": True, "checks": answer["checks"]}
+    assert answer["checks"] >= 117
