@@ -26,6 +26,9 @@ from . import __version__
 from .errors import PipelineError
 from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
 
+#: Suffix of the folder beside a valid version that holds newer output failing validation.
+INVALID_SUFFIX = ".invalid"
+
 
 @dataclass(frozen=True)
 class Options:
@@ -132,23 +135,19 @@ def _write(extraction, outcome: Outcome, options: Options) -> None:
             outcome.failures = result.failure_lines()
             outcome.message = f"failed validation ({len(outcome.failures)} checks)"
             if not options.force and _holds_valid(folder):
-                dest, outcome.kept = invalid_folder(folder), folder
+                dest, outcome.kept = _invalid_folder(folder), folder
         result.write_reports(tmp, label=dest)
         return dest
 
     extra = {"notice.json": extraction.notice, **getattr(extraction, "files", {})}
     outcome.folder = write_tables(extraction.frames(), folder, extra, finish)
     if outcome.folder == folder:
-        discard_folder(invalid_folder(folder))  # older than what is in the folder now
+        discard_folder(_invalid_folder(folder))  # older than what is in the folder now
 
 
-def invalid_folder(folder: Path) -> Path:
+def _invalid_folder(folder: Path) -> Path:
     """Where output that fails validation goes when ``folder`` holds a valid version."""
     return folder.with_name(folder.name + INVALID_SUFFIX)
-
-
-#: Suffix of the folder beside a valid version that holds newer output failing validation.
-INVALID_SUFFIX = ".invalid"
 
 
 def _holds_valid(folder: Path) -> bool:
