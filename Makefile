@@ -10,7 +10,7 @@ OLD ?=
 NEW ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract validate diff dataset test lint bench notebook clean
+.PHONY: help setup extract validate diff dataset test lint bench notebook clean fuzz
 
 help: ## Show this list of targets
 	@echo "usage: make TARGET [NOTICE=file] [OLD=… NEW=…] [PORT=N]"
@@ -48,6 +48,10 @@ lint: $(STAMP) ## Check the code with ruff
 
 bench: $(STAMP) ## Time extraction against bare pdfplumber; writes bench/results.json
 	$(PY) bench/run.py
+
+fuzz: $(STAMP) ## Fuzz every reader through the CLI (not in test): SEED=1 COUNT=5000 MINUTES=28 FORMATS=pdf,docx,…
+	$(PY) -m tests.fuzz $(if $(SEED),--seed $(SEED)) $(if $(COUNT),--count $(COUNT)) \
+		$(if $(MINUTES),--minutes $(MINUTES)) $(if $(FORMATS),--formats $(FORMATS))
 
 notebook: $(STAMP) ## Build extracted/dataset and run the analysis notebook on it (writes extracted/analysis.ipynb)
 	$(PY) -m pipeline dataset

@@ -40,6 +40,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,7 +233,7 @@ class _Zip:
         try:
             f = self.zip.open(real)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError,
-                NotImplementedError) as exc:
+                NotImplementedError, zlib.error) as exc:
             raise InputError(f"damaged workbook: {name} cannot be opened ({exc})",
                              hint="download the file again, or open and re-save it") from None
         with f:
@@ -240,7 +241,7 @@ class _Zip:
                 try:
                     block = f.read(_CHUNK)
                 except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError,
-                        NotImplementedError, struct.error) as exc:  # zlib.error is an OSError
+                        NotImplementedError, struct.error, zlib.error) as exc:
                     raise InputError(f"damaged workbook: {name} cannot be inflated ({exc})",
                                      hint="download the file again, or open and re-save "
                                           "it") from None

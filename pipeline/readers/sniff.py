@@ -141,6 +141,7 @@ def _content(f, head: bytes, size: int, name: str) -> str | None:
 def _zip_content(f, size: int, name: str) -> str | None:
     """docx/xlsx/odt/ods from the zip's member names (the central directory only)."""
     import zipfile
+    import zlib
 
     f.seek(0)
     try:
@@ -153,7 +154,8 @@ def _zip_content(f, size: int, name: str) -> str | None:
             mimetype = b""
             if "mimetype" in names and z.getinfo("mimetype").file_size < 200:
                 mimetype = z.read("mimetype").strip()
-    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError,
+            zlib.error) as exc:  # RuntimeError: an encrypted member; zlib.error is no OSError
         raise InputError(f"damaged zip file ({exc}): an office document cut off or corrupt",
                          file=name, hint="download the file again") from None
     if "word/document.xml" in names:

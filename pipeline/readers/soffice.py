@@ -156,6 +156,7 @@ def _refuse_encrypted(path: Path, fmt: Format) -> None:
                              "it", file=name, hint=hint)
     elif fmt.content == "odt":
         import zipfile
+        import zlib
 
         try:
             with zipfile.ZipFile(path) as z:
@@ -163,8 +164,9 @@ def _refuse_encrypted(path: Path, fmt: Format) -> None:
                 if info.file_size > 1 << 20:
                     return  # not a manifest; LibreOffice will say what it makes of it
                 manifest = z.read(info)
-        except (KeyError, zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-            return
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+                RuntimeError, zlib.error):
+            return  # LibreOffice will say what it makes of it
         if b"encryption-data" in manifest:
             raise InputError("encrypted OpenDocument text (.odt): a password is needed to "
                              "open it", file=name, hint=hint)

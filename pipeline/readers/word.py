@@ -39,6 +39,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,7 +206,8 @@ class _Package:
                     out += chunk
                     if len(out) > self.cap:  # the directory's size may lie
                         raise too_big
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
+                RuntimeError, zlib.error) as exc:  # RuntimeError: an encrypted member
             raise InputError(f"damaged .docx: {part} cannot be inflated ({exc})",
                              hint="download the file again") from None
         return bytes(out)
