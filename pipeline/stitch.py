@@ -32,6 +32,7 @@ group then take its fullest printed text.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import LayoutError
@@ -51,11 +52,15 @@ def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> li
     """Return one ``RawItem`` per list row, with its lines per field and page span.
 
     Raises ``LayoutError`` naming the page and row of a fragment that is neither
-    a new item nor a continuation.
+    a new item nor a continuation.  Rows are made fragment by fragment (the
+    split rows of one fragment are let go once stitched), so what is held
+    besides the items does not grow with the list.
     """
     key_col = table.fields.get(table.profile.key_field)
     units = _list_rows(table.fragments, key_col)
     rows = _rows_by_key(units, table, key_col) if key_col is not None else _rows_by_rules(units)
+    filler = (_FillDown(table, _category_columns(table.fragments, key_col))
+              if table.profile.fill_down else None)
     items = []
     for row in rows:
         first = row.units[0]
@@ -64,60 +69,99 @@ def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> li
         for unit in row.units:
             for name, j in table.fields.items():
                 item.lines[name].extend(unit.column_lines(j))
+        if filler is not None:
+            filler.add(row, item)
         items.append(item)
-    if table.profile.fill_down:
-        _fill_down(rows, items, table)
+    if filler is not None:
+        filler.close()
     return items
 
 
 # --------------------------------------------------------------------------- list rows
 
-def _list_rows(fragments: list[Fragment], key_col: int | None) -> list[Fragment]:
-    """Split each fragment into its list rows (one band each), renumbered per page.
+def _list_rows(fragments: list[Fragment], key_col: int | None) -> Iterator[Fragment]:
+    """Split each fragment into its list rows (one band each, or one key cell's bands),
+    numbered per page (``index``, ``last_on_page``); empty rows are left out.
 
     ``Fragment.merged`` of each row names the columns whose cell was merged
     with other list rows (filled down into this one).
     """
-    out: list[Fragment] = []
+    prev: Fragment | None = None
+    for frag in fragments:
+        for unit in _split(frag, key_col):
+            if unit.is_empty:
+                continue
+            if prev is not None:
+                prev.last_on_page = prev.page != unit.page
+                unit.index = prev.index + 1 if prev.page == unit.page else 0
+                yield prev
+            else:
+                unit.index = 0
+            prev = unit
+    if prev is not None:
+        prev.last_on_page = True
+        yield prev
+
+
+def _split(frag: Fragment, key_col: int | None) -> Iterator[Fragment]:
+    if frag.nbands <= 1:
+        yield frag
+        return
+    if key_col is None:
+        bounds = [(b, b + 1) for b in range(frag.nbands)]
+    else:
+        bounds = sorted({(c.band0, c.band1) for c in frag.cells if c.col0 == key_col})
+        bounds = _cover(bounds, frag.nbands)
+    by_col: dict[int, list[Cell]] = {}
+    for c in sorted(frag.cells, key=lambda c: (c.col0, c.band0)):
+        by_col.setdefault(c.col0, []).append(c)
+    at = dict.fromkeys(by_col, 0)  # per column, the first cell not yet left behind
+    for b0, b1 in bounds:  # in band order: one sweep over each column's cells
+        cells, merged = [], set()
+        for col, column in by_col.items():
+            k = at[col]
+            while k < len(column) and column[k].band1 <= b0:
+                k += 1
+            at[col] = k
+            parts = []
+            while k < len(column) and column[k].band0 < b1:
+                parts.append(column[k])
+                k += 1
+            if not parts:
+                continue
+            if any(c.band0 < b0 or c.band1 > b1 for c in parts):
+                merged.add(col)
+            if len(parts) == 1:
+                # The very list object: rows under one merged cell share it.
+                cells.append(Cell(col, parts[0].col1, parts[0].lines))
+                continue
+            lines: list[Line] = []
+            for n, c in enumerate(parts):
+                if n < len(parts) - 1 and c.lines:  # a cell boundary ends a paragraph
+                    lines.extend(c.lines[:-1])
+                    lines.append(dataclasses.replace(c.lines[-1], short=True))
+                else:
+                    lines.extend(c.lines)
+            cells.append(Cell(col, max(c.col1 for c in parts), lines))
+        yield Fragment(frag.page, 0, False, cells, 1, frozenset(merged),
+                       open_bottom=frag.open_bottom and b1 == frag.nbands)
+
+
+def _category_columns(fragments: list[Fragment], key_col: int | None) -> set[int]:
+    """Columns in which the document merges a cell over several list rows anywhere."""
+    out: set[int] = set()
     for frag in fragments:
         if frag.nbands <= 1:
-            out.append(frag)
             continue
         if key_col is None:
-            bounds = [(b, b + 1) for b in range(frag.nbands)]
-        else:
-            bounds = sorted({(c.band0, c.band1) for c in frag.cells if c.col0 == key_col})
-            bounds = _cover(bounds, frag.nbands)
-        for b0, b1 in bounds:
-            cells, merged = [], set()
-            for col in sorted({c.col0 for c in frag.cells}):
-                parts = sorted((c for c in frag.cells
-                                if c.col0 == col and c.band0 < b1 and c.band1 > b0),
-                               key=lambda c: c.band0)
-                if not parts:
-                    continue
-                if any(c.band0 < b0 or c.band1 > b1 for c in parts):
-                    merged.add(col)
-                if len(parts) == 1:
-                    # The very list object: rows under one merged cell share it.
-                    cells.append(Cell(col, parts[0].col1, parts[0].lines))
-                    continue
-                lines: list[Line] = []
-                for k, c in enumerate(parts):
-                    if k < len(parts) - 1 and c.lines:  # a cell boundary ends a paragraph
-                        lines.extend(c.lines[:-1])
-                        lines.append(dataclasses.replace(c.lines[-1], short=True))
-                    else:
-                        lines.extend(c.lines)
-                cells.append(Cell(col, max(c.col1 for c in parts), lines))
-            out.append(Fragment(frag.page, 0, False, cells, 1, frozenset(merged),
-                                open_bottom=frag.open_bottom and b1 == frag.nbands))
-    out = [f for f in out if not f.is_empty]
-    for i, frag in enumerate(out):
-        nxt = out[i + 1] if i + 1 < len(out) else None
-        prev = out[i - 1] if i else None
-        frag.index = 0 if prev is None or prev.page != frag.page else prev.index + 1
-        frag.last_on_page = nxt is None or nxt.page != frag.page
+            out.update(c.col0 for c in frag.cells if c.band1 - c.band0 > 1)
+            continue
+        bounds = _cover(sorted({(c.band0, c.band1) for c in frag.cells if c.col0 == key_col}),
+                        frag.nbands)
+        for c in frag.cells:
+            if c.col0 not in out and not any(b0 <= c.band0 and c.band1 <= b1
+                                             for b0, b1 in bounds):
+                out.add(c.col0)
     return out
 
 
@@ -137,14 +181,15 @@ def _cover(bounds: list[tuple[int, int]], nbands: int) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- with a 序号
 
-def _rows_by_key(units: list[Fragment], table: ListTable, seq_col: int) -> list[_Row]:
+def _rows_by_key(units: Iterable[Fragment], table: ListTable, seq_col: int) -> Iterator[_Row]:
+    """The list rows, each once complete (the unit after it starts another)."""
     pattern = table.profile.key_pattern
-    rows: list[_Row] = []
+    before: _Row | None = None  # the row before ``prev``
+    prev: _Row | None = None
     for frag in units:
         seq = "".join(frag.column_text(seq_col).split())
-        prev = rows[-1] if rows else None
         opens_page = frag.index == 0
-        wrapped = prev is not None and opens_page and _wrapped_seq(rows, seq, pattern)
+        wrapped = prev is not None and opens_page and _wrapped_seq(before, prev, seq, pattern)
         if prev is not None and opens_page and (not seq or not prev.seq_text or _same_seq(
                 seq, prev.seq_text, pattern) or wrapped):
             if seq and not prev.seq_text:
@@ -158,28 +203,31 @@ def _rows_by_key(units: list[Fragment], table: ListTable, seq_col: int) -> list[
                 "a row has no 序号 and does not continue a row from the previous page",
                 page=frag.page, row=frag.index + 1, column="序号",
                 hint="the row may be a stray line of the table; compare with the PDF")
-        rows.append(_Row(seq, [frag]))
-    return rows
+        if prev is not None:
+            yield prev
+        before, prev = prev, _Row(seq, [frag])
+    if prev is not None:
+        yield prev
 
 
-def _wrapped_seq(rows: list[_Row], tail: str, pattern: str) -> bool:
-    """Whether ``tail``, opening a page, completes the last row's 序号 cut by the break.
+def _wrapped_seq(before: _Row | None, last: _Row, tail: str, pattern: str) -> bool:
+    """Whether ``tail``, opening a page, completes the ``last`` row's 序号 cut by the break.
 
     A narrow 序号 column wraps "4、" as "4" | "、" and "12．" as "1" | "2．"; a
     page break between those lines leaves the head on one page and the tail
     atop the next.  A tail with no number completes any head; a tail with a
-    number only when head + tail is the number that follows the row before.
+    number only when head + tail is the number that follows the row ``before``.
     """
-    head = rows[-1].seq_text
-    if not tail or not head or rows[-1].units[-1].page != rows[-1].units[0].page:
+    head = last.seq_text
+    if not tail or not head or last.units[-1].page != last.units[0].page:
         return False
     whole = seq_number(head + tail, pattern)
     if whole is None:
         return False
     if seq_number(tail, pattern) is None:
         return whole == seq_number(head, pattern)
-    before = seq_number(rows[-2].seq_text, pattern) if len(rows) > 1 else 0
-    return before is not None and whole == before + 1
+    n_before = seq_number(before.seq_text, pattern) if before is not None else 0
+    return n_before is not None and whole == n_before + 1
 
 
 def _same_seq(a: str, b: str, pattern: str) -> bool:
@@ -189,68 +237,79 @@ def _same_seq(a: str, b: str, pattern: str) -> bool:
 
 # --------------------------------------------------------------------------- without a 序号
 
-def _rows_by_rules(units: list[Fragment]) -> list[_Row]:
+def _rows_by_rules(units: Iterable[Fragment]) -> Iterator[_Row]:
     """One row per unit, but a unit atop a page continues the row cut at the foot
     of the previous one (no rule closed the table there)."""
-    rows: list[_Row] = []
+    prev: _Row | None = None
     for unit in units:
-        if rows and unit.index == 0 and rows[-1].units[-1].open_bottom:
-            rows[-1].units.append(unit)
-        else:
-            rows.append(_Row("", [unit]))
-    return rows
+        if prev is not None and unit.index == 0 and prev.units[-1].open_bottom:
+            prev.units.append(unit)
+            continue
+        if prev is not None:
+            yield prev
+        prev = _Row("", [unit])
+    if prev is not None:
+        yield prev
 
 
 # --------------------------------------------------------------------------- filling down
 
 @dataclass
 class _Group:
-    """Rows sharing one merged cell (a category), across pages: what each page part printed."""
+    """The rows sharing one merged cell (a category), across pages: what each page
+    part printed, and the last unit's cell (rows of one page share its lines object)."""
 
-    rows: list[int]
+    items: list[RawItem]
     printings: list[list[Line]]
-    cell: list[Line] | None  # the lines object of the last unit's cell (shared within a page)
-    merged: bool  # the last unit's cell was merged with other rows
+    cell: list[Line] | None = None
 
 
-def _fill_down(rows: list[_Row], items: list[RawItem], table: ListTable) -> None:
-    """Give every row of a group (a cell merged over rows, within a page and across
-    page breaks) the group's fullest printed text (see the module docstring)."""
-    category = {j for row in rows for unit in row.units for j in unit.merged}
-    starts: dict[int, set[int]] = {}  # row → category columns starting a new group there
-    for name, j in sorted(table.fields.items(), key=lambda kv: kv[1]):
-        if j not in category:
-            continue
-        groups: list[_Group] = []
-        group: _Group | None = None
-        for n, row in enumerate(rows):
-            for k, unit in enumerate(row.units):
+class _FillDown:
+    """Fills category cells down, row by row (see the module docstring): a group is
+    closed when its column starts another; its rows then take its fullest text."""
+
+    def __init__(self, table: ListTable, category: set[int]):
+        self.columns = sorted(((j, name) for name, j in table.fields.items() if j in category))
+        self.open: dict[int, _Group] = {}
+
+    def add(self, row: _Row, item: RawItem) -> None:
+        for unit in row.units:
+            new_here: set[int] = set()  # category columns starting a group at this unit
+            for j, name in self.columns:
                 cell = next((c for c in unit.cells if c.col0 == j), None)
                 here = cell.lines if cell is not None else []
+                group = self.open.get(j)
                 joined = False
                 if group is not None:
                     if unit.index > 0:
                         joined = j in unit.merged and cell is not None and cell.lines is group.cell
-                    elif not starts.get(n, set()) & set(range(j)):
+                    elif not any(k < j for k in new_here):
                         joined = _continues(max(group.printings, key=_length), here)
                         if joined:
                             group.printings.append(list(here))
                 if joined:
-                    if group.rows[-1] != n:
-                        group.rows.append(n)
-                elif k > 0 and group is not None:
+                    if group.items[-1] is not item:
+                        group.items.append(item)
+                elif unit is not row.units[0] and group is not None:
                     group.printings[-1] = group.printings[-1] + list(here)  # the cell goes on
                 else:
-                    group = _Group([n], [list(here)], None, False)
-                    groups.append(group)
-                    starts.setdefault(n, set()).add(j)
+                    if group is not None:
+                        self._close(group, name)
+                    group = self.open[j] = _Group([item], [list(here)])
+                    new_here.add(j)
                 group.cell = here if cell is not None else None
-                group.merged = j in unit.merged
-        for g in groups:
-            if len(g.rows) > 1 or len(g.printings) > 1:
-                fullest = max(g.printings, key=_length)
-                for n in g.rows:
-                    items[n].lines[name] = list(fullest)
+
+    def close(self) -> None:
+        for j, name in self.columns:
+            if j in self.open:
+                self._close(self.open.pop(j), name)
+
+    @staticmethod
+    def _close(group: _Group, name: str) -> None:
+        if len(group.items) > 1 or len(group.printings) > 1:
+            fullest = max(group.printings, key=_length)
+            for item in group.items:
+                item.lines[name] = list(fullest)
 
 
 def _continues(above: list[Line], here: list[Line]) -> bool:

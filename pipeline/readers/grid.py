@@ -233,18 +233,26 @@ class _Grid:
         def union(a, b):
             parent[find(a)] = find(b)
 
-        def v_rule_at(x, y_mid):
-            return any(abs(v["x0"] - x) <= tol and v["top"] - tol <= y_mid <= v["bottom"] + tol
-                       for v in verticals)
+        # The rules near each column edge and each row edge, looked up by index
+        # (a page of a long list has thousands of edge/rule pairs).
+        v_near = [[(v["top"], v["bottom"]) for v in verticals if abs(v["x0"] - x) <= tol]
+                  for x in xs]
+        h_near: list[list[tuple[float, float]]] = [[] for _ in ys]
+        for h in horizontals:
+            for b in range(bisect.bisect_left(ys, h["top"] - tol),
+                           bisect.bisect_right(ys, h["top"] + tol)):
+                h_near[b].append((h["x0"], h["x1"]))
 
-        def h_rule_at(y, x_mid):
-            return any(abs(h["top"] - y) <= tol and h["x0"] - tol <= x_mid <= h["x1"] + tol
-                       for h in horizontals)
+        def v_rule_at(c, y_mid):
+            return any(top - tol <= y_mid <= bottom + tol for top, bottom in v_near[c])
+
+        def h_rule_at(b, x_mid):
+            return any(x0 - tol <= x_mid <= x1 + tol for x0, x1 in h_near[b])
 
         for b in range(nb):
             y_mid = (ys[b] + ys[b + 1]) / 2
             for c in range(nc - 1):
-                if not v_rule_at(xs[c + 1], y_mid):
+                if not v_rule_at(c + 1, y_mid):
                     union(b * nc + c, b * nc + c + 1)
 
         def rules_start_at(y):
@@ -255,17 +263,16 @@ class _Grid:
             the rule under that row is drawn in its one filled column only;
             the next row's column rules still start there.
             """
-            inner = xs[1:-1]
-            ends = sum(any(abs(v["x0"] - x) <= tol and (abs(v["top"] - y) <= tol
-                                                          or abs(v["bottom"] - y) <= tol)
-                           for v in verticals) for x in inner)
+            inner = range(1, len(xs) - 1)
+            ends = sum(any(abs(top - y) <= tol or abs(bottom - y) <= tol
+                           for top, bottom in v_near[c]) for c in inner)
             return len(inner) >= 2 and ends > len(inner) / 2
 
         for b in range(nb - 1):
             row_edge = rules_start_at(ys[b + 1])
             for c in range(nc):
                 x_mid = (xs[c] + xs[c + 1]) / 2
-                if not row_edge and not h_rule_at(ys[b + 1], x_mid):
+                if not row_edge and not h_rule_at(b + 1, x_mid):
                     union(b * nc + c, (b + 1) * nc + c)
 
         roots: dict[int, int] = {}
@@ -298,8 +305,7 @@ class _Grid:
         if c0 == c1 or not lines:
             return c0, c1
         if min(ln.x0 for ln in lines) >= self.xs[c1]:
-            y = self.ys[b1 + 1]
-            if b1 + 1 < self.nb and all(self._h_rule_at(y, (self.xs[c] + self.xs[c + 1]) / 2)
+            if b1 + 1 < self.nb and all(self._h_rule_at(b1 + 1, (self.xs[c] + self.xs[c + 1]) / 2)
                                         for c in range(c0, c1 + 1)):
                 return c0, c1
             return c1, c1
