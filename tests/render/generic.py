@@ -344,6 +344,9 @@ def layout_facts(lay: Layout) -> frozenset[str]:
     line(s); ``category not printed at page top``: … nothing (Word);
     ``category one row shows part``: a run one row high shows only part of its
     text; ``row cut at page foot``: a row continues on the next page;
+    ``cut row starts a category printed again``: such a row is the first of a
+    category run, printed again atop the next page (``… and its sub-category``:
+    runs of two category columns);
     ``open rule at cut``: no rule closes a page where a row is cut.
     """
     facts = set()
@@ -364,8 +367,20 @@ def layout_facts(lay: Layout) -> frozenset[str]:
                 facts.add("category reprinted at page top")
             elif part.lines:
                 facts.add("category in part at page top")
-    if any(fr.open_bottom for frs in lay.pages for fr in frs):
+    cut = {fr.index for frs in lay.pages for fr in frs if fr.open_bottom}
+    if cut:
         facts.add("row cut at page foot")
+        starts: dict[int, set[int]] = {}  # cut row → category columns starting a run there
+        for j, runs in lay.runs.items():
+            for a, b in runs:
+                if a in cut and b - a > 1:
+                    starts.setdefault(a, set()).add(j)
+        again = {(part.rows[0], part.column) for part in lay.parts
+                 if part.at_page_top and part.lines and part.column in starts.get(part.rows[0], ())}
+        if again:
+            facts.add("cut row starts a category printed again")
+        if any(len({j for r, j in again if r == row}) > 1 for row, _ in again):
+            facts.add("cut row starts a category and its sub-category printed again")
         if not lay.options.break_rules:
             facts.add("open rule at cut")
     return frozenset(facts)
@@ -699,8 +714,9 @@ def random_spec(family: str, seed: int, n_rows: int = 40, two_level: bool = Fals
     """A random list of one family of issue 13 (seeded, deterministic).
 
     ``power`` 权责清单 (序号, 职权类别 merged, 职权名称, 子项, 设定依据, 实施主体,
-    责任事项, 备注); ``proof`` 证明事项清单 (序号, 证明名称, 开具单位 merged over
-    runs, 设定依据, 索要单位, 备注); ``service`` 公共服务事项清单 (序号, 服务类别
+    责任事项, 备注; ``two_level``: 职权名称 merged over its 子项 rows too);
+    ``proof`` 证明事项清单 (序号, 证明名称, 开具单位 merged over runs, 设定依据,
+    索要单位, 备注); ``service`` 公共服务事项清单 (序号, 服务类别
     merged, 服务事项, 服务内容, a two-level header 办理信息: 实施依据 and 责任单位,
     备注); ``assist`` another district's 协助事项清单: the 2021 list's columns
     and a 类别 merged; ``classification`` a list like the CSRC's (no 序号, 门类
@@ -721,14 +737,22 @@ def _random_spec(family: str, seed: int, n_rows: int, two_level: bool) -> ListSp
         cols = (Col("序号", 0.5, center=True), Col("职权类别", 0.9, category=True, center=True),
                 Col("职权名称", 1.6), Col("子项", 1.1), Col("设定依据", 2.4),
                 Col("实施主体", 1.1), Col("责任事项", 2.6), Col("备注", 0.6))
+        if two_level:  # 职权名称 merged over its 子项 rows
+            cols = tuple(replace(c, category=True) if c.label == "职权名称" else c for c in cols)
         cats = _runs(rng, _CATEGORIES_POWER, n_rows, 12)
         rows = []
+        subject, left = "", 0
         for i in range(n_rows):
-            subject = rng.choice(_SUBJECTS)
-            rows.append({"序号": str(i + 1), "职权类别": cats[i],
-                         "职权名称": f"{subject}{cats[i][2:]}" if rng.random() < 0.5
-                         else f"对{subject}的{rng.choice(_ACTIONS)}",
-                         "子项": rng.choice(("", "", f"{subject}变更", f"{subject}注销")),
+            if left == 0 or (i and cats[i] != cats[i - 1]):
+                subject = rng.choice(_SUBJECTS)
+                name = (f"{subject}{cats[i][2:]}" if rng.random() < 0.5
+                        else f"对{subject}的{rng.choice(_ACTIONS)}")
+                left = rng.randint(1, 3) if two_level else 1
+            left -= 1
+            rows.append({"序号": str(i + 1), "职权类别": cats[i], "职权名称": name,
+                         "子项": (f"{subject}{rng.choice(('设立', '变更', '注销', '延续'))}"
+                                if two_level else
+                                rng.choice(("", "", f"{subject}变更", f"{subject}注销"))),
                          "设定依据": _citations(rng), "实施主体": rng.choice(_DEPTS),
                          "责任事项": _tasks(rng),
                          "备注": rng.choice(("", "", "", "新增", "调整"))})
