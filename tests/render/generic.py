@@ -145,9 +145,16 @@ class Layout:
     runs: dict[int, list[tuple[int, int]]]  # category column → runs (first row, end row)
     parts: list[Part]
     cells: list[dict[int, list[Line]]]  # wrapped lines of every cell
+    _row_pages: dict[int, list[int]] | None = field(default=None, repr=False)
 
     def row_pages(self, row: int) -> list[int]:
-        return [i for i, frs in enumerate(self.pages) for fr in frs if fr.index == row]
+        """The 0-based pages the row ``row`` is printed on."""
+        if self._row_pages is None:
+            self._row_pages = {}
+            for i, frs in enumerate(self.pages):
+                for fr in frs:
+                    self._row_pages.setdefault(fr.index, []).append(i)
+        return self._row_pages[row]
 
 
 @dataclass
@@ -841,32 +848,31 @@ class LongList:
     path: Path
     pages: int
     rows: int
-    extra: dict = field(default_factory=dict)
 
 
 def render_long_list(out_pdf: Path, pages: int, *, seed: int = 0,
                      options: ListOptions | None = None) -> LongList:
-    """Write a ``pages``-page classification list (no 序号, Excel-style: rules as
-    filled rectangles, header on every page, 门类 and 大类 merged over runs and
-    across pages) to ``out_pdf``.  Fast: single-line rows, reportlab's built-in
-    STSong font (not embedded); about 45 rows a page."""
+    """Write a ``pages``-page list to ``out_pdf`` quickly (for memory and time benchmarks).
+
+    A classification like the CSRC's (no 序号; 门类 and 大类 merged over runs and
+    across pages, printed again at each page top; rules as filled rectangles;
+    header on every page), one-line rows (about 41 a page), reportlab's
+    built-in STSong font (not embedded).  Deterministic for a ``seed``.
+    Returns the path, page count and row count (the extraction has that many items).
+    """
     options = options or ListOptions(font="stsong", rules="rects", rule_width=0.96,
                                      category_valign="top", title=True)
-    per_page = 45
-    n = pages * per_page
-    spec = random_spec("classification", seed, n)
+    # Rows are one line high (categories never make a row taller): count what fits.
+    probe = layout_list(random_spec("classification", seed, 1), options)
+    frame = probe.frame
+    row_h = frame.leading + 2 * frame.padding
+    first = int((frame.bottom - frame.first_top - frame.header_height + 1e-6) // row_h)
+    per_page = int((frame.bottom - frame.page_top - frame.header_height + 1e-6) // row_h)
+    spec = random_spec("classification", seed, first + per_page * (pages - 1))
     lay = layout_list(spec, options)
-    if len(lay.pages) > pages:
+    if len(lay.pages) != pages:  # a row taller than one line after all
         keep = {fr.index for frs in lay.pages[:pages] for fr in frs}
         spec = with_rows(spec, [r for i, r in enumerate(spec.rows) if i in keep])
         lay = layout_list(spec, options)
-    while len(lay.pages) < pages:
-        more = random_spec("classification", seed + len(lay.pages), per_page * 2)
-        spec = with_rows(spec, [*spec.rows, *more.rows])
-        lay = layout_list(spec, options)
-        if len(lay.pages) > pages:
-            keep = {fr.index for frs in lay.pages[:pages] for fr in frs}
-            spec = with_rows(spec, [r for i, r in enumerate(spec.rows) if i in keep])
-            lay = layout_list(spec, options)
     rendered = render_list(spec, out_pdf, options, lay)
     return LongList(rendered.path, len(lay.pages), len(spec.rows))
