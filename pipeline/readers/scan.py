@@ -508,7 +508,12 @@ def _chars(img, engine, dpi: float, seals, layout: LayoutSettings) -> list[dict]
     chars: list[dict] = []
     for words in lines:
         boxes = []
-        for text, conf, box in words:
+        if len(words) == 3 and isinstance(words[0], str):
+            words = (words,)  # a page read as nothing comes back as one bare ('', 1.0, None)
+        for word in words:
+            if len(word) != 3:  # an empty entry: nothing recognised in that box
+                continue
+            text, conf, box = word
             if not text or text.isspace() or box is None:
                 continue
             pts = np.asarray(box, dtype=np.float64)

@@ -132,7 +132,8 @@ def run_campaign(opts: Options) -> int:
             inputs_log.write(json.dumps({
                 "i": job.recipe.index, "fmt": job.recipe.fmt, "phase": job.phase,
                 "recipe": job.recipe.describe(), "rc": result.returncode,
-                "wall": round(result.wall_s, 2), "rss": round(result.max_rss_mb),
+                "wall": round(result.wall_s, 2), "cpu": round(result.cpu_s, 2),
+                "rss": round(result.max_rss_mb),
                 "error": _first_error(result.stderr), "findings": found},
                 ensure_ascii=False) + "\n")
             if found:
@@ -174,12 +175,12 @@ class _Stats:
         self.validated_ok = collections.Counter()
         self.deduped = collections.Counter()
         self.errors = collections.defaultdict(collections.Counter)
-        self.cpu_wall = collections.Counter()
+        self.cpu = collections.Counter()
         self.last = 0.0
 
     def count(self, job: _Job, result: run.Result, found) -> None:
         fmt = job.recipe.fmt
-        self.cpu_wall[fmt] += result.wall_s
+        self.cpu[fmt] += result.cpu_s
         if job.phase == "read":
             self.tried[fmt] += 1
             self.exit[fmt][str(result.returncode)] += 1
@@ -215,6 +216,7 @@ class _Stats:
                                "validated": self.validated[f],
                                "validated_exit_0": self.validated_ok[f],
                                "same_output_as_one_validated": self.deduped[f],
+                               "cpu_s": round(self.cpu[f], 1),
                                "top_errors": self.errors[f].most_common(12)}
                            for f in sorted(self.tried)},
             "findings_confirmed": sum(kinds.values()),

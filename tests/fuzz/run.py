@@ -46,6 +46,7 @@ class Result:
     max_rss_mb: float
     wall_s: float
     argv: list[str]
+    cpu_s: float = 0.0  # of the process tree (the children it reaped)
 
     @property
     def timed_out(self) -> bool:
@@ -121,7 +122,8 @@ class Runner:
     def _finish(self, pid: int, code: int | None, usage) -> tuple[object, Result]:
         key, argv, workdir, start, _ = self.running.pop(pid)
         return key, Result(code, _read(workdir / "stdout"), _read(workdir / "stderr"),
-                           usage.ru_maxrss / 1024, time.monotonic() - start, argv)
+                           usage.ru_maxrss / 1024, time.monotonic() - start, argv,
+                           usage.ru_utime + usage.ru_stime)
 
     def run_one(self, argv: list[str], workdir: Path, timeout: float) -> Result:
         """One run, waited for (the runner must be idle)."""
@@ -229,7 +231,7 @@ def run_real(argv: list[str], workdir: Path, timeout: float) -> Result:
         proc.returncode = code if code is not None else -9
     return Result(code, _read(workdir / "stdout"), _read(workdir / "stderr"),
                   usage.ru_maxrss / 1024, time.monotonic() - start,
-                  [sys.executable, "-m", "pipeline", *argv])
+                  [sys.executable, "-m", "pipeline", *argv], usage.ru_utime + usage.ru_stime)
 
 
 # --------------------------------------------------------------------------- findings
