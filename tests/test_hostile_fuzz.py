@@ -108,6 +108,13 @@ def corrupt_deflate(data: bytes, member: str) -> bytes:
     return data[:start] + b"\x07" + data[start + 1:]
 
 
+def cut_before_directory(data: bytes, count: int = 10) -> bytes:
+    """``count`` bytes cut from the last member's data: the directory's offsets all point
+    ``count`` bytes too far, and zipfile seeks before the file's start for the first one."""
+    at = data.find(b"PK\x01\x02")
+    return data[:at - count] + data[at:]
+
+
 def flag_encrypted(data: bytes, member: str) -> bytes:
     """``member`` marked encrypted (general-purpose flag bit 0) in both its headers: zipfile
     raises ``RuntimeError`` ("password required") when it is opened."""
@@ -160,6 +167,11 @@ CASES = {
     "ods-mimetype-flagged-encrypted": Case(
         "mimetype-locked.ods", lambda: flag_encrypted(_ods(), "mimetype"),
         r"damaged zip file \(.*password required"),
+    # campaign seed 2: "cannot be read: Invalid argument" (sniff took the OSError of that
+    # seek for an unreadable file)
+    "ods-cut-before-directory": Case(
+        "cut.ods", lambda: cut_before_directory(_ods()),
+        r"damaged zip file \(\[Errno 22\] Invalid argument\)"),
     # campaign seed 2: a scanned page whose image another object replaced reads as nothing;
     # RapidOCR answers ('', 1.0, None) for the page instead of lines of words
     # ("internal error while reading the page: ValueError: not enough values to unpack")

@@ -155,7 +155,8 @@ def _zip_content(f, size: int, name: str) -> str | None:
             if "mimetype" in names and z.getinfo("mimetype").file_size < 200:
                 mimetype = z.read("mimetype").strip()
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError,
-            zlib.error) as exc:  # RuntimeError: an encrypted member; zlib.error is no OSError
+            zlib.error, OSError) as exc:  # RuntimeError: an encrypted member; OSError: a
+        # member placed before the file's start (a seek to a negative offset)
         raise InputError(f"damaged zip file ({exc}): an office document cut off or corrupt",
                          file=name, hint="download the file again") from None
     if "word/document.xml" in names:
