@@ -16,7 +16,9 @@ with an empty 序号 starts an item whose 序号 is printed on the next page (a
 vertically centred 序号 can fall there).  Anywhere else, a row without a 序号
 cannot be placed with confidence.  Without a 序号 column, a row is cut where
 no rule closes the table at the foot of a page (``Fragment.open_bottom``,
-from the ruling): the first row of the next page continues it.
+from the ruling), or where the first row of the next page is empty in a
+column that every other row fills (not a category column): that row continues
+the row above.
 
 Cells merged over several list rows (categories; profiles that fill down)
 are filled down into each row.  A column in which the document merges cells
@@ -39,6 +41,9 @@ from .errors import LayoutError
 from .model import Cell, Fragment, Line, ListTable, RawItem, seq_number
 from .settings import DEFAULT_LAYOUT, LayoutSettings
 
+#: Rows needed to tell which columns every row fills (``_filled_columns``).
+MIN_FILLED_ROWS = 5
+
 
 @dataclass
 class _Row:
@@ -58,9 +63,10 @@ def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> li
     """
     key_col = table.fields.get(table.profile.key_field)
     units = _list_rows(table.fragments, key_col)
-    rows = _rows_by_key(units, table, key_col) if key_col is not None else _rows_by_rules(units)
-    filler = (_FillDown(table, _category_columns(table.fragments, key_col))
-              if table.profile.fill_down else None)
+    category = _category_columns(table.fragments, key_col)
+    rows = (_rows_by_key(units, table, key_col) if key_col is not None
+            else _rows_by_rules(units, _filled_columns(table.fragments) - category))
+    filler = _FillDown(table, category) if table.profile.fill_down else None
     items = []
     for row in rows:
         first = row.units[0]
@@ -237,12 +243,17 @@ def _same_seq(a: str, b: str, pattern: str) -> bool:
 
 # --------------------------------------------------------------------------- without a 序号
 
-def _rows_by_rules(units: Iterable[Fragment]) -> Iterator[_Row]:
+def _rows_by_rules(units: Iterable[Fragment], filled: set[int]) -> Iterator[_Row]:
     """One row per unit, but a unit atop a page continues the row cut at the foot
-    of the previous one (no rule closed the table there)."""
+    of the previous page where no rule closed the table there, or where it is
+    empty in a column that every whole row fills (``filled``, categories left
+    out: they may not be printed again; the rest of a cut row holds only the
+    cells that did not fit, and Word draws a rule at the cut)."""
     prev: _Row | None = None
     for unit in units:
-        if prev is not None and unit.index == 0 and prev.units[-1].open_bottom:
+        if prev is not None and unit.index == 0 and (
+                prev.units[-1].open_bottom
+                or any(not unit.column_lines(j) for j in filled)):
             prev.units.append(unit)
             continue
         if prev is not None:
@@ -250,6 +261,24 @@ def _rows_by_rules(units: Iterable[Fragment]) -> Iterator[_Row]:
         prev = _Row("", [unit])
     if prev is not None:
         yield prev
+
+
+def _filled_columns(fragments: list[Fragment]) -> set[int]:
+    """Columns with text in every row that cannot be the rest of a cut row (all
+    but the first row of each page), where there are a few such rows."""
+    seen = 0
+    filled: set[int] | None = None
+    for frag in fragments:
+        first = 1 if frag.index == 0 else 0
+        if frag.nbands <= first:
+            continue
+        for b in range(first, frag.nbands):
+            here = {c.col0 for c in frag.cells if c.lines and c.band0 <= b < c.band1}
+            filled = here if filled is None else filled & here
+            seen += 1
+        if not filled:
+            return set()
+    return filled if filled is not None and seen >= MIN_FILLED_ROWS else set()
 
 
 # --------------------------------------------------------------------------- filling down

@@ -69,6 +69,12 @@ CASES = [
          ListOptions(row_split=True, break_rules=False, orientation="landscape"),
          frozenset({"row cut at page foot", "open rule at cut", "category across pages"}),
          seq=False),
+    # Word draws a rule where it cuts a row: the rest of the row is told by the
+    # columns it leaves empty that every other row fills.
+    Case("row_cut_at_page_foot_without_seq_rule_drawn", "power", 17, 30,
+         ListOptions(row_split=True, orientation="landscape"),
+         frozenset({"rest of cut row leaves a filled column empty", "category across pages"}),
+         seq=False),
     Case("row_cut_at_page_foot_with_seq_and_rule_drawn", "proof", 6, 40,
          ListOptions(row_split=True, break_rules=True),
          frozenset({"row cut at page foot"})),

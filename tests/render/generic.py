@@ -353,7 +353,8 @@ def layout_facts(lay: Layout) -> frozenset[str]:
     text; ``row cut at page foot``: a row continues on the next page;
     ``cut row starts a category printed again``: such a row is the first of a
     category run, printed again atop the next page (``… and its sub-category``:
-    runs of two category columns);
+    runs of two category columns); ``rest of cut row leaves a filled column
+    empty``: the rest of a cut row has no text in a column every row fills;
     ``open rule at cut``: no rule closes a page where a row is cut.
     """
     facts = set()
@@ -388,6 +389,11 @@ def layout_facts(lay: Layout) -> frozenset[str]:
             facts.add("cut row starts a category printed again")
         if any(len({j for r, j in again if r == row}) > 1 for row, _ in again):
             facts.add("cut row starts a category and its sub-category printed again")
+        filled = [j for j, c in enumerate(lay.spec.columns) if j not in lay.runs
+                  and all(row.get(c.key) for row in lay.spec.rows)]
+        if any(fr.open_top and not fr.cells[j] for frs in lay.pages for fr in frs
+               for j in filled):
+            facts.add("rest of cut row leaves a filled column empty")
         if not lay.options.break_rules:
             facts.add("open rule at cut")
     return frozenset(facts)
