@@ -242,3 +242,15 @@ def test_diff_of_two_generated_lists_with_seq_reports_exactly_the_changes(tmp_pa
         ("changed", 3, 3, _field(spec, "证明名称")),
         ("removed", 30, None, None),
         ("added", None, 31, None)])
+
+
+def test_long_list_generator_fills_the_pages_asked_and_every_row_is_read(tmp_path):
+    from tests.render.generic import render_long_list
+
+    long = render_long_list(tmp_path / "long.pdf", 3, seed=5)
+    assert long.pages == 3 and long.rows > 100
+    run = _extract(long.path, tmp_path / "v", None)
+    assert run.returncode == 0, run.stderr
+    notice = json.loads((tmp_path / "v" / "notice.json").read_text(encoding="utf-8"))
+    assert (notice["page_count"], notice["item_count"], notice["profile"]) == (
+        3, long.rows, "generic")
