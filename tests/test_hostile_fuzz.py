@@ -86,6 +86,23 @@ def _blank_scan() -> bytes:
                               resources=b"<< /XObject << /Im1 6 0 R >> >>", more=[image])
 
 
+def _xls_cell_format(xf: int) -> bytes:
+    """A minimal BIFF8 workbook: one sheet, one blank cell A1 whose format (XF) index is
+    ``xf``."""
+    from tests.test_hostile_sheet import BOF, biff_record, compound_file
+
+    def boundsheet(offset: int) -> bytes:
+        return biff_record(0x0085, struct.pack("<IBBBB", offset, 0, 0, 1, 0) + b"S")
+
+    end = biff_record(0x000A, b"")
+    sheet = (biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 6))
+             + biff_record(0x0200, struct.pack("<IIHHH", 0, 1, 0, 1, 0))  # DIMENSIONS
+             + biff_record(0x0201, struct.pack("<HHH", 0, 0, xf))  # BLANK
+             + end)
+    globals_ = len(BOF) + len(boundsheet(0)) + len(end)
+    return compound_file({"Workbook": BOF + boundsheet(globals_) + end + sheet})
+
+
 # --------------------------------------------------------------------------- mutations
 
 def _local_header(data: bytes, member: str) -> int:
@@ -172,6 +189,11 @@ CASES = {
     "ods-cut-before-directory": Case(
         "cut.ods", lambda: cut_before_directory(_ods()),
         r"damaged zip file \(\[Errno 22\] Invalid argument\)"),
+    # campaign seed 3: one byte of a MULBLANK's format index set to 0xFF in an .et/.xls;
+    # xlrd keeps format indexes in 16-bit arrays ("OverflowError … at sheet.py")
+    "xls-cell-format-past-16-bits": Case(
+        "format.xls", lambda: _xls_cell_format(0xFFFF),
+        r"damaged \.xls workbook \(OverflowError: signed short integer"),
     # campaign seed 2: a scanned page whose image another object replaced reads as nothing;
     # RapidOCR answers ('', 1.0, None) for the page instead of lines of words
     # ("internal error while reading the page: ValueError: not enough values to unpack")

@@ -812,8 +812,10 @@ def _xls_sheets(path: Path) -> tuple[list[_Sheet], int]:
         return _xls_read(book, xlrd)
     except PipelineError:
         raise
-    except (AssertionError, IndexError, KeyError, ValueError, TypeError,
+    except (AssertionError, IndexError, KeyError, ValueError, TypeError, ArithmeticError,
             UnicodeDecodeError, struct.error, xlrd.biffh.XLRDError, CompDocError) as exc:
+        # ArithmeticError: xlrd keeps cell formats in 16-bit arrays (an index of 65535
+        # overflows them)
         raise InputError(f"damaged .xls workbook ({type(exc).__name__}: {str(exc)[:120]})",
                          hint="download the file again, or open and re-save it") from None
     finally:

@@ -176,18 +176,24 @@ def _zip_content(f, size: int, name: str) -> str | None:
 
 def _ole_content(f, name: str) -> str | None:
     """Word or Excel binary (or an encrypted OOXML file) from the OLE directory."""
+    import struct
+
     import olefile
 
+    # What olefile raises on a damaged directory or FAT (it checks with assertions too).
+    damaged = (OSError, ValueError, IndexError, TypeError, KeyError, AssertionError,
+               ArithmeticError, struct.error, RecursionError)
     f.seek(0)
     try:
         ole = olefile.OleFileIO(f)
-    except (OSError, ValueError, IndexError, TypeError) as exc:
+        try:
+            streams = {"/".join(entry).lower()
+                       for entry in ole.listdir(streams=True, storages=True)}
+        finally:
+            ole.close()
+    except damaged as exc:
         raise InputError(f"damaged old-style Office file ({exc})", file=name,
                          hint="open and re-save it in Word/WPS/Excel, or fetch it again") from None
-    try:
-        streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=True)}
-    finally:
-        ole.close()
     if "encryptedpackage" in streams or "encryptioninfo" in streams:
         raise InputError("encrypted Office file: a password is needed", file=name,
                          hint="ask the publisher for a copy without a password")

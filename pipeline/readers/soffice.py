@@ -141,12 +141,15 @@ def _refuse_encrypted(path: Path, fmt: Format) -> None:
     name = str(path)
     hint = "ask the publisher for a copy without a password"
     if fmt.content == "word-binary":
+        import struct
+
         import olefile
 
         try:
             with olefile.OleFileIO(str(path)) as ole, ole.openstream("WordDocument") as s:
                 fib = s.read(12)
-        except (OSError, ValueError, IndexError, TypeError) as exc:
+        except (OSError, ValueError, IndexError, TypeError, KeyError, AssertionError,
+                ArithmeticError, struct.error, RecursionError) as exc:  # olefile's, as sniff
             raise InputError(f"damaged old-style Word document ({exc})", file=name,
                              hint=_SAVE_AS_DOCX) from None
         # FibBase.fEncrypted (bit 8 of the flags at offset 10): encrypted, or
