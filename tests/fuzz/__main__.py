@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="stop drawing inputs after this long (default %(default)s)")
     p.add_argument("--formats", default=",".join(FORMATS),
                    help="comma-separated, of: " + ", ".join(FORMATS))
-    p.add_argument("--jobs", type=int, default=d.jobs, help="runs at once (default: cores)")
+    p.add_argument("--jobs", type=int, default=d.jobs, help="runs at once (default: cores + 1)")
     p.add_argument("--out", type=Path, default=d.out, help="default %(default)s")
     p.add_argument("--timeout", type=float, default=d.timeout,
                    help="the CLI's --timeout for most formats (default %(default)s)")

@@ -1045,8 +1045,8 @@ STRUCTURED = {"pdf": PDF_MUTATORS, "zip": ZIP_MUTATORS, "ole": OLE_MUTATORS,
 BYTE_SHARE = {"pdf": 0.3, "zip": 0.25, "ole": 0.5, "rtf": 0.5, "html": 0.3}
 
 #: Default share of inputs per format (LibreOffice and OCR formats cost seconds each).
-WEIGHTS = {"pdf": 28, "scan": 1, "docx": 17, "doc": 1.2, "wps": 0.6, "rtf": 1.2, "odt": 1.5,
-           "xlsx": 14, "xls": 8, "et": 4, "ods": 8, "html": 16}
+WEIGHTS = {"pdf": 28, "scan": 0.5, "docx": 18, "doc": 0.6, "wps": 0.3, "rtf": 0.6, "odt": 0.6,
+           "xlsx": 15, "xls": 8, "et": 4, "ods": 8, "html": 17}
 
 
 def draw_recipe(campaign_seed: int, index: int, formats: list[str], corpus: Corpus) -> Recipe:
