@@ -242,3 +242,51 @@ def test_an_odt_whose_manifest_cannot_be_inflated_is_left_to_libreoffice(tmp_pat
     assert _refuse_encrypted(path, Format("odt", "odt", "word")) is None
     path.write_bytes(flag_encrypted(buf.getvalue(), "META-INF/manifest.xml"))
     assert _refuse_encrypted(path, Format("odt", "odt", "word")) is None
+
+
+# --------------------------------------------------------------------------- the campaign itself
+
+def test_an_input_is_the_same_from_its_seed_and_index_alone(tmp_path):
+    from tests.fuzz.mutate import Corpus, apply_recipe, draw_recipe
+
+    (tmp_path / "xlsx-a.xlsx").write_bytes(_xlsx())
+    (tmp_path / "html-a.html").write_bytes(
+        "<html><body><table><tr><td>序号</td></tr></table></body></html>".encode())
+    (tmp_path / "pdf-a.pdf").write_bytes(hostile.simple_pdf())
+    corpus = Corpus({"xlsx": [tmp_path / "xlsx-a.xlsx"], "html": [tmp_path / "html-a.html"],
+                     "pdf": [tmp_path / "pdf-a.pdf"]})
+    formats = ["pdf", "xlsx", "html"]
+    first = [draw_recipe(5, i, formats, corpus) for i in range(60)]
+    again = [draw_recipe(5, i, formats, corpus) for i in range(60)]
+    assert first == again
+    assert {r.fmt for r in first} == set(formats)
+    inputs = [apply_recipe(r, corpus) for r in first]
+    assert inputs == [apply_recipe(r, corpus) for r in again]
+    assert sum(data not in corpus.data.values() for data in inputs) > 50  # each one mutated
+    assert draw_recipe(6, 0, formats, corpus) != first[0] or draw_recipe(6, 1, formats,
+                                                                         corpus) != first[1]
+
+
+def test_what_the_campaign_counts_as_a_finding(tmp_path):
+    from tests.fuzz.run import Result, classify
+
+    out = tmp_path / "out"
+
+    def kinds(code, stderr="", rss=100.0) -> set[str]:
+        run = Result(code, "", stderr, rss, 1.0, [])
+        return {kind for kind, _ in classify(run, tmp_path, out, 1024, validated=True)}
+
+    assert kinds(1, "error: x.pdf: no pages\n") == set()
+    assert kinds(1, 'Traceback (most recent call last):\n  File "a.py", line 1, in f\n'
+                 "KeyError: 'x'\n") == {"traceback", "no-error-line"}
+    assert kinds(1, "error: x: internal error while reading: KeyError: 'a' at b.py:3 (hint: "
+                 "this is a bug in the pipeline; please report it)\n") == {"internal-error"}
+    assert kinds(-11) == {"exit-status"}
+    assert kinds(None) == {"hang"}
+    assert kinds(1, "error: x: no pages\n", rss=2000) == {"memory"}
+    assert kinds(0) == {"partial"}  # exit 0 and no folder
+    out.mkdir()
+    (out / "items.csv").write_text("seq\n")
+    assert kinds(1, "error: x: no pages\n") == {"partial"}
+    (tmp_path / "out.tmp-123").mkdir()
+    assert "leftover" in kinds(1, "error: x: no pages\n")
