@@ -830,9 +830,92 @@ def _xml_dtd(xml: bytes, rng: random.Random, name: str) -> bytes:
     return out
 
 
+#: Row and cell elements of each markup (Word, Excel, OpenDocument, HTML).
+_GRIDS = ((b"w:tr", b"w:tc"), (b"row", b"c"), (b"table:table-row", b"table:table-cell"),
+          (b"tr", b"td"))
+_SPANS = re.compile(rb'(w:gridSpan w:val|table:number-columns-spanned|table:number-rows-spanned|'
+                    rb'colspan|rowspan)="?(\d+)"?', re.I)
+
+
+def table_grid(data: bytes, rng: random.Random, name: str = "") -> bytes:
+    """The table's grid changed while the markup stays well-formed: a cell or row dropped,
+    duplicated, moved or swapped, a cell emptied, a span or merge made a little wrong."""
+    def rows_of(row: bytes) -> list[re.Match]:
+        return list(re.finditer(rb"<" + row + rb"[\s>].*?</" + row + rb">", data, re.S))
+
+    found = [(row, cell) for row, cell in _GRIDS if len(rows_of(row)) >= 2]
+    if not found:
+        raise Skip
+    row, cell = found[0]
+    rows = rows_of(row)
+    cells = list(re.finditer(rb"<" + cell + rb"[\s>/].*?</" + cell + rb">", data, re.S))
+    how = rng.choice(("drop-cell", "dup-cell", "move-cell", "swap-cells", "empty-cell",
+                      "drop-row", "dup-row", "swap-rows", "span", "span", "merge"))
+    if how in ("drop-cell", "dup-cell", "empty-cell", "move-cell") and cells:
+        c = rng.choice(cells)
+        if how == "drop-cell":
+            return data[:c.start()] + data[c.end():]
+        if how == "dup-cell":
+            return data[:c.end()] + c.group(0) + data[c.end():]
+        if how == "empty-cell":
+            empty = re.sub(rb">[^<>]+<", b"><", c.group(0))
+            return data[:c.start()] + empty + data[c.end():]
+        rest = data[:c.start()] + data[c.end():]
+        others = [r for r in re.finditer(rb"</" + row + rb">", rest)]
+        if not others:
+            raise Skip
+        at = rng.choice(others).start()
+        return rest[:at] + c.group(0) + rest[at:]
+    if how == "swap-cells" and len(cells) >= 2:
+        a, b = sorted(rng.sample(cells, 2), key=lambda m: m.start())
+        if a.end() > b.start():
+            raise Skip
+        return (data[:a.start()] + b.group(0) + data[a.end():b.start()] + a.group(0)
+                + data[b.end():])
+    r = rng.choice(rows)
+    if how == "drop-row":
+        return data[:r.start()] + data[r.end():]
+    if how == "dup-row":
+        return data[:r.end()] + r.group(0) * rng.choice((1, 1, 2, 30)) + data[r.end():]
+    if how == "swap-rows":
+        a, b = sorted(rng.sample(rows, 2), key=lambda m: m.start())
+        if a.end() > b.start():
+            raise Skip
+        return (data[:a.start()] + b.group(0) + data[a.end():b.start()] + a.group(0)
+                + data[b.end():])
+    spans = list(_SPANS.finditer(data))
+    if how == "span" and spans:
+        s = rng.choice(spans)
+        return data[:s.start(2)] + str(rng.choice((0, 1, 2, 3, 5, 9, 40))).encode() + \
+            data[s.end(2):]
+    if cells:  # a merge: a span where there was none, or Word's vMerge
+        c = rng.choice(cells)
+        head_end = c.group(0).find(b">") + 1
+        if cell == b"w:tc":
+            extra = rng.choice((b'<w:tcPr><w:vMerge/></w:tcPr>', b'<w:tcPr><w:gridSpan w:val="%d"/>'
+                                b'</w:tcPr>' % rng.choice((2, 3, 7)),
+                                b'<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>'))
+            new = c.group(0)[:head_end] + extra + c.group(0)[head_end:]
+        elif cell == b"td":
+            new = c.group(0).replace(b"<td", b'<td %s="%d"' % (
+                rng.choice((b"rowspan", b"colspan")), rng.choice((2, 3, 9))), 1)
+        elif cell == b"table:table-cell":
+            attr = b'table:number-%s-spanned="%d"' % (rng.choice((b"rows", b"columns")),
+                                                       rng.choice((2, 3, 9)))
+            new = c.group(0).replace(b"<table:table-cell", b"<table:table-cell " + attr, 1)
+        else:
+            raise Skip
+        return data[:c.start()] + new + data[c.end():]
+    raise Skip
+
+
+def _xml_grid(xml: bytes, rng: random.Random, name: str) -> bytes:
+    return table_grid(xml, rng, name)
+
+
 XML_MUTATORS = {"xml_" + f.__name__.lstrip("_").removeprefix("xml_"): _xml_step(f) for f in (
     _xml_cut, _xml_tags, _xml_deep, _xml_attr_huge, _xml_attr_numbers, _xml_refs, _xml_snippet,
-    _xml_elements, _xml_text, _xml_dtd)}
+    _xml_elements, _xml_text, _xml_dtd, _xml_grid, _xml_grid)}
 ZIP_MUTATORS = {"zip_members": zip_members, "zip_raw": zip_raw, **XML_MUTATORS}
 
 
@@ -1030,8 +1113,13 @@ def html_structure(data: bytes, rng: random.Random, corpus: Corpus) -> bytes:
     return (rest[:i] + e.group(0) + rest[i:]).encode(enc, "replace")
 
 
+def html_grid(data: bytes, rng: random.Random, corpus: Corpus) -> bytes:
+    return table_grid(data, rng)
+
+
 HTML_MUTATORS = {"html_nest": html_nest, "html_spans": html_spans, "html_charset": html_charset,
-                 "html_markup": html_markup, "html_structure": html_structure}
+                 "html_markup": html_markup, "html_structure": html_structure,
+                 "html_grid": html_grid}
 
 
 # --------------------------------------------------------------------------- registry
