@@ -49,9 +49,9 @@ lint: $(STAMP) ## Check the code with ruff
 bench: $(STAMP) ## Time extraction against bare pdfplumber; writes bench/results.json
 	$(PY) bench/run.py
 
-fuzz: $(STAMP) ## Fuzz every reader through the CLI (not in test): SEED=1 COUNT=5000 MINUTES=28 FORMATS=pdf,docx,…
+fuzz: $(STAMP) ## Fuzz every reader through the CLI (not in test): SEED=1 COUNT=5000 MINUTES=28 FUZZ_FORMATS=pdf,docx,…
 	$(PY) -m tests.fuzz $(if $(SEED),--seed $(SEED)) $(if $(COUNT),--count $(COUNT)) \
-		$(if $(MINUTES),--minutes $(MINUTES)) $(if $(FORMATS),--formats $(FORMATS))
+		$(if $(MINUTES),--minutes $(MINUTES)) $(if $(FUZZ_FORMATS),--formats $(FUZZ_FORMATS))
 
 notebook: $(STAMP) ## Build extracted/dataset and run the analysis notebook on it (writes extracted/analysis.ipynb)
 	$(PY) -m pipeline dataset
