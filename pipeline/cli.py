@@ -132,7 +132,11 @@ def _limit_flags(p: argparse.ArgumentParser) -> None:
     d = DEFAULT_LIMITS
     g = p.add_argument_group("resource limits (per notice)")
     g.add_argument("--timeout", type=float, default=d.timeout_s, metavar="S",
-                   help=f"wall-clock seconds to read one file (default {d.timeout_s:g})")
+                   help=f"wall-clock seconds to read one file (default {d.timeout_s:g}), "
+                        "and as many CPU seconds")
+    g.add_argument("--page-s", type=float, default=d.page_s, metavar="S",
+                   help="seconds each page of text read adds to those limits (long lists; "
+                        f"default {d.page_s:g})")
     g.add_argument("--memory-mb", type=int, default=d.memory_mb, metavar="MB",
                    help=f"memory for reading one file (default {d.memory_mb})")
     g.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
@@ -142,12 +146,25 @@ def _limit_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--max-edges", type=int, default=d.max_edges_per_page, metavar="N",
                    help="refuse pages drawing more ruling segments "
                         f"(default {d.max_edges_per_page:,})")
+    g.add_argument("--max-page-megapixels", type=float, default=d.max_page_megapixels,
+                   metavar="MP", help="refuse page images larger than this (default "
+                                      f"{d.max_page_megapixels:g})")
+    o = p.add_argument_group("OCR of scanned pages (--ocr)")
+    o.add_argument("--ocr-workers", type=int, default=d.ocr_workers, metavar="N",
+                   help="pages OCR'd at once (default 0: one per core)")
+    o.add_argument("--ocr-memory-mb", type=int, default=d.ocr_memory_mb, metavar="MB",
+                   help=f"memory of each OCR worker (default {d.ocr_memory_mb})")
+    o.add_argument("--ocr-page-s", type=float, default=d.ocr_page_s, metavar="S",
+                   help=f"CPU seconds one page may take to OCR (default {d.ocr_page_s:g})")
 
 
 def _limits(args) -> Limits:
     return Limits(max_file_mb=args.max_file_mb, max_pages=args.max_pages,
                   timeout_s=args.timeout, memory_mb=args.memory_mb,
-                  cpu_s=max(1, int(args.timeout)), max_edges_per_page=args.max_edges)
+                  cpu_s=max(1, int(args.timeout)), max_edges_per_page=args.max_edges,
+                  ocr_memory_mb=args.ocr_memory_mb, ocr_page_s=args.ocr_page_s,
+                  ocr_workers=args.ocr_workers, max_page_megapixels=args.max_page_megapixels,
+                  page_s=args.page_s)
 
 
 def _cmd_extract(args) -> int:

@@ -79,6 +79,11 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         rows = {"items": items, **parse_items(items, table.columns), "columns": columns}
         ocr_cells, files = list_ocr_cells(raw_items, items, table.profile.key_field)
         notice = read_notice(doc.pages, table, doc.paginated)
+        if any(ln.conf is not None for page in doc.pages if page.number <= table.pages[0]
+               for ln in page.outside):
+            doc.notes.append("the notice's own facts (document number, date, title, issuers) "
+                             "were read by OCR and no check covers them: compare them with "
+                             "the scan")
     except PipelineError as e:
         raise e.located(str(path)) from None
     digest = sha256_file(path)

@@ -167,7 +167,7 @@ class Document:
 
 
 def seq_number(text: str, pattern: str) -> int | None:
-    """The number in a 序号 cell (``settings.SEQ_PATTERN``), or None if it holds none."""
+    """The number in a 序号 cell (the profile's key pattern), or None if it holds none."""
     m = re.fullmatch(pattern, re.sub(r"\s+", "", text))
     return int(m.group(1)) if m else None
 

@@ -3,68 +3,14 @@
 Layout facts that vary between producers (Word, WPS, LibreOffice, browsers)
 are detected per page (table region, column edges, where a cell's text ends);
 what remains are tolerances and vocabularies, kept here as data, in the spirit
-of pdfplumber's ``TableSettings``.
+of pdfplumber's ``TableSettings``.  What differs between families of lists
+(column labels, the 序号 pattern, how each column's lines are joined and parsed)
+is not here but in the list profiles (``pipeline/profiles/*.json``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-#: How each items column is recognised from its header text.  Tried in this
-#: order; each column takes the first field whose pattern matches its label
-#: (labels of a two-level header are the column's header cells joined).
-COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("seq", r"序号|编号"),
-    ("tasks_text", r"细化|协助工作.*事项"),
-    ("basis_text", r"依据"),
-    ("department_text", r"主管|责任单位|单位|部门"),
-    ("remarks", r"备注|备\s*注|说明"),
-    ("name", r"名称"),
-    ("content", r"内容"),
-)
-
-#: The column order assumed when a table has no header row at all.
-DEFAULT_COLUMN_ORDER: tuple[str, ...] = (
-    "seq", "name", "content", "tasks_text", "basis_text", "department_text", "remarks")
-
-#: Fields a list table must have; a table without them is not the list.
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "seq", "name", "content", "tasks_text", "basis_text", "department_text")
-
-#: A 序号 cell: a number, as printed with or without a mark around it
-#: ("12", "１２", "12.", "12、", "（12）").  Group 1 is the number.
-SEQ_PATTERN = r"[（(]?\s*([0-9０-９]{1,4})\s*[)）.．、]?"
-
-# Where a wrapped line must keep its line break: the next line starts a new
-# sub-item or citation.  Applied per field (see FIELD_JOIN).
-TASK_START = (r"(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[①-⑳㉑-㉟]"
-              r"|[一二三四五六七八九十]{1,3}\s*、)")
-CITATION_START = r"《"
-
-
-@dataclass(frozen=True)
-class FieldJoin:
-    """How the lines of one cell are joined.
-
-    ``breaks_before``: a regex; a line starting with it keeps its line break.
-    ``paragraphs``: keep a break after a line that ends short of the cell's
-    text edge (a paragraph end).  ``joiner``: what replaces other breaks.
-    """
-
-    breaks_before: str | None = None
-    paragraphs: bool = True
-
-
-FIELD_JOIN: dict[str, FieldJoin] = {
-    "seq": FieldJoin(paragraphs=False),
-    "name": FieldJoin(paragraphs=False),
-    "content": FieldJoin(),
-    "tasks_text": FieldJoin(breaks_before=TASK_START),
-    "basis_text": FieldJoin(breaks_before=CITATION_START),
-    # Department cells are narrow and wrap at every 、: keep none of it.
-    "department_text": FieldJoin(paragraphs=False),
-    "remarks": FieldJoin(),
-}
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -118,11 +64,10 @@ class LayoutSettings:
     #: Words typical of seal text: OCR'd characters of them mark their cell as
     #: seal-like (a seal read into a cell), wherever they are read.
     seal_words: tuple[str, ...] = ("专用章",)
-    seq_pattern: str = SEQ_PATTERN
-    column_patterns: tuple[tuple[str, str], ...] = COLUMN_PATTERNS
-    default_column_order: tuple[str, ...] = DEFAULT_COLUMN_ORDER
-    required_columns: tuple[str, ...] = REQUIRED_COLUMNS
-    field_join: dict[str, FieldJoin] = field(default_factory=lambda: dict(FIELD_JOIN))
+    #: OCR reads printed full-width punctuation as its ASCII form; beside a Chinese
+    #: character it is given back full width (ASCII, full width).
+    ocr_full_width: tuple[tuple[str, str], ...] = (
+        ("(", "（"), (")", "）"), (",", "，"), (":", "："), (";", "；"))
 
 
 @dataclass(frozen=True)
@@ -130,8 +75,13 @@ class Limits:
     """Resource limits for reading one PDF; each has a CLI flag."""
 
     max_file_mb: float = 50.0
-    max_pages: int = 500
+    #: Real lists run to a thousand pages and more; a page tree larger than this is
+    #: refused before any page is read.
+    max_pages: int = 2000
     timeout_s: float = 60.0
+    #: Wall-clock and CPU seconds each page of text read adds to the limits, as the
+    #: reading progresses (``timeout_s`` alone is sized for a notice of tens of pages).
+    page_s: float = 1.0
     memory_mb: int = 1024
     cpu_s: int = 60
     #: Ruling segments one page may draw (counted from its content streams before

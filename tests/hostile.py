@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.settings import DEFAULT_LIMITS
+
 # A page that prints text (standard Type1 font, no embedding) and draws no table.
 TEXT_CONTENT = b"BT /F1 14 Tf 72 720 Td (Notice: this page has text and no table.) Tj ET\n"
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
@@ -348,7 +350,8 @@ CASES: dict[str, Case] = {
     "20000-pages": Case(_file("pages.pdf", lambda: many_pages(20_000)),
                         r"20,000 pages, more than the limit of"),
     "20000-pages-count-lies": Case(_file("pages-lie.pdf", lambda: many_pages(20_000, declared=1)),
-                                   r"at least 501 pages, more than the limit of 500"),
+                                   rf"at least {DEFAULT_LIMITS.max_pages + 1:,} pages, more than "
+                                   rf"the limit of {DEFAULT_LIMITS.max_pages:,}"),
     "80000-segments": Case(_file("segments.pdf", lambda: segments_page(80_000)),
                            r"80,000 ruling segments, more than the limit of"),
     "image-only": Case(_file("scan.pdf", _image_only),
@@ -379,7 +382,6 @@ def read_probe(path: Path, limits=None) -> dict:
     """
     from pipeline import guard
     from pipeline.errors import LayoutError
-    from pipeline.settings import DEFAULT_LIMITS
 
     with guard.open_pdf(Path(path), limits or DEFAULT_LIMITS) as pdf:
         for page in pdf.pages:

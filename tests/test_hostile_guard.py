@@ -152,7 +152,7 @@ def test_pages_are_not_all_built_when_a_check_fails(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pdfplumber.pdf.Page, "__init__", counting)
     path = tmp_path / "pages.pdf"
-    path.write_bytes(hostile.many_pages(600))
+    path.write_bytes(hostile.many_pages(DEFAULT_LIMITS.max_pages + 100))
     with pytest.raises(LimitError), guard.open_pdf(path, DEFAULT_LIMITS):
         pass
     assert built == []

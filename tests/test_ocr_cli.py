@@ -84,6 +84,8 @@ def test_a_mixed_pdf_is_read_page_by_page_and_says_so(runs):
     expected = json.loads((runs["text"][0] / "notice.json").read_text(encoding="utf-8"))
     assert notice["source_format"] == "pdf-scan"
     assert notice["doc_no"] == expected["doc_no"]  # from the typed pages
+    # The list's title above the table was read from the scan: the notes say so.
+    assert any("facts" in n and "read by OCR" in n for n in notice["notes"]), notice["notes"]
     assert notice["item_count"] == expected["item_count"]
     # Progress reaches the user's terminal from inside the sandboxed reader.
     assert "OCR page 1/2 read" in run.stderr and "OCR page 2/2 read" in run.stderr

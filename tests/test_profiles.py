@@ -67,3 +67,15 @@ def test_a_broken_profile_file_is_named_with_what_is_wrong(tmp_path):
                                        encoding="utf-8")
     with pytest.raises(PipelineError, match=r"bad\.json: not a valid list profile"):
         load_profiles.__wrapped__(tmp_path)
+
+
+def test_one_required_label_with_one_character_misread_still_names_its_column():
+    # An OCR slip in the header of a scanned list: 依据 read as 依椐.
+    header = ["序号", "事项名称", "具体内容", "协助工作细化事项", "依椐", "主管单位", "备注"]
+    columns = load_profiles()["assist"].read_header(header)
+    assert {c.field: c.index for c in columns}["basis_text"] == 4
+
+
+def test_two_misread_required_labels_are_not_guessed():
+    header = ["序号", "事项名称", "具体内容", "协助工作细化事项", "依椐", "王管单仁", "备注"]
+    assert load_profiles()["assist"].read_header(header) is None

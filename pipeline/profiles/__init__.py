@@ -119,6 +119,16 @@ class Profile:
                 if rule.field not in found and regex.search(rule.labels, label):
                     found[rule.field] = j
                     break
+        missing = [f for f in self.required if f not in found]
+        if len(missing) == 1:
+            # One label read with one character wrong (an OCR slip, "依椐" for 依据) still
+            # names its column, when it is the only one missing and no other field took it.
+            rule = next(r for r in self.columns if r.field == missing[0])
+            for j, label in enumerate(labels):
+                if (label and j not in found.values()
+                        and regex.search(f"(?:{rule.labels}){{s<=1}}", label)):
+                    found[rule.field] = j
+                    break
         if not all(f in found for f in self.required):
             return None
         by_field = {r.field: r for r in self.columns}

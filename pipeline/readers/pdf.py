@@ -47,6 +47,12 @@ CROP_GREY_STEP = 16
 #: Text pages are laid out by several processes when there are at least this many per
 #: worker (measured: on an idle 2-core machine it pays from about 10 pages on).
 PARALLEL_TEXT_PAGES = 10
+#: Pages of text are given their time (``limits.page_s`` each) every this many pages
+#: read; in a list of at least ``LONG_LIST_PAGES``, the user is told how far it is
+#: every ``PROGRESS_PAGES``.
+TIME_PAGES = 10
+PROGRESS_PAGES = 50
+LONG_LIST_PAGES = 100
 #: One OCR'd page may take ``limits.ocr_page_s`` of CPU, and this many times that in wall
 #: clock (a busy machine shares its cores; a hung worker is still stopped).
 OCR_WALL_FACTOR = 5
@@ -81,9 +87,15 @@ def read_pdf(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
         text = [n for n, dpi in plan if dpi is None]
         workers, _ = _pool_size(len(text) // PARALLEL_TEXT_PAGES, limits)
         if workers < 2:
-            layouts = {p.number: find_tables(p, layout) for p in _text_pages(pdf, text, layout)}
+            layouts = {}
+            for p in _text_pages(pdf, text, layout):
+                layouts[p.number] = find_tables(p, layout)
+                if len(layouts) % TIME_PAGES == 0:
+                    tell = len(text) >= LONG_LIST_PAGES and len(layouts) % PROGRESS_PAGES == 0
+                    _pages_read(f"{len(layouts)}/{len(text)} pages read" if tell else "",
+                                TIME_PAGES, limits)
     if workers >= 2:
-        layouts = _text_in_parallel(path, text, workers, layout)
+        layouts = _text_in_parallel(path, text, workers, layout, limits)
     scans = [(n, dpi) for n, dpi in plan if dpi is not None]
     notes = []
     if scans:
@@ -99,10 +111,12 @@ def _plan(pdf, layout: LayoutSettings, limits: Limits) -> list[tuple[int, float 
     """(page number, dpi to render it at for OCR, or None to read its text layer) per page."""
     plan = []
     textless = getattr(pdf, "textless_pages", set())
-    for number, page in enumerate(pdf.pages, start=1):
+    for number in range(1, len(pdf.pages) + 1):
         dpi = None
+        # (only pages that may be scans are looked at: laying out a page to find its
+        # images costs as much as reading it, which a long list cannot pay twice)
         if layout.ocr == "always" or (layout.ocr == "auto" and number in textless):
-            dpi = _scan_dpi(page, number, layout, limits)
+            dpi = _scan_dpi(pdf.pages[number - 1], number, layout, limits)
         plan.append((number, dpi))
     if (layout.ocr == "auto" and textless and len(textless) == len(plan)
             and all(dpi is None for _, dpi in plan)):
@@ -182,14 +196,15 @@ def _text_pages(pdf, numbers: list[int], layout: LayoutSettings) -> Iterator[Pag
         page.close()
 
 
-def _text_in_parallel(path: Path, numbers: list[int], workers: int,
-                      layout: LayoutSettings) -> dict[int, PageLayout]:
+def _text_in_parallel(path: Path, numbers: list[int], workers: int, layout: LayoutSettings,
+                      limits: Limits) -> dict[int, PageLayout]:
     """The text pages ``numbers`` laid out by ``workers`` processes, in chunks of pages
     (each worker opens the file once per chunk; the document was checked already)."""
     from .workers import run_workers
 
     size = max(PARALLEL_TEXT_PAGES // 2, math.ceil(len(numbers) / (workers * 3)))
-    chunks = [(path, numbers[i:i + size], layout) for i in range(0, len(numbers), size)]
+    chunks = [(path, numbers[i:i + size], layout, limits, len(numbers) >= LONG_LIST_PAGES)
+              for i in range(0, len(numbers), size)]
     out: dict[int, PageLayout] = {}
     for _, page_layouts in run_workers(_read_text_chunk, chunks, workers):
         out.update((p.number, p) for p in page_layouts)
@@ -199,9 +214,30 @@ def _text_in_parallel(path: Path, numbers: list[int], workers: int,
 def _read_text_chunk(task) -> list[PageLayout]:
     import pdfplumber
 
-    path, numbers, layout = task
+    path, numbers, layout, limits, long = task
+    out: list[PageLayout] = []
+    since, told = 0, 0  # pages read since time was last given, and since the user was told
     with pdfplumber.open(path) as pdf:
-        return [find_tables(page, layout) for page in _text_pages(pdf, numbers, layout)]
+        for page in _text_pages(pdf, numbers, layout):
+            out.append(find_tables(page, layout))
+            since, told = since + 1, told + 1
+            last = len(out) == len(numbers)
+            if since == TIME_PAGES or last:
+                tell = long and (told >= PROGRESS_PAGES or last)
+                _pages_read(f"pages {out[-told].number}–{page.number} read" if tell else "",
+                            since, limits)
+                since, told = 0, 0 if tell else told
+    return out
+
+
+def _pages_read(message: str, new: int, limits: Limits) -> None:
+    """Give pages read their time (a list of a thousand pages needs more than
+    ``--timeout``: ``limits.page_s`` more per page) and, for a long list, tell the
+    user how far it is (``message``; "" says nothing)."""
+    from ..sandbox import report_progress, widen_limits
+
+    widen_limits(limits.memory_mb, new * limits.page_s)
+    report_progress(message, more_time_s=new * limits.page_s)
 
 
 def _clipped(e: dict, width: float, height: float) -> dict | None:

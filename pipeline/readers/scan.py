@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from typing import Any
 
 from ..model import Page
@@ -50,6 +51,9 @@ _RULE_MIN_PT = 12.0
 _RULE_SURE_PT = 60.0
 
 _ENGINE: dict[int, Any] = {}
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def read_scanned_page(image, number: int, dpi: float, layout: LayoutSettings = DEFAULT_LAYOUT,
@@ -534,11 +538,28 @@ def _chars(img, engine, dpi: float, seals, layout: LayoutSettings) -> list[dict]
             if seals and _in_seal((x0 + x1) / 2, cy, seals):
                 ch["seal"] = True
             line_chars.append(ch)
+        _print_width(line_chars, dict(layout.ocr_full_width))
         _mark_seal_words(line_chars, layout.seal_words)
         # A seal word inside a seal is the seal's own text ("专用章"), not the page's.
         chars.extend(c for c in line_chars if not (c.get("seal_word") and seals and _in_seal(
             (c["x0"] + c["x1"]) / 2 / scale, (c["top"] + c["bottom"]) / 2 / scale, seals)))
     return chars
+
+
+def _print_width(chars: list[dict], full: dict[str, str]) -> None:
+    """Punctuation beside a Chinese character as printed: full width.
+
+    The recogniser reads a printed "（" or "，" as its ASCII form; in Chinese
+    running text these marks are full width, so beside an ideograph they are
+    given back that way (the character's confidence stays what it was).
+    """
+    for i, ch in enumerate(chars):
+        wide = full.get(ch["text"])
+        if wide is None:
+            continue
+        near = [chars[j]["text"] for j in (i - 1, i + 1) if 0 <= j < len(chars)]
+        if any(_HAN.match(t) for t in near):
+            ch["text"] = wide
 
 
 def _red_ink(ch: dict, grey, red, dpi: float) -> bool:

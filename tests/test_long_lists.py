@@ -1,0 +1,36 @@
+"""Long lists: a list of hundreds of pages is read within the default limits, because
+each page read adds its time (``--page-s``) to the wall-clock and CPU limits, and the
+user sees progress.  Timings themselves are measured in ``make bench``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests import hostile
+from tests.render.generic import render_long_list
+
+
+@pytest.fixture(scope="module")
+def long_list(tmp_path_factory):
+    return render_long_list(tmp_path_factory.mktemp("long") / "long.pdf", 120)
+
+
+def test_pages_read_buy_time_beyond_the_timeout_and_show_progress(long_list, tmp_path):
+    # 120 pages take longer than 15 s to read; each page read adds 10 s.
+    run = hostile.run_cli("extract", long_list.path, "--out", tmp_path / "out", "--timeout", "15",
+                          "--page-s", "10", timeout=600)
+    assert run.returncode == 0, run.stderr
+    notice = json.loads((tmp_path / "out" / "notice.json").read_text(encoding="utf-8"))
+    assert notice["item_count"] == long_list.rows and notice["page_count"] == 120
+    progress = [line for line in run.stderr.splitlines() if " read" in line]
+    assert progress and all(line.startswith(f"{long_list.path}: pages ") for line in progress)
+
+
+def test_without_time_per_page_the_timeout_still_bounds_the_read(long_list, tmp_path):
+    run = hostile.run_cli("extract", long_list.path, "--out", tmp_path / "out", "--timeout", "1",
+                          "--page-s", "0", timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1].startswith(f"error: {long_list.path}: timed out")
+    assert not (tmp_path / "out").exists()
