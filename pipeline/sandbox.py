@@ -84,6 +84,9 @@ _OPEN_PIPES: set[int] = set()
 _PROGRESS_MARK = b"\x1e\x1fpipeline-progress "
 #: In the child: where ``report_progress`` sends its messages (set by ``_child_main``).
 _PROGRESS_SINK: Callable[[bytes], None] | None = None
+#: True in a child whose resources this module limited (and in processes it forks):
+#: only there may ``widen_limits`` touch limits (never in a caller running stages in-process).
+_LIMITED = False
 
 
 def start_isolated(func: Callable[..., Any], *args: Any, limits: Limits, label: str) -> Isolated:
@@ -120,7 +123,10 @@ def report_progress(message: str, more_time_s: float = 0.0) -> None:
 def widen_limits(memory_mb: int, cpu_s: float) -> None:
     """In a process forked by the child (an OCR worker): raise the soft address-space
     limit to ``memory_mb`` and allow ``cpu_s`` more CPU seconds from now, each no
-    further than the hard limit the sandbox set."""
+    further than the hard limit the sandbox set.  Outside a sandboxed child (stages run
+    in-process, as tests and notebooks do) it does nothing: the caller's limits are its own."""
+    if not _LIMITED:
+        return
     try:
         import resource
     except ImportError:
@@ -573,6 +579,7 @@ def _own_usage() -> dict[str, float]:
 
 
 def _limit_resources(limits: Limits) -> None:
+    global _LIMITED
     try:
         import resource
     except ImportError:  # Windows: only the parent's wall clock applies
@@ -599,6 +606,7 @@ def _limit_resources(limits: Limits) -> None:
             resource.setrlimit(res, (soft, hard))
         except (ValueError, OSError):  # e.g. RLIMIT_AS on macOS
             pass
+    _LIMITED = True
     if hasattr(signal, "SIGXCPU"):
         signal.signal(signal.SIGXCPU, _on_cpu_limit)
 

@@ -34,3 +34,15 @@ def test_without_time_per_page_the_timeout_still_bounds_the_read(long_list, tmp_
     assert run.returncode == 1
     assert run.stderr.strip().splitlines()[-1].startswith(f"error: {long_list.path}: timed out")
     assert not (tmp_path / "out").exists()
+
+
+def test_in_process_extraction_leaves_the_callers_limits_alone():
+    """Pages read buy time in the sandboxed child only: the 14-page notice run in-process
+    (as tests and notebooks do) once set the caller's address-space limit to 1 GB, and
+    later tests died of MemoryError or a segfault."""
+    resource = pytest.importorskip("resource")
+    from pipeline.extract import run
+
+    before = {r: resource.getrlimit(r) for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU)}
+    run(hostile.ROOT / "raw" / "notice-2021.pdf")
+    assert {r: resource.getrlimit(r) for r in before} == before
