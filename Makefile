@@ -10,7 +10,7 @@ OLD ?=
 NEW ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract validate diff dataset test lint bench notebook clean fuzz
+.PHONY: help setup extract validate diff dataset test lint bench bench-ocr notebook clean fuzz
 
 help: ## Show this list of targets
 	@echo "usage: make TARGET [NOTICE=file] [OLD=… NEW=…] [PORT=N]"
@@ -48,6 +48,9 @@ lint: $(STAMP) ## Check the code with ruff
 
 bench: $(STAMP) ## Time extraction against bare pdfplumber; writes bench/results.json
 	$(PY) bench/run.py
+
+bench-ocr: $(STAMP) ## OCR s/page and accuracy on scans of the 2021 list (slow: minutes a variant); VARIANTS=clean,noisy PAGES=3,4
+	$(PY) bench/ocr.py $(if $(VARIANTS),--variants $(VARIANTS)) $(if $(PAGES),--pages $(PAGES))
 
 fuzz: $(STAMP) ## Fuzz every reader through the CLI (not in test): SEED=1 COUNT=5000 MINUTES=28 FUZZ_FORMATS=pdf,docx,…
 	$(PY) -m tests.fuzz $(if $(SEED),--seed $(SEED)) $(if $(COUNT),--count $(COUNT)) \

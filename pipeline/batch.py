@@ -57,6 +57,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader tells the user
     kept: Path | None = None  # the folder holding a valid version, left as it was
+    profile: str = ""  # the list profile the table was read with (notice.json's ``profile``)
 
     @property
     def ok(self) -> bool:
@@ -102,12 +103,15 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
         if not options.force:
             done = _previous(digest, options)
             if done is not None:
-                return Outcome(pdf, "unchanged", done, _item_count(done),
-                               "unchanged since its last extraction")
+                notice = _read_json(done / "notice.json")
+                return Outcome(pdf, "unchanged", done, int(notice.get("item_count") or 0),
+                               "unchanged since its last extraction",
+                               profile=str(notice.get("profile") or ""))
         extraction = _parse(pdf, fmt, options)
         folder = Path(options.out or options.extracted_root / extraction.notice["version"])
         outcome = Outcome(pdf, "extracted", folder, len(extraction.rows.get("items", [])),
-                          notes=list(extraction.notes))
+                          notes=list(extraction.notes),
+                          profile=str(extraction.notice.get("profile") or ""))
         _write(extraction, outcome, options)
         return outcome
     except PipelineError as e:
@@ -221,10 +225,6 @@ def _previous(digest: str, options: Options) -> Path | None:
             continue
         return Path(folder)
     return None
-
-
-def _item_count(folder: Path) -> int:
-    return int(_read_json(folder / "notice.json").get("item_count") or 0)
 
 
 def _read_json(path: Path) -> dict:

@@ -199,12 +199,13 @@ def _cmd_extract(args) -> int:
             return
         note = " (unchanged, skipped)" if outcome.status == "unchanged" else ""
         valid = ", valid" if args.validate else ""
+        items = f"{outcome.items} items" + (f" (profile {outcome.profile})" if outcome.profile
+                                            else "")
         if many:
-            print(f"{prefix}{outcome.pdf}: {outcome.items} items{valid} → {outcome.folder}{note}",
-                  flush=True)
+            print(f"{prefix}{outcome.pdf}: {items}{valid} → {outcome.folder}{note}", flush=True)
         else:
             print(outcome.folder, flush=True)
-            print(f"{outcome.items} items{valid}{note}", file=sys.stderr)
+            print(f"{items}{valid}{note}", file=sys.stderr)
 
     outcomes = extract_notices(args.pdfs, options, progress)
     return 0 if all(o.ok for o in outcomes) else 1
