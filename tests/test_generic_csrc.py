@@ -35,6 +35,7 @@ def csrc(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("csrc") / "v"
     run = hostile.run_cli("extract", CSRC, "--out", out, timeout=300)
     assert run.returncode == 0, run.stderr
+    (out.parent / "stderr.txt").write_text(run.stderr, encoding="utf-8")
     return out
 
 
@@ -42,6 +43,8 @@ def test_every_company_row_is_read_with_the_generic_profile(csrc):
     items = pd.read_parquet(csrc / "items.parquet")
     notice = json.loads((csrc / "notice.json").read_text(encoding="utf-8"))
     assert notice["profile"] == "generic" and notice["item_count"] == 3563
+    # The profile chosen (auto) is said, not only recorded.
+    assert "3563 items (profile generic)" in (csrc.parent / "stderr.txt").read_text("utf-8")
     assert len(items) == 3563
     assert list(items["seq"]) == list(range(1, 3564))  # no 序号: the row's position
     columns = pd.read_parquet(csrc / "columns.parquet")
