@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests import hostile
@@ -18,3 +20,12 @@ def good_folder(tmp_path_factory):
     assert run.returncode == 0, run.stderr
     assert hostile.is_complete(folder)
     return folder
+
+
+@pytest.fixture
+def existing(good_folder, tmp_path):
+    """A copy of the good extraction, alone in its parent folder, and its snapshot
+    (what a refused input must leave byte-identical)."""
+    out = tmp_path / "extracted" / "v1"
+    shutil.copytree(good_folder, out)
+    return out, hostile.snapshot(out)

@@ -435,6 +435,39 @@ def run_cli(*args: str, timeout: float = 60, python: list[str] | None = None) ->
                       usage.ru_maxrss / 1024)
 
 
+#: What a refused input may cost the CLI's process tree at most (MB of peak RSS).
+GIB_MB = 1024
+
+
+def one_error_line(run: CliRun, path) -> str:
+    """Assert ``run`` refused ``path`` as promised (exit 1, one ``error: PATH…`` line on
+    stderr, no traceback, nothing on stdout, under ``GIB_MB``); return that line."""
+    assert run.returncode == 1, (run.returncode, run.stderr)
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith(f"error: {path}"), lines[0]
+    assert run.stdout == ""
+    assert run.max_rss_mb < GIB_MB, run.max_rss_mb
+    return lines[0]
+
+
+#: ``python -c AUDITED WATCHED ARGS…`` runs the CLI with ARGS and exits 99 (saying
+#: "planted file opened") the moment any process of it opens the file WATCHED.
+AUDITED = """
+import os, runpy, sys
+watched = os.path.realpath(sys.argv[1])
+def hook(event, args):
+    if event == "open" and args and isinstance(args[0], (str, bytes)):
+        if os.path.realpath(os.fsdecode(args[0])) == watched:
+            os.write(2, b"planted file opened\\n")
+            os._exit(99)
+sys.addaudithook(hook)  # inherited by the forked reader
+sys.argv = ["pipeline", *sys.argv[2:]]
+runpy.run_module("pipeline", run_name="__main__", alter_sys=True)
+"""
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` (relative path → sha256), and the folder's siblings."""
     import hashlib

@@ -17,65 +17,29 @@ import pytest
 from tests import hostile
 from tests.conftest import GOOD_PDF as FIXTURE
 
-GIB_MB = 1024
-
-
-
-@pytest.fixture
-def existing(good_folder, tmp_path):
-    """A copy of the good extraction, alone in its parent folder, and its snapshot."""
-    out = tmp_path / "extracted" / "v1"
-    shutil.copytree(good_folder, out)
-    return out, hostile.snapshot(out)
-
-
-def _one_error_line(run: hostile.CliRun, path) -> str:
-    assert run.returncode == 1, (run.returncode, run.stderr)
-    assert "Traceback" not in run.stderr
-    lines = run.stderr.splitlines()
-    assert len(lines) == 1, run.stderr
-    assert lines[0].startswith(f"error: {path}"), lines[0]
-    assert run.stdout == ""
-    assert run.max_rss_mb < GIB_MB
-    return lines[0]
-
 
 @pytest.mark.parametrize("case", sorted(hostile.CASES))
 def test_case_exits_1_with_one_clear_line(case, existing, tmp_path):
     out, before = existing
     bad = hostile.CASES[case].make(tmp_path)
     run = hostile.run_cli("extract", bad, "--out", out, timeout=60)
-    line = _one_error_line(run, bad)
+    line = hostile.one_error_line(run, bad)
     assert re.search(hostile.CASES[case].expect, line), line
     assert hostile.snapshot(out) == before
-
-
-AUDITED = """
-import os, runpy, sys
-watched = os.path.realpath(sys.argv[1])
-def hook(event, args):
-    if event == "open" and args and isinstance(args[0], (str, bytes)):
-        if os.path.realpath(os.fsdecode(args[0])) == watched:
-            os.write(2, b"planted file opened\\n")
-            os._exit(99)
-sys.addaudithook(hook)  # inherited by the forked reader
-sys.argv = ["pipeline", *sys.argv[2:]]
-runpy.run_module("pipeline", run_name="__main__", alter_sys=True)
-"""
 
 
 def test_cmap_traversal_does_not_open_the_named_file(existing, tmp_path):
     out, before = existing
     planted = hostile.plant_cmap(tmp_path)
     target = f"{planted}.json.gz"
-    audited = [sys.executable, "-c", AUDITED, target]
+    audited = [sys.executable, "-c", hostile.AUDITED, target]
     # Control: the audited CLI does notice an open of that file (check_pdf reads it).
     assert hostile.run_cli("extract", target, "--out", out, python=audited).returncode == 99
     bad = tmp_path / "cmap.pdf"
     bad.write_bytes(hostile.cmap_traversal(planted))
     run = hostile.run_cli("extract", bad, "--out", out, python=audited)
     assert "planted file opened" not in run.stderr
-    assert re.search(hostile.CASES["cmap-traversal"].expect, _one_error_line(run, bad))
+    assert re.search(hostile.CASES["cmap-traversal"].expect, hostile.one_error_line(run, bad))
     assert hostile.snapshot(out) == before
 
 
@@ -99,7 +63,7 @@ def test_a_limit_is_a_flag(existing, tmp_path):
     bad = tmp_path / "pages.pdf"
     bad.write_bytes(hostile.many_pages(30))
     run = hostile.run_cli("extract", bad, "--out", out, "--max-pages", "20")
-    assert re.search(r"30 pages, more than the limit of 20", _one_error_line(run, bad))
+    assert re.search(r"30 pages, more than the limit of 20", hostile.one_error_line(run, bad))
     assert hostile.snapshot(out) == before
 
 
@@ -135,6 +99,6 @@ def test_batch_reports_each_bad_notice_and_goes_on(tmp_path):
     assert re.search(rf"^error: {re.escape(str(bomb))}(, page 1)?: memory limit of 1024 MB",
                      errors[0])
     assert errors[1].startswith(f"error: {html}: this is an HTML page saved as .pdf")
-    assert run.max_rss_mb < GIB_MB
+    assert run.max_rss_mb < hostile.GIB_MB
     folders = [p for p in root.iterdir() if not p.name.startswith(".")]
     assert len(folders) == 1 and hostile.is_complete(folders[0])

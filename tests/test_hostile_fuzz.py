@@ -25,9 +25,6 @@ import pytest
 from tests import hostile
 from tests.goldtables import GOLD_2021, load_gold
 
-GIB_MB = 1024
-
-
 # --------------------------------------------------------------------------- valid inputs
 
 def _small_gold() -> dict:
@@ -223,7 +220,7 @@ def test_found_by_fuzzing_exits_1_with_one_clear_line(key, existing, tmp_path):
     assert len(lines) == 1, run.stderr
     assert lines[0].startswith(f"error: {path}: "), lines[0]
     assert re.search(case.expect, lines[0]), lines[0]
-    assert run.max_rss_mb < GIB_MB
+    assert run.max_rss_mb < hostile.GIB_MB
     assert hostile.snapshot(existing) == before
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-import shutil
 import struct
 import sys
 import zipfile
@@ -29,9 +28,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.settings import DEFAULT_LIMITS
 from tests import hostile
 
-GIB_MB = 1024
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -227,9 +226,13 @@ def _corner_cells() -> bytes:
     return xlsx_bytes(sheet_xml(rows))
 
 
+#: Visible sheets in the many-sheets case: more than the default --max-pages (a sheet is a
+#: page), all pointing at one worksheet part.
+MANY_SHEETS = DEFAULT_LIMITS.max_pages + 100
+
+
 def _many_sheets() -> bytes:
-    # 600 sheets (all pointing at one worksheet part): more than --max-pages 500.
-    n = 600
+    n = MANY_SHEETS
     sheets = "".join(f'<sheet name="表{i}" sheetId="{i}" r:id="rId1"/>' for i in range(1, n + 1))
     book = (f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{sheets}'
             "</sheets></workbook>").encode()
@@ -328,8 +331,9 @@ CASES: dict[str, Case] = {
     "not-well-formed": Case(_file("broken.xlsx", lambda: xlsx_bytes(
         b'<?xml version="1.0"?><worksheet><sheetData><row></sheetData>')),
         r"sheet1\.xml is not well-formed XML"),
-    "600-sheets": Case(_file("sheets.xlsx", _many_sheets),
-                       r"600 visible sheets, more than the limit of 500"),
+    "more-sheets-than-max-pages": Case(
+        _file("sheets.xlsx", _many_sheets),
+        rf"{MANY_SHEETS:,} visible sheets, more than the limit of {DEFAULT_LIMITS.max_pages:,}"),
     "no-table": Case(_file("letter.xlsx", _no_table), NO_TABLE),
     "truncated-xlsx": Case(_truncated_xlsx, r"damaged zip file"),
     "truncated-ods": Case(_file("cut.ods", lambda: ods_bytes("")[:-40]), r"damaged zip file"),
@@ -340,59 +344,26 @@ CASES: dict[str, Case] = {
 
 # --------------------------------------------------------------------------- tests
 
-@pytest.fixture
-def existing(good_folder, tmp_path):
-    """A copy of the good extraction, alone in its parent folder, and its snapshot."""
-    out = tmp_path / "extracted" / "v1"
-    shutil.copytree(good_folder, out)
-    return out, hostile.snapshot(out)
-
-
-def _one_error_line(run: hostile.CliRun, path) -> str:
-    assert run.returncode == 1, (run.returncode, run.stderr)
-    assert "Traceback" not in run.stderr
-    lines = run.stderr.splitlines()
-    assert len(lines) == 1, run.stderr
-    assert lines[0].startswith(f"error: {path}"), lines[0]
-    assert run.stdout == ""
-    assert run.max_rss_mb < GIB_MB, run.max_rss_mb
-    return lines[0]
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_case_exits_1_with_one_clear_line(case, existing, tmp_path):
     out, before = existing
     bad = CASES[case].make(tmp_path)
     run = hostile.run_cli("extract", bad, "--out", out, timeout=60)
-    line = _one_error_line(run, bad)
+    line = hostile.one_error_line(run, bad)
     assert re.search(CASES[case].expect, line), line
     assert hostile.snapshot(out) == before
-
-
-AUDITED = """
-import os, runpy, sys
-watched = os.path.realpath(sys.argv[1])
-def hook(event, args):
-    if event == "open" and args and isinstance(args[0], (str, bytes)):
-        if os.path.realpath(os.fsdecode(args[0])) == watched:
-            os.write(2, b"planted file opened\\n")
-            os._exit(99)
-sys.addaudithook(hook)  # inherited by the forked reader
-sys.argv = ["pipeline", *sys.argv[2:]]
-runpy.run_module("pipeline", run_name="__main__", alter_sys=True)
-"""
 
 
 def test_external_entity_is_never_opened(existing, tmp_path):
     out, before = existing
     bad = _external(tmp_path)
     planted = tmp_path / "planted-secret.txt"
-    audited = [sys.executable, "-c", AUDITED, str(planted)]
+    audited = [sys.executable, "-c", hostile.AUDITED, str(planted)]
     # Control: the audited CLI does notice an open of that file.
     assert hostile.run_cli("extract", planted, "--out", out, python=audited).returncode == 99
     run = hostile.run_cli("extract", bad, "--out", out, python=audited)
     assert "planted file opened" not in run.stderr
-    assert re.search(CASES["external-entity"].expect, _one_error_line(run, bad))
+    assert re.search(CASES["external-entity"].expect, hostile.one_error_line(run, bad))
     assert hostile.snapshot(out) == before
 
 

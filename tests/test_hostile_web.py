@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,6 @@ from tests import hostile
 from tests.formats.web import VARIANTS, make_page
 from tests.goldtables import GOLD_2021, load_gold
 
-GIB_MB = 1024
 MIB = 1 << 20
 
 
@@ -168,31 +166,12 @@ CASES: dict[str, Case] = {
 }
 
 
-@pytest.fixture
-def existing(good_folder, tmp_path):
-    """A copy of the good extraction, alone in its parent folder, and its snapshot."""
-    out = tmp_path / "extracted" / "v1"
-    shutil.copytree(good_folder, out)
-    return out, hostile.snapshot(out)
-
-
-def _one_error_line(run: hostile.CliRun, path) -> str:
-    assert run.returncode == 1, (run.returncode, run.stderr)
-    assert "Traceback" not in run.stderr
-    lines = run.stderr.splitlines()
-    assert len(lines) == 1, run.stderr
-    assert lines[0].startswith(f"error: {path}"), lines[0]
-    assert run.stdout == ""
-    assert run.max_rss_mb < GIB_MB, run.max_rss_mb
-    return lines[0]
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_page_exits_1_with_one_clear_line(case, existing, tmp_path):
     out, before = existing
     bad = CASES[case].make(tmp_path)
     run = hostile.run_cli("extract", bad, "--out", out, *CASES[case].args, timeout=60)
-    line = _one_error_line(run, bad)
+    line = hostile.one_error_line(run, bad)
     assert re.search(CASES[case].expect, line), line
     assert hostile.snapshot(out) == before
 

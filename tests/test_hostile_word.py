@@ -30,18 +30,9 @@ from tests import hostile
 from tests.formats.docx import make_cases
 from tests.render.pdf_soffice import soffice_binary
 
-GIB_MB = 1024
 needs_soffice = pytest.mark.skipif(soffice_binary() is None,
                                    reason="LibreOffice is not installed (libreoffice-writer-nogui)")
 RTF = rb"{\rtf1\ansi\deff0{\fonttbl{\f0 Times;}}\f0 Notice text and no table.\par}"
-
-
-@pytest.fixture
-def existing(good_folder, tmp_path):
-    """A copy of the good extraction, alone in its parent folder, and its snapshot."""
-    out = tmp_path / "extracted" / "v1"
-    shutil.copytree(good_folder, out)
-    return out, hostile.snapshot(out)
 
 
 @pytest.fixture(scope="module")
@@ -52,21 +43,10 @@ def docx_parts(tmp_path_factory) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist()}
 
 
-def _one_error_line(run: hostile.CliRun, path) -> str:
-    assert run.returncode == 1, (run.returncode, run.stderr)
-    assert "Traceback" not in run.stderr
-    lines = run.stderr.splitlines()
-    assert len(lines) == 1, run.stderr
-    assert lines[0].startswith(f"error: {path}"), lines[0]
-    assert run.stdout == ""
-    assert run.max_rss_mb < GIB_MB
-    return lines[0]
-
-
 def _refused(path: Path, existing, expect: str, *extra: str, timeout: float = 60) -> str:
     out, before = existing
     run = hostile.run_cli("extract", path, "--out", out, *extra, timeout=timeout)
-    line = _one_error_line(run, path)
+    line = hostile.one_error_line(run, path)
     assert re.search(expect, line), line
     assert hostile.snapshot(out) == before
     return line
@@ -150,7 +130,7 @@ def test_a_huge_part_the_reader_does_not_need_is_never_inflated(docx_parts, tmp_
                   _with(docx_parts, {"word/media/image1.png": (bomb, crc, 1 << 30)}))
     run = hostile.run_cli("extract", path, "--out", tmp_path / "out")
     assert run.returncode == 0, run.stderr
-    assert run.max_rss_mb < GIB_MB
+    assert run.max_rss_mb < hostile.GIB_MB
     assert hostile.is_complete(tmp_path / "out")
 
 

@@ -101,7 +101,7 @@ def read_sheet(path: Path, fmt: Format, layout: LayoutSettings = DEFAULT_LAYOUT,
     sheets, total = readers[fmt.content](path)
     if len(sheets) > limits.max_pages:
         raise LimitError(f"{len(sheets):,} visible sheets, more than the limit of "
-                         f"{limits.max_pages} (one page per sheet)", file=str(path),
+                         f"{limits.max_pages:,} (one page per sheet)", file=str(path),
                          hint="raise it with --max-pages if the file is genuine")
     pages = []
     for number, sheet in enumerate(sheets, 1):
