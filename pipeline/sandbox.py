@@ -3,6 +3,7 @@
     start_isolated(func, *args, limits=…, label=…) → Isolated;  Isolated.result() → func's value
     run_isolated(func, *args, limits=…, label=…)   → func's value (the one-call form)
     report_progress(message, more_time_s)          (in the child) a line for the user, more time
+                                                   (wall clock and this process's CPU)
     widen_limits(memory_mb, cpu_s)                 (in a child's worker) soft limits up to the hard
 
 The child sets its own limits before calling ``func``: address space
@@ -11,9 +12,10 @@ The child sets its own limits before calling ``func``: address space
 Those are soft limits; the hard ones leave room for OCR (``limits.ocr_memory_mb``
 per process, ``limits.ocr_page_s`` of CPU per page), which only the OCR worker
 processes the reader forks take (``widen_limits``).  While reading, the child
-may tell the user how far it is and ask for more wall-clock time, at most
-``limits.ocr_page_s`` per page of ``limits.max_pages`` (``report_progress``: the
-parent prints "FILE: message" on its stderr).
+may tell the user how far it is and ask for more time, at most
+``limits.page_s`` + ``limits.ocr_page_s`` per page of ``limits.max_pages``
+(``report_progress``: the parent prints "FILE: message" on its stderr and moves
+its wall-clock deadline; the asking process's CPU limit grows by as much).
 The parent enforces the wall clock (``limits.timeout_s``), kills and reaps the
 child, and unpickles its answer with an allow-list (only plain data and
 classes defined in ``pipeline``), so a subverted child cannot make the parent
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import os
 import pickle
 import signal
@@ -106,18 +109,45 @@ def run_isolated(func: Callable[..., Any], *args: Any, limits: Limits, label: st
         return job.result()
 
 
-def report_progress(message: str, more_time_s: float = 0.0) -> None:
+def report_progress(message: str, more_time_s: float = 0.0, wall: bool = True) -> None:
     """In the child (or a process it forked): show ``message`` to the user (the parent
-    prints it on stderr, after the file's name) and add ``more_time_s`` to the wall-clock
-    limit (the parent caps the total at ``ocr_page_s`` × ``max_pages``).  Outside a
-    child, prints ``message`` on stderr."""
+    prints it on stderr, after the file's name; "" shows nothing) and add
+    ``more_time_s`` to the wall-clock limit (the parent caps the total at
+    (``page_s`` + ``ocr_page_s``) × ``max_pages``; not with ``wall=False``: time the
+    process's workers were given already) and to this process's CPU limit (up to the
+    hard limit).  Outside a sandboxed child: prints ``message`` on stderr, if any."""
     import json
 
-    line = json.dumps({"m": str(message)[:300], "s": float(more_time_s)}).encode()
+    if _LIMITED and more_time_s > 0:
+        _extend_cpu(more_time_s)
     if _PROGRESS_SINK is None:
-        print(message, file=sys.stderr, flush=True)
+        if message:
+            print(message, file=sys.stderr, flush=True)
         return
+    if not message and not (wall and more_time_s > 0):
+        return
+    line = json.dumps({"m": str(message)[:300],
+                       "s": float(more_time_s) if wall else 0.0}).encode()
     _PROGRESS_SINK(_PROGRESS_MARK + line + b"\n")
+
+
+def _extend_cpu(seconds: float) -> None:
+    """Raise this process's soft CPU limit by ``seconds`` (no further than the hard one):
+    time bought adds to what is left, it never replaces it."""
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if soft == resource.RLIM_INFINITY:
+        return
+    new = soft + math.ceil(seconds)
+    if hard != resource.RLIM_INFINITY:
+        new = min(new, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (new, hard))
+    except (ValueError, OSError):
+        pass
 
 
 def widen_limits(memory_mb: int, cpu_s: float) -> None:
@@ -163,7 +193,7 @@ class Isolated:
         self.stats: dict[str, float] = {}
         self._started = time.monotonic()
         self._deadline = _Deadline(self._started + limits.timeout_s,
-                                   limits.ocr_page_s * limits.max_pages, label)
+                                   _time_cap_s(limits), label)
         self._outcome: tuple[str, Any] | None = None
         method = _start_method(limits)
         self.stats["method"] = method
@@ -255,6 +285,11 @@ class Isolated:
 
 
 # --------------------------------------------------------------------------- parent side
+
+def _time_cap_s(limits: Limits) -> float:
+    """The most time progress may buy: each page's text (``page_s``) and OCR (``ocr_page_s``)."""
+    return limits.max_pages * (max(limits.page_s, 0) + max(limits.ocr_page_s, 0))
+
 
 class _Deadline:
     """The wall-clock limit, which the child may extend (by progress messages) up to a cap."""
@@ -585,13 +620,14 @@ def _limit_resources(limits: Limits) -> None:
     except ImportError:  # Windows: only the parent's wall clock applies
         return
     mem = int(limits.memory_mb) << 20
-    # The hard limits leave room for OCR workers (``widen_limits``): their memory,
-    # and their CPU seconds per page for every page the file may have.
+    # The hard limits leave room for what pages may buy: OCR workers' memory
+    # (``widen_limits``), and CPU seconds per page read (``report_progress``) and per
+    # page OCR'd for every page the file may have.
     ocr_mem = max(int(limits.ocr_memory_mb), int(limits.memory_mb)) << 20
-    ocr_cpu = int(limits.ocr_page_s * limits.max_pages)
+    more_cpu = int(_time_cap_s(limits))
     for which, soft, hard in (
         ("RLIMIT_AS", mem, ocr_mem),
-        ("RLIMIT_CPU", int(limits.cpu_s), int(limits.cpu_s) + CPU_GRACE_S + ocr_cpu),
+        ("RLIMIT_CPU", int(limits.cpu_s), int(limits.cpu_s) + CPU_GRACE_S + more_cpu),
         ("RLIMIT_FSIZE", 0, 0),
         ("RLIMIT_NOFILE", MAX_OPEN_FILES, MAX_OPEN_FILES),
         ("RLIMIT_CORE", 0, 0),

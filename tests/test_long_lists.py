@@ -46,3 +46,28 @@ def test_in_process_extraction_leaves_the_callers_limits_alone():
     before = {r: resource.getrlimit(r) for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU)}
     run(hostile.ROOT / "raw" / "notice-2021.pdf")
     assert {r: resource.getrlimit(r) for r in before} == before
+
+
+def _cpu_limit_before_and_after_buying(seconds: float) -> tuple[int, int]:
+    import resource
+
+    from pipeline.sandbox import report_progress
+
+    before = resource.getrlimit(resource.RLIMIT_CPU)[0]
+    report_progress("", more_time_s=seconds)
+    return before, resource.getrlimit(resource.RLIMIT_CPU)[0]
+
+
+def test_time_bought_for_pages_adds_to_the_cpu_left_never_replaces_it(tmp_path):
+    """Pages read once set the child's CPU limit to what it had used plus the pages'
+    time: the 14-page notice with --page-s 0 stopped at page 12 ("CPU time limit of
+    60 s reached") and long lists lost the --timeout they started with."""
+    from pipeline.sandbox import run_isolated
+    from pipeline.settings import DEFAULT_LIMITS
+
+    before, after = run_isolated(_cpu_limit_before_and_after_buying, 10.0,
+                                 limits=DEFAULT_LIMITS, label="probe")
+    assert after == before + 10
+    run = hostile.run_cli("extract", hostile.ROOT / "raw" / "notice-2021.pdf", "--page-s", "0",
+                          "--out", tmp_path / "v")
+    assert run.returncode == 0, run.stderr

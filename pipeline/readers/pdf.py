@@ -205,9 +205,13 @@ def _text_in_parallel(path: Path, numbers: list[int], workers: int, layout: Layo
     size = max(PARALLEL_TEXT_PAGES // 2, math.ceil(len(numbers) / (workers * 3)))
     chunks = [(path, numbers[i:i + size], layout, limits, len(numbers) >= LONG_LIST_PAGES)
               for i in range(0, len(numbers), size)]
+    from ..sandbox import report_progress
+
     out: dict[int, PageLayout] = {}
     for _, page_layouts in run_workers(_read_text_chunk, chunks, workers):
         out.update((p.number, p) for p in page_layouts)
+        # (the workers bought the wall-clock time; this process stitches what they read)
+        report_progress("", more_time_s=len(page_layouts) * limits.page_s, wall=False)
     return out
 
 
@@ -234,9 +238,8 @@ def _pages_read(message: str, new: int, limits: Limits) -> None:
     """Give pages read their time (a list of a thousand pages needs more than
     ``--timeout``: ``limits.page_s`` more per page) and, for a long list, tell the
     user how far it is (``message``; "" says nothing)."""
-    from ..sandbox import report_progress, widen_limits
+    from ..sandbox import report_progress
 
-    widen_limits(limits.memory_mb, new * limits.page_s)
     report_progress(message, more_time_s=new * limits.page_s)
 
 
