@@ -36,7 +36,6 @@ CONTEXT_LINES = 0
 #: A cell of at most this many lines is shown whole.
 SHORT_CELL_LINES = 3
 
-TABLE_LABELS = {"tasks": "细化事项", "citations": "依据", "departments": "主管单位"}
 #: Shown for a law cited without an article.
 NO_ARTICLE = "（无条款）"
 
@@ -327,12 +326,19 @@ def _how_matched(d: Diff) -> str:
                 f"citations and departments (pairs need ≥ {d.settings.min_score}); an item is "
                 f"left unpaired rather than paired wrongly. Scores run from 0 to 1; for an "
                 f"unpaired item, the best candidate on the other side and its score are shown.")
-    if d.old.keyed and d.new.keyed:
-        return "Rows are paired by their 序号."
-    return (f"The list prints no 序号: rows are paired when all their cells are the same, then "
-            f"by a column that identifies every row in both versions (if one does), then by a "
-            f"similarity of all their cells (pairs need ≥ {d.settings.min_score}); the rest "
-            f"are removed or added. Row numbers are positions, so moves are not reported.")
+    keyed = d.old.keyed and d.new.keyed
+    text = (f"Rows are paired when all their cells{' but 序号' if keyed else ''} are the same; "
+            f"then by a code column present and unique in both versions, if the list has one; "
+            f"then by a similarity of all their cells (pairs need ≥ {d.settings.min_score}; "
+            f"rows whose codes differ are compared on the cells that differ from row to row "
+            f"only, not on categories repeated over many rows)")
+    if keyed:
+        text += (f"; rows still unpaired that keep their 序号 are paired where that similarity "
+                 f"reaches {d.settings.min_split_score}. 序号 only breaks ties: a row inserted "
+                 f"or removed leaves the rows after it renumbered, not changed")
+    else:
+        text += ". The list prints no 序号: row numbers are positions, so moves are not reported"
+    return " ".join([text + ". The rest are removed or added.", *d.notes])
 
 
 def _seq_key(text: str) -> int:
