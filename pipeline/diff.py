@@ -24,6 +24,9 @@ merge and reorder items):
    ``removed`` (the contract's four kinds); ``matches`` and the report say
    where they came from or went.
 
+The rows of a list read by the generic profile are paired by ``_match_rows``
+(equal cells, a code column, similarity; 序号 only breaks ties).
+
 Every decision is kept with its score in ``Diff.pairs`` (written as the
 ``matches`` table).  Text fields are compared with white space removed: line
 wrapping is not a change.
@@ -157,7 +160,10 @@ class Pair:
     item ``old_seq``), ``merged`` (the old item merged into the paired new
     item ``new_seq``), ``removed`` or ``added`` (unpaired; ``candidate_seq``
     is the best-scoring item on the other side, ``score`` its score).
-    ``method``: ``name`` (same name), ``similarity``, ``containment``, or None.
+    ``method``: ``name`` (same name), ``similarity``, ``containment``; for the
+    rows of a generic list (``_match_rows``) ``content`` (same cells),
+    ``column FIELD`` (same code in an identifying column), ``similarity`` or
+    ``key`` (same 序号, a last resort); None where unpaired.
     """
 
     old_seq: int | None

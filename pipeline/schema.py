@@ -213,7 +213,9 @@ MATCHES = Table(
         _c("old_seq", "int", "原序号", "序号 in the old version", "17", nullable=True),
         _c("new_seq", "int", "新序号", "序号 in the new version", "16", nullable=True),
         _c("relation", "str", "关系", "same, split, merged, removed or added", "same"),
-        _c("method", "str", "匹配方式", "name, similarity or containment", "name", nullable=True),
+        _c("method", "str", "匹配方式", "name, similarity or containment; generic lists: "
+           "content (same cells), column FIELD (same code), similarity or key (same 序号)",
+           "name", nullable=True),
         _c("score", "float", "相似度", "0–1; for removed/added the best candidate's score",
            "0.95", nullable=True),
         _c("candidate_seq", "int", "最近候选", "removed/added: the closest item on the other side",
