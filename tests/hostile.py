@@ -148,6 +148,29 @@ def _image_only() -> bytes:
     return simple_pdf(content, resources=b"<< /XObject << /Im1 6 0 R >> >>", more=[image])
 
 
+def _image_width_dangling() -> bytes:
+    # A scan whose image's /Width is a reference to an object the file does not have.
+    pixels = zlib.compress(bytes(64) * 64)
+    image = stream(pixels, b"/Type /XObject /Subtype /Image /Width 9 0 R /Height 64 "
+                   b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode ")
+    content = b"q 500 0 0 700 47 71 cm /Im1 Do Q\n"
+    return simple_pdf(content, resources=b"<< /XObject << /Im1 6 0 R >> >>", more=[image])
+
+
+def _huge_image_drawn_small() -> bytes:
+    # A scan (a 2000×2800 image over the page) with a 20000×20000 image drawn 10 pt wide
+    # in a corner: rendering the page would decode all 400 megapixels of it.
+    page = stream(zlib.compress(bytes(2000) * 2800), b"/Type /XObject /Subtype /Image "
+                  b"/Width 2000 /Height 2800 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+                  b"/Filter /FlateDecode ")
+    huge = stream(zlib.compress(bytes(1000)), b"/Type /XObject /Subtype /Image /Width 20000 "
+                  b"/Height 20000 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+                  b"/Filter /FlateDecode ")
+    content = b"q 500 0 0 700 47 71 cm /Im1 Do Q q 10 0 0 10 20 20 cm /Im2 Do Q\n"
+    return simple_pdf(content, resources=b"<< /XObject << /Im1 6 0 R /Im2 7 0 R >> >>",
+                      more=[page, huge])
+
+
 def _compression_bomb() -> bytes:
     """A content stream of two Flate layers that inflates to 4 GiB of zeros.
 
@@ -356,6 +379,11 @@ CASES: dict[str, Case] = {
                            r"80,000 ruling segments, more than the limit of"),
     "image-only": Case(_file("scan.pdf", _image_only),
                        r"image-only pages: no text layer"),
+    "image-width-dangling-reference": Case(_file("scan-width-ref.pdf", _image_width_dangling),
+                                           r"image-only pages: no text layer"),
+    "huge-image-drawn-small": Case(_file("scan-huge-image.pdf", _huge_image_drawn_small),
+                                   r"page 1: the page's image is 20,000×20,000 pixels "
+                                   r"\(400 megapixels\), more than the limit of 100"),
     "no-table": Case(_file("letter.pdf", _no_table), NO_TABLE),
     "cmap-traversal": Case(_cmap_case, NO_TABLE),
     "missing": Case(_missing, r"no such file"),

@@ -125,6 +125,20 @@ def _plan(pdf, layout: LayoutSettings, limits: Limits) -> list[tuple[int, float 
     return plan
 
 
+def _pixels(img: dict) -> tuple[int, int]:
+    """An image's size in pixels as its dictionary states it; (0, 0) where the /Width or
+    /Height is missing, a dangling reference or not a number (a damaged file)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        w, h = (resolve1(v) for v in img.get("srcsize") or (0, 0))
+    except (TypeError, ValueError):
+        return 0, 0
+    if not all(isinstance(v, (int, float)) and 0 <= v < 1e9 for v in (w, h)):
+        return 0, 0
+    return int(w), int(h)
+
+
 def _scan_dpi(page, number: int, layout: LayoutSettings, limits: Limits) -> float | None:
     """The resolution to OCR ``page`` at, from its largest image; None where no image
     covers it (``auto``: not a scan).  Refuses images too large or too coarse."""
@@ -135,14 +149,16 @@ def _scan_dpi(page, number: int, layout: LayoutSettings, limits: Limits) -> floa
         if w * h > best_area:
             best, best_area = img, w * h
     max_px = limits.max_page_megapixels * 1e6
-    if best is not None:
-        src_w, src_h = (int(v) for v in best.get("srcsize") or (0, 0))
-        if src_w * src_h > max_px:
-            raise LimitError(f"the page's image is {src_w:,}×{src_h:,} pixels "
-                             f"({src_w * src_h / 1e6:,.0f} megapixels), more than the limit of "
+    # (every image is decoded to render the page, however small it is drawn)
+    for img in page.images:
+        img_w, img_h = _pixels(img)
+        if img_w * img_h > max_px:
+            raise LimitError(f"the page's image is {img_w:,}×{img_h:,} pixels "
+                             f"({img_w * img_h / 1e6:,.0f} megapixels), more than the limit of "
                              f"{limits.max_page_megapixels:g}", page=number,
                              hint="an image this large is a decompression bomb, or needs "
                                   "scaling down before OCR")
+    src_w = _pixels(best)[0] if best is not None else 0
     covered = best is not None and best_area >= layout.ocr_page_cover * area
     if not covered and layout.ocr != "always":
         return None
