@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--force", action="store_true",
                     help="extract even if unchanged, and let output that fails validation "
                          "replace a valid version (instead of going to FOLDER.invalid/)")
-    ex.add_argument("--jobs", type=int, default=1, metavar="N",
+    ex.add_argument("--jobs", type=NON_NEGATIVE_INT, default=1, metavar="N",
                     help="notices extracted in parallel (default 1; 0 = one per core)")
     _limit_flags(ex)
     ex.set_defaults(func=_cmd_extract)
@@ -128,33 +128,56 @@ def _profile_names() -> str:
     return ", ".join([AUTO, *load_profiles()])
 
 
+def _number(kind: type, minimum: float, what: str):
+    """An argparse type: a ``kind`` number of at least ``minimum`` (a negative limit would
+    switch the limit off: ``setrlimit`` reads -1 as unlimited)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value >= minimum:  # (also refuses nan)
+            raise argparse.ArgumentTypeError(f"{text} is less than {minimum:g} ({what})")
+        if value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+        return value
+    return parse
+
+
+POSITIVE_INT = _number(int, 1, "a limit must be positive")
+POSITIVE = _number(float, 0.001, "a limit must be positive")
+NON_NEGATIVE_INT = _number(int, 0, "0 means one per core")
+NON_NEGATIVE = _number(float, 0, "0 gives no extra time")
+
+
 def _limit_flags(p: argparse.ArgumentParser) -> None:
     d = DEFAULT_LIMITS
     g = p.add_argument_group("resource limits (per notice)")
-    g.add_argument("--timeout", type=float, default=d.timeout_s, metavar="S",
+    g.add_argument("--timeout", type=POSITIVE, default=d.timeout_s, metavar="S",
                    help=f"wall-clock seconds to read one file (default {d.timeout_s:g}), "
                         "and as many CPU seconds")
-    g.add_argument("--page-s", type=float, default=d.page_s, metavar="S",
+    g.add_argument("--page-s", type=NON_NEGATIVE, default=d.page_s, metavar="S",
                    help="seconds each page of text read adds to those limits (long lists; "
                         f"default {d.page_s:g})")
-    g.add_argument("--memory-mb", type=int, default=d.memory_mb, metavar="MB",
+    g.add_argument("--memory-mb", type=POSITIVE_INT, default=d.memory_mb, metavar="MB",
                    help=f"memory for reading one file (default {d.memory_mb})")
-    g.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
+    g.add_argument("--max-pages", type=POSITIVE_INT, default=d.max_pages, metavar="N",
                    help=f"refuse PDFs with more pages (default {d.max_pages})")
-    g.add_argument("--max-file-mb", type=float, default=d.max_file_mb, metavar="MB",
+    g.add_argument("--max-file-mb", type=POSITIVE, default=d.max_file_mb, metavar="MB",
                    help=f"refuse larger files (default {d.max_file_mb:g})")
-    g.add_argument("--max-edges", type=int, default=d.max_edges_per_page, metavar="N",
+    g.add_argument("--max-edges", type=POSITIVE_INT, default=d.max_edges_per_page, metavar="N",
                    help="refuse pages drawing more ruling segments "
                         f"(default {d.max_edges_per_page:,})")
-    g.add_argument("--max-page-megapixels", type=float, default=d.max_page_megapixels,
+    g.add_argument("--max-page-megapixels", type=POSITIVE, default=d.max_page_megapixels,
                    metavar="MP", help="refuse page images larger than this (default "
                                       f"{d.max_page_megapixels:g})")
     o = p.add_argument_group("OCR of scanned pages (--ocr)")
-    o.add_argument("--ocr-workers", type=int, default=d.ocr_workers, metavar="N",
-                   help="pages OCR'd at once (default 0: one per core)")
-    o.add_argument("--ocr-memory-mb", type=int, default=d.ocr_memory_mb, metavar="MB",
+    o.add_argument("--ocr-workers", type=NON_NEGATIVE_INT, default=d.ocr_workers, metavar="N",
+                   help="pages OCR'd (and text pages laid out) at once (default 0: one per "
+                        "core)")
+    o.add_argument("--ocr-memory-mb", type=POSITIVE_INT, default=d.ocr_memory_mb, metavar="MB",
                    help=f"memory of each OCR worker (default {d.ocr_memory_mb})")
-    o.add_argument("--ocr-page-s", type=float, default=d.ocr_page_s, metavar="S",
+    o.add_argument("--ocr-page-s", type=POSITIVE, default=d.ocr_page_s, metavar="S",
                    help=f"CPU seconds one page may take to OCR (default {d.ocr_page_s:g})")
 
 

@@ -67,6 +67,20 @@ def test_a_limit_is_a_flag(existing, tmp_path):
     assert hostile.snapshot(out) == before
 
 
+@pytest.mark.parametrize("flag,value", [("--memory-mb", "-1"), ("--ocr-page-s", "-1"),
+                                        ("--timeout", "nan"), ("--timeout", "inf"),
+                                        ("--max-pages", "0"), ("--ocr-workers", "-2")])
+def test_a_limit_that_would_switch_limits_off_is_a_usage_error(flag, value, existing):
+    """setrlimit reads -1 as unlimited: --memory-mb -1 once ran the reader with no memory
+    limit, --ocr-page-s -1 with none on CPU."""
+    out, before = existing
+    run = hostile.run_cli("extract", hostile.ROOT / "raw" / "notice-2021.pdf", "--out", out,
+                          flag, value)
+    assert run.returncode == 2, run.stderr
+    assert f"argument {flag}:" in run.stderr.splitlines()[-1]
+    assert hostile.snapshot(out) == before
+
+
 def test_list_pages_repeated_is_caught_by_validation(tmp_path):
     qpdf = shutil.which("qpdf")
     if qpdf is None:

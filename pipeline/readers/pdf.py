@@ -299,8 +299,11 @@ def _pool_size(pages: int, limits: Limits) -> tuple[int, int]:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    workers = limits.ocr_workers or cores
-    workers = max(1, min(workers, pages))
+    from ..sandbox import MAX_OPEN_FILES
+
+    # (each worker holds a few pipes open in the child, which may open MAX_OPEN_FILES)
+    workers = min(limits.ocr_workers or cores, pages, (MAX_OPEN_FILES - 16) // 4)
+    workers = max(1, workers)
     return workers, max(1, cores // workers)
 
 
