@@ -25,7 +25,7 @@ import zipfile
 import pytest
 
 from pipeline.errors import InputError, LayoutError
-from pipeline.readers.word import format_number, read_word
+from pipeline.readers.word import _format_number, read_word
 from tests import hostile
 from tests.formats.docx import CASES, DELETED, DELETED_ROW, HIDDEN, make_cases
 from tests.goldtables import SHARED, load_gold
@@ -215,7 +215,7 @@ def _cell_lines(doc, page=0):
     (7, "someFutureFormat", "7"),
 ])
 def test_numbers_are_written_as_word_prints_them(n, fmt, printed):
-    assert format_number(n, fmt) == printed
+    assert _format_number(n, fmt) == printed
 
 
 def test_list_numbering_counts_as_word_does(tmp_path):

@@ -188,6 +188,94 @@ def test_tables_nested_too_deep_are_refused(docx_parts, existing, tmp_path):
     _refused(path, existing, r"tables nested more than 20 deep")
 
 
+W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _tiny_docx(body: str, numbering: str | None = None) -> bytes:
+    """A .docx of word/document.xml with ``body`` (and word/numbering.xml holding
+    ``numbering``, found by the part's default name): a few hundred bytes."""
+    parts = {"word/document.xml": f'<?xml version="1.0"?><w:document xmlns:w="{W_MAIN}">'
+                                  f"<w:body>{body}</w:body></w:document>".encode()}
+    if numbering is not None:
+        parts["word/numbering.xml"] = (f'<?xml version="1.0"?><w:numbering xmlns:w="{W_MAIN}">'
+                                       f"{numbering}</w:numbering>").encode()
+    return _zip(parts)
+
+
+def _grid_table(trpr: str = "", tcpr: str = "") -> str:
+    cell = f"<w:tc>{tcpr}<w:p><w:r><w:t>甲</w:t></w:r></w:p></w:tc>"
+    return (f'<w:tbl><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid>'
+            f"<w:tr>{trpr}{cell}{cell}</w:tr></w:tbl>")
+
+
+def test_grid_span_of_two_billion_columns_is_refused_at_once(existing, tmp_path):
+    data = _tiny_docx(_grid_table(tcpr='<w:tcPr><w:gridSpan w:val="2000000000"/></w:tcPr>'))
+    assert len(data) < 1000
+    path = _write(tmp_path, "span.docx", data)
+    _refused(path, existing, r"table row 1: its cells \(w:gridSpan\) reach grid column "
+                             r"2,000,000,000, past the table's declared grid of 2 columns by "
+                             r"more than 64")
+
+
+def test_grid_before_of_two_billion_columns_is_refused_at_once(existing, tmp_path):
+    path = _write(tmp_path, "before.docx", _tiny_docx(
+        _grid_table(trpr='<w:trPr><w:gridBefore w:val="2000000000"/></w:trPr>')))
+    _refused(path, existing, r"table row 1: its cells \(w:gridBefore\) reach grid column "
+                             r"2,000,000,000")
+
+
+def test_many_cells_each_spanning_a_little_are_refused_past_the_grid(existing, tmp_path):
+    # No one span is large: 30 cells of 3 columns each reach 88 columns past a 2-column grid.
+    cells = '<w:tc><w:tcPr><w:gridSpan w:val="3"/></w:tcPr><w:p/></w:tc>' * 30
+    body = (f'<w:tbl><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid>'
+            f"<w:tr>{cells}</w:tr></w:tbl>")
+    path = _write(tmp_path, "wide.docx", _tiny_docx(body))
+    _refused(path, existing, r"table row 1: its cells \(w:gridSpan\) reach grid column 69, "
+                             r"past the table's declared grid of 2 columns")
+
+
+def test_a_cell_spanning_a_few_columns_past_the_grid_still_reads(tmp_path):
+    """The bound refuses only what Word cannot write: a span a little past w:tblGrid
+    (hand-made or converted files) is laid out as before."""
+    from pipeline.readers.word import read_word
+
+    doc = read_word(_write(tmp_path, "past.docx", _tiny_docx(
+        _grid_table(tcpr='<w:tcPr><w:gridSpan w:val="5"/></w:tcPr>'))))
+    assert [[(c.col0, c.col1) for c in f.cells] for f in doc.pages[0].rows] == [[(0, 5), (5, 10)]]
+
+
+ROMAN_LEVEL = ('<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="{start}"/>'
+               '<w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+               '<w:num w:numId="1"><w:abstractNumId w:val="1"/>{override}</w:num>')
+NUMBERED = ('<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+            "<w:r><w:t>第一项</w:t></w:r></w:p>")
+
+
+@pytest.mark.parametrize(("name", "fmt", "start", "override"), [
+    ("roman-start", "upperRoman", "900000000000000", ""),
+    ("letter-start", "upperLetter", "900000000000000", ""),
+    ("roman-start-override", "upperRoman", "1", '<w:lvlOverride w:ilvl="0"><w:startOverride '
+                                                'w:val="900000000000000"/></w:lvlOverride>'),
+])
+def test_list_numbers_starting_near_a_quadrillion_are_capped_as_word_caps_them(
+        name, fmt, start, override, existing, tmp_path):
+    numbering = ROMAN_LEVEL.format(start=start, fmt=fmt, override=override)
+    path = _write(tmp_path, f"{name}.docx", _tiny_docx(NUMBERED, numbering))
+    _refused(path, existing, r"the document has no table")  # read in moments, not hours
+
+
+def test_a_capped_list_number_is_printed_at_words_cap(tmp_path):
+    from pipeline.readers.word import read_word
+
+    numbering = ROMAN_LEVEL.format(start="900000000000000", fmt="upperRoman", override="")
+    body = NUMBERED + _grid_table()
+    doc = read_word(_write(tmp_path, "capped.docx", _tiny_docx(body, numbering)))
+    assert doc.pages[0].outside[0].text == "M" * 32 + "DCCLXVII. 第一项"  # 32,767
+    numbering = ROMAN_LEVEL.format(start="-5", fmt="decimal", override="")
+    doc = read_word(_write(tmp_path, "negative.docx", _tiny_docx(body, numbering)))
+    assert doc.pages[0].outside[0].text == "0. 第一项"
+
+
 @pytest.mark.parametrize(("name", "data", "expect"), [
     ("noise.docx", bytes(range(256)) * 64, r"not a \.docx file"),
     ("report.docx", b"%PDF-1.7\n" + b"0" * 2000, r"the name says \.docx but the content is a PDF"),

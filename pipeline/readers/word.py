@@ -68,6 +68,12 @@ SLIVER_TWIPS = 120
 MIN_BANNER_COLUMNS = 3
 #: Nested tables deeper than this are not a list's layout (and would exhaust the stack).
 MAX_TABLE_DEPTH = 20
+#: Grid columns a row's cells may reach past the table's declared grid (w:tblGrid).
+#: Word makes tables of at most 63 columns, so a cell reaching further than a whole
+#: table's width beyond the grid was not written by it.
+MAX_COLUMNS = 64
+#: Largest list number a level may start at (Word's own cap on w:start).
+MAX_NUMBER_START = 32_767
 #: Word's toggles are off when their w:val says so.
 _OFF = {"0", "false", "off"}
 #: Characters of the Symbol/Wingdings fonts (private use area) bullets are drawn with.
@@ -205,11 +211,13 @@ class _Package:
                 while chunk := member.read(_CHUNK):
                     out += chunk
                     if len(out) > self.cap:  # the directory's size may lie
-                        raise too_big
+                        break
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
                 RuntimeError, zlib.error) as exc:  # RuntimeError: an encrypted member
             raise InputError(f"damaged .docx: {part} cannot be inflated ({exc})",
                              hint="download the file again") from None
+        if len(out) > self.cap:  # raised here: LimitError is a ValueError, caught above
+            raise too_big
         return bytes(out)
 
 
@@ -382,7 +390,7 @@ class _Numbering:
                 ilvl = _int(o.get(f"{w}ilvl")) or 0
                 start = _int(_val(o.find(f"{w}startOverride"), w))
                 if start is not None:
-                    num.starts[ilvl] = start
+                    num.starts[ilvl] = _start(start)
                 lvl = o.find(f"{w}lvl")
                 if lvl is not None:
                     num.levels[ilvl] = self._level(lvl)[1]
@@ -391,7 +399,7 @@ class _Numbering:
     def _level(self, el) -> tuple[int, _Level]:
         w = self.w
         level = _Level()
-        level.start = _int(_val(el.find(f"{w}start"), w)) or 0
+        level.start = _start(_int(_val(el.find(f"{w}start"), w)) or 0)
         level.fmt = _val(el.find(f"{w}numFmt"), w) or "decimal"
         text = el.find(f"{w}lvlText")
         level.text = None if text is None else (text.get(f"{w}val") or "")
@@ -446,7 +454,7 @@ class _Numbering:
             if lv is None:
                 return ""
             n = counters.get(k, starts.get(k, lv.start))
-            return format_number(n, "decimal" if level.legal and lv.fmt != "none" else lv.fmt)
+            return _format_number(n, "decimal" if level.legal and lv.fmt != "none" else lv.fmt)
 
         if level.fmt == "bullet":
             text = "".join(_SYMBOL_BULLETS.get(c, c) for c in level.text)
@@ -466,13 +474,19 @@ class _Numbering:
         return aid, self.abstract.get(aid, {})
 
 
+def _start(n: int) -> int:
+    # Word caps w:start at 32767; a larger one costs its digits' worth of work in
+    # some formats (a Roman numeral is an "M" per thousand, a letter repeats n/26 times).
+    return max(0, min(n, MAX_NUMBER_START))
+
+
 _CN_DIGITS = "〇一二三四五六七八九"
 _CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
 
 
-def format_number(n: int, fmt: str) -> str:
+def _format_number(n: int, fmt: str) -> str:
     """``n`` written in the w:numFmt ``fmt`` as Word prints it (decimal for unknown formats)."""
     if fmt == "none":
         return ""
@@ -488,6 +502,9 @@ def format_number(n: int, fmt: str) -> str:
         return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
     if fmt == "decimalZero":
         return f"{n:02d}"
+    if n > MAX_NUMBER_START and fmt in ("upperRoman", "lowerRoman", "upperLetter",
+                                        "lowerLetter"):
+        return str(n)  # counted past Word's cap: these grow with n, not with its digits
     if fmt in ("upperRoman", "lowerRoman") and n > 0:
         roman = _roman(n)
         return roman if fmt == "upperRoman" else roman.lower()
@@ -496,7 +513,7 @@ def format_number(n: int, fmt: str) -> str:
         return letter if fmt == "upperLetter" else letter.lower()
     if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting",
                "taiwaneseCounting", "koreanCounting") and n >= 0:
-        return _chinese(n, "〇一二三四五六七八九", "十百千")
+        return _chinese(n, _CN_DIGITS, "十百千")
     if fmt in ("chineseLegalSimplified", "taiwaneseCountingThousand") and n >= 0:
         return _chinese(n, _CN_LEGAL, "拾佰仟", tens_one=True)
     if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand") and n >= 0:
@@ -609,7 +626,8 @@ class _Walker:
         w = self.w
         if depth > MAX_TABLE_DEPTH:
             raise InputError(f"tables nested more than {MAX_TABLE_DEPTH} deep")
-        edge = _grid_edges(tbl, w)
+        edge, declared = _grid_edges(tbl, w)
+        reach = declared + MAX_COLUMNS  # no cell may end past this grid position
         cells: list[GridCell] = []
         above: dict[int, GridCell] = {}  # first column → the cell last placed there
         rows = [tr for tr in self._blocks(tbl) if tr.tag == f"{w}tr"]
@@ -621,6 +639,7 @@ class _Walker:
             grid = 0  # position in w:tblGrid
             if trpr is not None:  # cells of the grid left out before the first
                 grid = max(0, _int(_val(trpr.find(f"{w}gridBefore"), w)) or 0)
+                _check_reach(grid, reach, declared, r, "w:gridBefore")
             placed: list[GridCell] = []  # this row's cells
             for tc in self._blocks(tr):
                 if tc.tag != f"{w}tc":
@@ -628,6 +647,7 @@ class _Walker:
                 tcpr = tc.find(f"{w}tcPr")
                 span = max(1, _int(_val(tcpr.find(f"{w}gridSpan"), w)) or 1) \
                     if tcpr is not None else 1
+                _check_reach(grid + span, reach, declared, r, "w:gridSpan")
                 vmerge = tcpr.find(f"{w}vMerge") if tcpr is not None else None
                 hmerge = tcpr.find(f"{w}hMerge") if tcpr is not None else None
                 paragraphs = self._cell(tc, depth)
@@ -767,10 +787,27 @@ class _Walker:
                     self._inline(base, style, out)
 
 
+def _check_reach(end: int, reach: int, declared: int, row: int, what: str) -> None:
+    """Refuse a row whose cells end at grid position ``end`` beyond ``reach``.
+
+    Refused rather than clamped: the spans are the table's shape, and a row cut
+    to fit would shift or merge its columns, giving wrong items without a word;
+    and every grid position up to ``end`` costs a step of the walk (a span of
+    two billion never finishes).
+    """
+    if end > reach:
+        raise InputError(
+            f"table row {row + 1}: its cells ({what}) reach grid column {end:,}, past the "
+            f"table's declared grid of {declared:,} columns by more than {MAX_COLUMNS} "
+            "(Word tables have at most 63 columns): a damaged or forged document",
+            hint="open and re-save it in Word/WPS")
+
+
 def _grid_edges(tbl, w: str):
-    """Grid position → column of the list: w:tblGrid's columns narrower than
-    ``SLIVER_TWIPS`` are no columns (a border dragged a hair off its column's
-    in one row makes Word add one), so the borders around one count once."""
+    """(grid position → column of the list, the number of w:gridCol declared):
+    w:tblGrid's columns narrower than ``SLIVER_TWIPS`` are no columns (a border
+    dragged a hair off its column's in one row makes Word add one), so the
+    borders around one count once."""
     widths = []
     for col in tbl.findall(f"{w}tblGrid/{w}gridCol"):
         width = _int(col.get(f"{w}w"))
@@ -793,7 +830,7 @@ def _grid_edges(tbl, w: str):
             return columns[i]
         return columns[-1] + i - (len(columns) - 1)  # beyond the declared grid
 
-    return edge
+    return edge, len(widths)
 
 
 def _int_hex(text: str | None) -> int | None:
