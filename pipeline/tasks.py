@@ -54,6 +54,10 @@ SENTENCE_END = "。；;！？!?"
 #: A section heading ends with one of these; the colon is not part of its name.
 HEADING_COLONS = "：:"
 
+#: One marker of any style (no groups).  The marker shapes are stated here only:
+#: profiles (``task_start``) and expectation suites (``marker_form``) name this
+#: pattern as ``{task_marker}`` (``profiles.PATTERN_TOKENS``).
+TASK_MARKER = "(?:" + "|".join(rx for _, rx in MARKER_STYLES) + ")"
 _MARKER = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in MARKER_STYLES))
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9０-９]+")

@@ -23,7 +23,10 @@ covers (``items.basis_text: not_empty: …``), as if it had been stated for each
 them (``ocr_cells``: OCR'd cells flagged for a person to check, warnings).
 Regular expressions several suites share are named in
 ``expectations/patterns.json`` and passed as suite parameters; ``{labels}`` in
-one stands for the list's own printed header labels.
+one stands for the list's own printed header labels.  A regular expression
+stated once in the pipeline is named in a suite's expectation as ``{name}``
+(``profiles.PATTERN_TOKENS``: ``{task_marker}``, the task markers the tasks
+parser knows, which the profiles' ``task_start`` names too).
 
 Some checks need facts a single row does not hold: does the item have a task,
 which task precedes this one, which number should the next marker carry, does
@@ -69,14 +72,14 @@ EXPECTATIONS_DIR = ROOT / "expectations"
 PATTERNS_FILE = "patterns.json"
 #: Frames every suite checks where the folder has them.
 COMMON_SUITE = "common"
-#: The suite of a folder whose notice.json names no profile (extracted before profiles).
-DEFAULT_SUITE = "assist"
+#: The profile of a folder whose notice.json names none (extracted before profiles).
+DEFAULT_PROFILE = "assist"
 REPORT_JSON = "validation.json"
 REPORT_HTML = "validation.html"
 #: Frames built from every table of the folder (see the module docstring).
 CELLS, COLUMNS = "cells", "columns"
 #: The table of OCR'd cells (issue 12): optional, one row per cell read by OCR.
-OCR_CELLS = "ocr_cells"
+OCR_CELLS = schema.OCR_CELLS.name
 #: Stands for the list's printed header labels in a pattern of patterns.json.
 LABELS_TOKEN = "{labels}"
 #: great-expectations severities as the report names them.
@@ -94,8 +97,6 @@ LEGACY_FORMAT = "pdf"
 TYPE_NAMES = {"int": "Int64Dtype", "str": "StringDtype", "float": "Float64Dtype",
               "bool": "BooleanDtype"}
 _SHORT_TYPES = {v: k for k, v in TYPE_NAMES.items()}
-#: Key of the OCR cells table where the schema does not (yet) state it.
-_OCR_KEY = ("seq", "field")
 
 
 @dataclass
@@ -380,7 +381,7 @@ def _build_suite(suites: Suites, name: str) -> Suite:
     gx_logger = logging.getLogger("great_expectations")
     for path in paths:
         data = _read_json_file(path)
-        configs = data.get("expectations") or []
+        configs = _expand_tokens(data.get("expectations") or [], path)
         level, gx_logger.level = gx_logger.level, logging.CRITICAL  # we report drops ourselves
         try:
             with warnings.catch_warnings():
@@ -401,6 +402,29 @@ def _build_suite(suites: Suites, name: str) -> Suite:
         metas[path.stem] = data.get("meta") or {}
         counts[path.stem] = (len(configs), len(suite.expectations))
     return Suite(name, frames, metas, counts)
+
+
+def _expand_tokens(value, path: Path):
+    """``value`` (an expectation list, read from ``path``) with each ``{name}`` of
+    ``profiles.PATTERN_TOKENS`` filled in, in every string of every ``kwargs``."""
+    from .profiles import expand_tokens
+
+    if isinstance(value, list):
+        return [_expand_tokens(v, path) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = dict(value)
+    kwargs = out.get("kwargs")
+    if isinstance(kwargs, dict):
+        try:
+            out["kwargs"] = {k: ([expand_tokens(x) if isinstance(x, str) else x for x in v]
+                                 if isinstance(v, list) else
+                                 expand_tokens(v) if isinstance(v, str) else v)
+                             for k, v in kwargs.items()}
+        except ValueError as e:
+            check = (out.get("meta") or {}).get("check", out.get("type"))
+            raise PipelineError(f"expectation {check}: {e}", file=str(path)) from None
+    return out
 
 
 def _unloadable(configs: list[dict]) -> list[str]:
@@ -458,12 +482,13 @@ def _suite_and_tables(folder: Path, notice: dict,
     from .profiles import load_profiles
 
     name = notice.get("profile")
-    profile = load_profiles().get(name) if isinstance(name, str) else None
+    profiles = load_profiles()
+    profile = profiles.get(name) if isinstance(name, str) else None
     if name is not None and profile is None:
         checks.append(Check("notice.json", "profile", None, False, "error", repr(name),
                             "a profile of pipeline/profiles (the one that read the list)"))
     if profile is None or not profile.generic:
-        return (profile.suite if profile else DEFAULT_SUITE), schema.VALIDATED_TABLES
+        return (profile or profiles[DEFAULT_PROFILE]).suite, schema.VALIDATED_TABLES
     rows = _columns_rows(folder, checks)
     tables = [t for t in schema.generic_tables(rows) if t.name != schema.COLUMNS.name]
     return profile.suite, tuple(tables)
@@ -616,14 +641,12 @@ def _derive(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ...], n
         out[table.name] = df
     if OCR_CELLS in frames:
         out[OCR_CELLS] = _derive_ocr(frames[OCR_CELLS].copy(), seqs, folder)
-        keys[OCR_CELLS] = tuple(getattr(getattr(schema, "OCR_CELLS", None), "key", ())
-                                or _OCR_KEY)
+        keys[OCR_CELLS] = schema.OCR_CELLS.key
     per_column = {}
     profile_required = _profile_required(notice)
     fill = (suite.meta.get(CELLS) or {}).get("required_fill")
     out[CELLS], per_column[CELLS] = _cells_frame(frames, tables, profile_required, fill)
-    ocr_table = getattr(schema, "OCR_CELLS", None)  # stated by the OCR reader's schema
-    typed = (*tables, ocr_table) if ocr_table is not None and OCR_CELLS in frames else tables
+    typed = (*tables, schema.OCR_CELLS) if OCR_CELLS in frames else tables
     out[COLUMNS], per_column[COLUMNS] = _columns_frame(frames, typed)
     sizes = {t.name: len(frames[t.name]) for t in tables if t.name in frames}
     if OCR_CELLS in frames:
@@ -702,7 +725,7 @@ class _CellLookup:
 def _profile_required(notice: dict) -> set[str]:
     from .profiles import load_profiles
 
-    profile = load_profiles().get(notice.get("profile") or DEFAULT_SUITE)
+    profile = load_profiles().get(notice.get("profile") or DEFAULT_PROFILE)
     return set(profile.required) if profile is not None and not profile.generic else set()
 
 
@@ -897,21 +920,23 @@ def _derive_citations(df: pd.DataFrame, cells: list) -> None:
         df[name] = pd.array(values, dtype=dtype)
 
 
-_CIRCLED = {**{chr(0x2460 + i): i + 1 for i in range(20)},
-            **{chr(0x3251 + i): 21 + i for i in range(15)}}
 _MARKER = re.compile(
     r"\A[（(]?\s*([0-9０-９]+|[〇零一二两三四五六七八九十百]+)\s*[）)]?\s*[.．、]?\Z")
 
 
 def _marker_number(marker: str | None) -> int | None:
-    """The number a list marker stands for: "3." → 3, "（2）" → 2, "④" → 4, "十一、" → 11."""
+    """The number a list marker stands for: "3." → 3, "（2）" → 2, "④" → 4, "十一、" → 11;
+    a marker of one character by its Unicode value ("⑴" "⒈" "❶" → 1)."""
+    import unicodedata
+
     from .numerals import parse_numeral
 
     if not isinstance(marker, str):
         return None
     marker = marker.strip()
-    if marker in _CIRCLED:
-        return _CIRCLED[marker]
+    if len(marker) == 1:
+        value = unicodedata.numeric(marker, None)
+        return int(value) if value is not None and value == int(value) else None
     match = _MARKER.match(marker)
     return parse_numeral(match.group(1)) if match else None
 

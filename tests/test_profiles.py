@@ -63,9 +63,9 @@ def test_unknown_profile_name_is_an_error_listing_the_known_ones():
 def test_a_broken_profile_file_is_named_with_what_is_wrong(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"name": "bad", "label": "x", "generic": False,
                                                    "key": {"field": "seq", "pattern": "("},
-                                                   "suite": "x", "merged_rows": "x"}),
+                                                   "suite": "x", "merged_rows": "fill down"}),
                                        encoding="utf-8")
-    with pytest.raises(PipelineError, match=r"bad\.json: not a valid list profile"):
+    with pytest.raises(PipelineError, match=r"bad\.json: not a valid list profile: missing \)"):
         load_profiles.__wrapped__(tmp_path)
 
 
@@ -79,3 +79,46 @@ def test_one_required_label_with_one_character_misread_still_names_its_column():
 def test_two_misread_required_labels_are_not_guessed():
     header = ["序号", "事项名称", "具体内容", "协助工作细化事项", "依椐", "王管单仁", "备注"]
     assert load_profiles()["assist"].read_header(header) is None
+
+
+def _profile_file(tmp_path, **changes):
+    data = json.loads((PROFILE_DIR / "generic.json").read_text(encoding="utf-8"))
+    data.update(changes)
+    (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return tmp_path
+
+
+def test_merged_rows_unknown_value_is_an_error_naming_file_key_and_allowed_values(tmp_path):
+    # "fill-down" used to be read as "one item per key cell": fill-down silently off.
+    folder = _profile_file(tmp_path, merged_rows="fill-down")
+    with pytest.raises(PipelineError, match=r"bad\.json: not a valid list profile: merged_rows "
+                                            r"'fill-down' is not one of 'fill down', "
+                                            r"'one item per key cell'"):
+        load_profiles.__wrapped__(folder)
+
+
+def test_merged_rows_values_set_fill_down():
+    profiles = load_profiles()
+    assert profiles["generic"].fill_down is True
+    assert profiles["assist"].fill_down is False
+
+
+def test_a_profile_pattern_naming_an_unknown_shared_pattern_is_an_error(tmp_path):
+    folder = _profile_file(tmp_path, patterns={"task_start": "{task_markers}",
+                                               "citation_start": "《"})
+    with pytest.raises(PipelineError, match=r"bad\.json: .*\{task_markers\}.*\{task_marker\}"):
+        load_profiles.__wrapped__(folder)
+
+
+def test_profile_patterns_may_use_properties_and_quantifiers_beside_shared_names(tmp_path):
+    folder = _profile_file(tmp_path, patterns={"task_start": r"\p{Han}{2}|{task_marker}",
+                                               "citation_start": "《"})
+    (profile,) = load_profiles.__wrapped__(folder).values()
+    (tasks,) = [r for r in profile.roles if r.role == "tasks"]
+    assert tasks.join.breaks_before.startswith(r"\p{Han}{2}|(?:")
+
+
+def test_assist_printed_order_is_the_schemas_items_columns():
+    from pipeline import schema
+
+    assert load_profiles()["assist"].printed_order == schema.CELL_FIELDS

@@ -1,6 +1,7 @@
 """List families as data: one JSON file per profile in this folder.
 
     load_profiles() → {name: Profile}, specific profiles first, the generic one last
+    expand_tokens(pattern) → the pattern with ``{task_marker}`` (``PATTERN_TOKENS``) filled in
 
 A profile says how the table of one family of lists is read: which printed
 header labels map to which field, which fields are required for a table to be
@@ -16,7 +17,10 @@ name (a ``vocabulary`` entry whose labels match the whole printed label,
 else the label's pinyin) and a role from its label (``roles``).
 
 Patterns are written for the ``regex`` package, so ``\\p{Han}`` and the like
-are available to profiles.  Labels are matched with white space removed.
+are available to profiles.  Labels are matched with white space removed.  A
+pattern stated once in the pipeline is named in a profile's ``patterns`` as
+``{name}`` (``PATTERN_TOKENS``: ``{task_marker}``, the task markers the tasks
+parser knows), so that the profile and the parser cannot disagree.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 import regex
 
 from ..errors import PipelineError
+from ..tasks import TASK_MARKER
 
 PROFILE_DIR = Path(__file__).resolve().parent
 #: What ``--profile`` takes besides a profile name.
@@ -39,6 +44,13 @@ ROLES = ("key", "text", "tasks", "citations", "departments")
 PARSED_ROLES = ("tasks", "citations", "departments")
 #: Field names the pipeline adds to every items row; a printed column never takes them.
 RESERVED_FIELDS = frozenset({"page_start", "page_end", "ocr_min_conf"})
+#: ``merged_rows`` values: how cells merged over several rows are read.
+MERGED_ROWS = {"fill down": True, "one item per key cell": False}
+#: Patterns stated once in the pipeline that profiles (and expectation suites, see
+#: ``validate``) name as ``{name}`` inside their own regular expressions.
+PATTERN_TOKENS = {"{task_marker}": TASK_MARKER}
+# A name in braces, not a property (\p{Han}) nor a quantifier ({1,2}).
+_TOKEN = _re.compile(r"(?<!\\[pPN])\{[A-Za-z_]\w*\}")
 
 
 @dataclass(frozen=True)
@@ -214,12 +226,15 @@ def load_profiles(directory: Path = PROFILE_DIR) -> dict[str, Profile]:
 def _load(path: Path) -> Profile:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        patterns = data.get("patterns", {})
+        patterns = {name: expand_tokens(rx) for name, rx in data.get("patterns", {}).items()}
+        if data["merged_rows"] not in MERGED_ROWS:
+            raise ValueError(f"merged_rows {data['merged_rows']!r} is not one of "
+                             f"{', '.join(map(repr, MERGED_ROWS))}")
         profile = Profile(
             name=data["name"], label=data["label"], description=data.get("description", ""),
             generic=bool(data["generic"]), key_field=data["key"]["field"],
             key_pattern=data["key"]["pattern"], suite=data["suite"],
-            fill_down=data["merged_rows"] == "fill down",
+            fill_down=MERGED_ROWS[data["merged_rows"]],
             columns=tuple(_rule(r, patterns) for r in data.get("columns", ())),
             printed_order=tuple(data.get("printed_order", ())),
             vocabulary=tuple(_rule(r, patterns) for r in data.get("vocabulary", ())),
@@ -236,6 +251,21 @@ def _load(path: Path) -> Profile:
         what = f"missing key {e}" if isinstance(e, KeyError) else str(e)
         raise PipelineError(f"not a valid list profile: {what}", file=str(path)) from None
     return profile
+
+
+def expand_tokens(pattern: str) -> str:
+    """``pattern`` with each ``{name}`` of ``PATTERN_TOKENS`` replaced by its regular
+    expression.  Raises ``ValueError`` for a ``{name}`` that is not one of them (a
+    quantifier such as ``{1,2}`` is not a name)."""
+    if not isinstance(pattern, str):
+        raise ValueError(f"pattern {pattern!r} is not a string")
+    for token, rx in PATTERN_TOKENS.items():
+        pattern = pattern.replace(token, rx)
+    unknown = _TOKEN.search(pattern)
+    if unknown:
+        raise ValueError(f"pattern names {unknown.group()}, not one of "
+                         f"{', '.join(PATTERN_TOKENS)}")
+    return pattern
 
 
 def _rule(data: dict, patterns: dict[str, str]) -> _Rule:
