@@ -214,7 +214,7 @@ def _check_document(doc, limits: Limits, name: str, ocr: str = "never") -> set[i
         raise InputError("no pages", file=name)
 
     max_edges = limits.max_edges_per_page
-    textless, images = [], False
+    textless, scanned = [], []  # pages without fonts; those of them that draw an image
     for page_number, page in enumerate(pages, start=1):  # the sandbox reads page_number
         _check_boxes(page.attrs, name, page_number)
         scan = _PageScan()
@@ -234,20 +234,29 @@ def _check_document(doc, limits: Limits, name: str, ocr: str = "never") -> set[i
                                   "--max-edges if this one is genuine")
         if not scan.fonts:
             textless.append(page_number)
-            images = images or scan.images
+            if scan.images:
+                scanned.append(page_number)
+    if scanned and ocr == "never":
+        # (a scanned page left unread would silently drop its rows from the list)
+        where = "" if len(scanned) == len(pages) else f" ({_pages(scanned)})"
+        raise InputError(f"image-only pages{where}: no text layer (OCR would be needed)",
+                         file=name, hint="the notice was scanned; read it with --ocr auto")
     if len(textless) == len(pages) and ocr == "never":
-        if images:
-            raise InputError("image-only pages: no text layer (OCR would be needed)", file=name,
-                             hint="the notice was scanned; read it with --ocr auto")
         raise InputError("no text layer on any page (text drawn as outlines, or none; "
                          "OCR would be needed)", file=name, hint="read it with --ocr always")
-    if len(textless) == len(pages) and ocr == "auto" and not images:
+    if len(textless) == len(pages) and ocr == "auto" and not scanned:
         raise InputError("no text layer on any page, and no scanned image (text drawn as "
                          "outlines, or none)", file=name, hint="read it with --ocr always")
     if textless:
         log.warning("%s: pages without a text layer (image-only?): %s", name,
                     ", ".join(map(str, textless)))
     return set(textless)
+
+
+def _pages(numbers: list[int]) -> str:
+    """"page 3", "pages 3, 4, 9" (at most ten named)."""
+    shown = ", ".join(map(str, numbers[:10])) + (", …" if len(numbers) > 10 else "")
+    return f"page{'s' if len(numbers) > 1 else ''} {shown}"
 
 
 def _check_boxes(attrs: dict, name: str, number: int) -> None:

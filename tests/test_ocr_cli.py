@@ -137,6 +137,16 @@ def test_ocr_never_refuses_a_scan_as_before(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_ocr_never_refuses_a_mixed_pdf_naming_its_scanned_pages(runs, tmp_path):
+    """--ocr never once left the scanned pages of a mixed PDF unread, silently."""
+    mixed = runs["scan"][0].parent / "mixed.pdf"
+    run = _extract(mixed, tmp_path / "out", "--ocr", "never")
+    assert run.returncode == 1
+    assert ("image-only pages (pages 3, 4): no text layer (OCR would be needed)"
+            in run.stderr), run.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_100_megapixel_page_image_is_refused_before_decoding(tmp_path):
     # The image claims 12,000 × 9,000 pixels; its data is a few bytes: nothing is decoded.
     image = hostile.stream(zlib.compress(b"\x80" * 64), b"/Type /XObject /Subtype /Image "
