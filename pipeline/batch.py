@@ -87,7 +87,13 @@ def extract_notices(pdfs: list[Path], options: Options,
     with ProcessPoolExecutor(max_workers=options.jobs, mp_context=ctx) as pool:
         futures = {pool.submit(_extract_one, pdf, options): i for i, pdf in enumerate(pdfs)}
         for done, fut in enumerate(as_completed(futures), 1):
-            results[futures[fut]] = fut.result()
+            try:
+                results[futures[fut]] = fut.result()
+            except Exception as e:  # (a worker died: BrokenProcessPool …)
+                results[futures[fut]] = Outcome(
+                    pdfs[futures[fut]], "failed",
+                    message=f"{pdfs[futures[fut]]}: the worker extracting it stopped: "
+                            f"{type(e).__name__}: {e}")
             if progress:
                 progress(done, total, results[futures[fut]])
     return [results[i] for i in range(total)]
@@ -116,6 +122,10 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
         return outcome
     except PipelineError as e:
         return Outcome(pdf, "failed", message=str(e.located(str(pdf))))
+    except Exception as e:  # (one notice's bug must not end the batch)
+        return Outcome(pdf, "failed", message=f"{pdf}: internal error: {type(e).__name__}: "
+                                              f"{e} (hint: this is a bug in the pipeline; "
+                                              "please report it with the file)")
 
 
 def _write(extraction, outcome: Outcome, options: Options) -> None:
@@ -222,6 +232,9 @@ def _previous(digest: str, options: Options) -> Path | None:
                 or notice.get("pipeline_version") != __version__):
             continue
         if options.validate and not _read_json(folder / "validation.json").get("success"):
+            continue
+        # (a profile named on the command line may read the table otherwise than before)
+        if options.profile != "auto" and notice.get("profile") != options.profile:
             continue
         return Path(folder)
     return None

@@ -122,3 +122,17 @@ def test_assist_printed_order_is_the_schemas_items_columns():
     from pipeline import schema
 
     assert load_profiles()["assist"].printed_order == schema.CELL_FIELDS
+
+
+def test_a_profile_named_again_reextracts_what_another_profile_read(tmp_path):
+    """An unchanged file was skipped even when --profile asked for another reading."""
+    from tests import hostile
+
+    pdf, out = hostile.ROOT / "raw" / "notice-2021.pdf", tmp_path / "v"
+    first = hostile.run_cli("extract", pdf, "--out", out)
+    assert first.returncode == 0 and "27 items (profile assist)" in first.stderr, first.stderr
+    again = hostile.run_cli("extract", pdf, "--out", out, "--profile", "generic")
+    assert again.returncode == 0, again.stderr
+    assert "27 items (profile generic)" in again.stderr and "skipped" not in again.stderr
+    same = hostile.run_cli("extract", pdf, "--out", out, "--profile", "generic")
+    assert "27 items (profile generic) (unchanged, skipped)" in same.stderr, same.stderr
