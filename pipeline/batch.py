@@ -180,8 +180,9 @@ def _check_input(path: Path, limits: Limits):
     from .guard import check_pdf, check_size
     from .readers import detect_format
 
+    if path.is_file():  # (sniffing reads a zip's directory, in this unlimited process)
+        check_size(path, limits)
     fmt = detect_format(path)
-    check_size(path, limits)
     if fmt.family == "pdf":
         check_pdf(path, limits)
     return fmt
