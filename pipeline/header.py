@@ -7,7 +7,8 @@ The list's table is the first table whose header a specific profile claims
 several claim it), or, where no header row is printed, the first table with
 a profile's number of columns whose first column holds numbers.  Where no
 specific profile claims any table, the generic profile reads the table with
-the most body rows.
+the most body rows (bands: rows under a category merged over them count one
+each, though they make one fragment; the first such table on a tie).
 
 Header rows are the rows above the first numbered row (for a profile with a
 序号 key), or, in a table without numbers, the first row (and the next ones
@@ -42,7 +43,10 @@ class _Found:
 
     table: ListTable
     end: int
-    score: float
+
+    @property
+    def body_rows(self) -> int:
+        return sum(f.nbands for f in self.table.fragments)
 
 
 def drop_headers(pages: list[PageLayout], profiles=None,
@@ -70,7 +74,7 @@ def drop_headers(pages: list[PageLayout], profiles=None,
                 candidate = _scan(pages, [profile], layout, start, paginated)
                 if candidate is None:
                     break
-                if found is None or len(candidate.table.fragments) > len(found.table.fragments):
+                if found is None or candidate.body_rows > found.body_rows:
                     found = candidate
                 start = candidate.end
     if found is None:
@@ -108,7 +112,6 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
     pending: list[_HeaderCell] = []  # header rows seen on a page without body rows
     unclaimed: list[tuple[float, float]] = []  # columns of a table whose header none claimed
     ncols = 0
-    score = 0.0
     end = len(pages)
     for i in range(start, len(pages)):
         page = pages[i]
@@ -135,7 +138,7 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
                 if any(_count_header_rows(rows, p) for p in profiles):
                     unclaimed = page.columns
                 continue
-            table, score, n_header, cells = best
+            table, _, n_header, cells = best
             pending = []
             ncols = len(page.columns)
             header_texts = {c.text for c in cells if c.text}
@@ -166,7 +169,7 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
         table.pages.append(page.number)
     if table is None:
         return None
-    return _Found(table, end, score)
+    return _Found(table, end)
 
 
 def _continues_list(rows: list[Fragment], ncols: int, page: PageLayout, header_texts: set[str],

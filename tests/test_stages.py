@@ -170,6 +170,28 @@ def test_header_without_pages_a_list_split_in_two_tables_goes_on():
     assert [f.column_text(1) for f in table.fragments] == ["甲", "乙", "丙"]
 
 
+def test_header_generic_merged_category_list_beats_a_small_unmerged_table():
+    # A contact table of three rows (three fragments) before the list, whose category
+    # cell is merged over its five rows (one fragment of five bands): the most body
+    # rows win, not the most fragments.
+    contacts = grid_page(1, [20, 200, 400], [40, 70, 100, 130, 160],
+                         {(0, 0): "联系人", (0, 1): "联系电话", (1, 0): "张三",
+                          (1, 1): "12345", (2, 0): "李四", (2, 1): "23456", (3, 0): "王五",
+                          (3, 1): "34567"})
+    rows = {(0, 0): "门类", (0, 1): "行业名称", (0, 2): "行业代码", (1, 0): "制造业"}
+    rows.update({(r, c): t for r in range(1, 6)
+                 for c, t in ((1, f"第{r}类行业"), (2, f"{r + 12}"))})
+    listing = grid_page(2, [20, 120, 320, 420], [40, 70, 100, 130, 160, 190, 220], rows,
+                        split_h={i: (1, 3) for i in range(2, 6)})
+    pages = [find_tables(contacts), find_tables(listing)]
+    assert [len(p.rows) for p in pages] == [4, 2]  # header + 3 rows; header + 1 fragment
+    table = drop_headers(pages)
+    assert table.profile.name == "generic"
+    assert table.header == ["门类", "行业名称", "行业代码"]
+    assert table.pages == [2]
+    assert [f.nbands for f in table.fragments] == [5]
+
+
 def test_header_no_list_table_is_an_error():
     page = grid_page(1, [20, 100, 200], [40, 80], {(0, 0): "甲", (0, 1): "乙"})
     with pytest.raises(LayoutError, match="no table with the list's columns"):
