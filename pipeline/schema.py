@@ -311,14 +311,13 @@ DIFF_TABLES: tuple[Table, ...] = (CHANGES, DETAIL_CHANGES, MATCHES)
 TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, *DIFF_TABLES, VERSIONS,
                                                 OCR_CELLS)}
 
-#: The columns of `items` that come from the printed table, in printed order.
-CELL_FIELDS: tuple[str, ...] = (
-    "seq", "name", "content", "tasks_text", "basis_text", "department_text", "remarks")
+#: The columns of `items` that come from the printed table, in printed order (the
+#: assist profile's ``printed_order``; a test keeps the two in step).
+CELL_FIELDS: tuple[str, ...] = tuple(
+    c.name for c in ITEMS.columns if c.name not in {PAGE_START.name, PAGE_END.name,
+                                                    OCR_MIN_CONF.name})
 #: The text fields a diff compares (CONTRACT: `changes.field`).
 TEXT_FIELDS: tuple[str, ...] = CELL_FIELDS[1:]
-#: Cell fields that must not be empty in a good extraction.
-REQUIRED_FIELDS: tuple[str, ...] = ("name", "content", "tasks_text", "basis_text",
-                                    "department_text")
 
 #: Keys of notice.json, with what each holds.
 NOTICE_FIELDS: dict[str, str] = {

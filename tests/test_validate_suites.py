@@ -15,6 +15,7 @@ import pytest
 
 from pipeline import schema
 from pipeline.errors import PipelineError
+from pipeline.profiles import load_profiles
 from pipeline.validate import EXPECTATIONS_DIR, PATTERNS_FILE, load_suites
 from tests.folders import gold_frames_filled
 from tests.goldtables import GOLD_2021, GOLD_2023
@@ -117,7 +118,10 @@ def test_structural_checks_follow_the_schema(table):
 def test_items_suite_requires_text_in_each_required_field():
     flags = _assist_derived().per_column["cells"]
     required = flags[flags["_required"] & (flags["_table"] == "items")]["_column"]
-    assert set(required) == {f"items.{f}" for f in schema.REQUIRED_FIELDS}
+    profile = load_profiles()["assist"]  # its required fields; the key is a number
+    assert set(required) == {f"items.{f}" for f in profile.required if f != profile.key_field}
+    assert set(required) == {f"items.{f}" for f in ("name", "content", "tasks_text",
+                                                    "basis_text", "department_text")}
     (not_empty,) = [e for e in _suite("cells")["expectations"]
                     if e["meta"]["check"] == "not_empty"]
     assert not_empty["kwargs"]["row_condition"]["column"]["name"] == "_required"
