@@ -97,8 +97,11 @@ def _engine(threads: int):
     if threads not in _ENGINE:
         import logging
 
+        import cv2
         from rapidocr import RapidOCR
 
+        # (OpenCV would start a thread per core in every worker: workers × cores threads)
+        cv2.setNumThreads(max(1, int(threads)))
         _ENGINE.clear()
         _ENGINE[threads] = RapidOCR(params={
             "Global.log_level": "error",
