@@ -206,3 +206,19 @@ def test_a_header_row_read_into_the_real_list_fails(csrc, tmp_path):
     result = validate_extraction(folder)
     (line,) = [x for x in result.failure_lines() if "no_layout_debris" in x]
     assert line.startswith(f"items.{field}: no_layout_debris") and "seq 101" in line
+
+
+def test_a_folder_whose_notice_names_no_profile_is_checked_as_the_assist_profiles(tmp_path):
+    # Folders extracted before profiles: the assist profile's suite and required fields
+    # (validate.DEFAULT_PROFILE, a profile name, not a suite name taken for one).
+    from tests.folders import gold_frames_filled, gold_notice
+    from tests.goldtables import GOLD_2021
+
+    frames = gold_frames_filled(GOLD_2021)
+    notice = {k: v for k, v in gold_notice(GOLD_2021).items() if k != "profile"}
+    frames["items"].loc[0, "content"] = ""
+    frames["items"].loc[1, "remarks"] = ""  # not required by the assist profile
+    result = validate_extraction(write_folder(frames, notice, tmp_path / "v"))
+    assert result.suite == "assist"
+    empty = [line for line in result.failure_lines() if ": not_empty" in line]
+    assert len(empty) == 1 and empty[0].startswith("items.content: not_empty"), empty
