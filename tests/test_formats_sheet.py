@@ -25,7 +25,7 @@ import shutil
 import pytest
 
 from pipeline.readers import detect_format, read_document
-from pipeline.readers.sheet import format_number
+from pipeline.readers.sheet import _format_number
 from tests import hostile
 from tests.formats.sheet import (
     GENERIC_HEADER,
@@ -254,7 +254,7 @@ def test_hidden_sheets_are_skipped_and_the_note_names_the_list_sheet(tmp_path):
     (-5, "0;(0)", "(5)"),
 ])
 def test_numbers_are_shown_through_their_format(value, code, shown):
-    assert format_number(value, code) == shown
+    assert _format_number(value, code) == shown
 
 
 def test_codes_stored_as_text_and_numbers_stored_as_numbers(tmp_path):

@@ -44,7 +44,8 @@ PACKAGE_RELS = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.open
 
 
 def xlsx_bytes(sheet: bytes | Callable[[io.BufferedIOBase], None], *,
-               workbook: bytes | None = None, strings: bytes | None = None) -> bytes:
+               workbook: bytes | None = None, strings: bytes | None = None,
+               styles: bytes | None = None) -> bytes:
     """A minimal .xlsx: one sheet whose XML is ``sheet`` (or written by it, streamed)."""
     buf = io.BytesIO()
     types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
@@ -57,6 +58,9 @@ def xlsx_bytes(sheet: bytes | Callable[[io.BufferedIOBase], None], *,
             + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
                'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
                if strings is not None else "")
+            + ('<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/'
+               'officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+               if styles is not None else "")
             + "</Relationships>").encode()
     book = workbook or (f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}">'
                         '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>'
@@ -68,6 +72,8 @@ def xlsx_bytes(sheet: bytes | Callable[[io.BufferedIOBase], None], *,
         z.writestr("xl/_rels/workbook.xml.rels", rels)
         if strings is not None:
             z.writestr("xl/sharedStrings.xml", strings)
+        if styles is not None:
+            z.writestr("xl/styles.xml", styles)
         if callable(sheet):
             with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
                 sheet(f)
@@ -246,6 +252,49 @@ def _no_table() -> bytes:
     return xlsx_bytes(sheet_xml(rows))
 
 
+#: Cell styles: 0 General, 1 a date (built-in 14), 2 two decimals (built-in 2).
+STYLES = (f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}"><cellXfs count="3">'
+          '<xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="2"/></cellXfs></styleSheet>').encode()
+
+
+def _non_finite_numbers() -> bytes:
+    """Numeric cells that overflow a double (1e999), or are not numbers (nan), in
+    each style: float() takes them, and int() and timedelta() then fail."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}" s="{s}"><v>{v}</v></c></row>'
+                   for r, (v, s) in enumerate([(v, s) for v in ("1e999", "-1e999", "nan", "inf")
+                                               for s in range(3)], 1))
+    return xlsx_bytes(sheet_xml(rows), styles=STYLES)
+
+
+def _superscript_row_number() -> bytes:
+    # "²".isdigit() is True, and int("²") raises ValueError.
+    return xlsx_bytes(sheet_xml('<row r="²"><c t="inlineStr"><is><t>甲</t></is></c></row>'
+                                '<row r="٣"><c t="inlineStr"><is><t>乙</t></is></c></row>'))
+
+
+#: Elements in the hidden-range cases: each spans a whole sheet's rows or columns.
+HIDDEN_ELEMENTS = 2_000
+
+
+def _ods_hidden_ranges() -> bytes:
+    """Hidden columns and rows by the thousand, each element spanning 16,384 columns
+    or 65,536 rows: kept per index, they took about 100 MB per 30 elements."""
+    columns = ('<table:table-column table:visibility="collapse" '
+               'table:number-columns-repeated="16384"/>' * HIDDEN_ELEMENTS)
+    rows = ('<table:table-row table:visibility="collapse" table:number-rows-repeated="65536">'
+            "<table:table-cell/></table:table-row>" * HIDDEN_ELEMENTS)
+    return ods_bytes(columns + rows)
+
+
+def _xlsx_hidden_columns_past_the_grid() -> bytes:
+    """<col> elements hiding 16,384 columns each, every one further past column XFD."""
+    cols = "".join(f'<col min="{k * 16_384 + 1}" max="{(k + 1) * 16_384}" hidden="1"/>'
+                   for k in range(HIDDEN_ELEMENTS))
+    rows = "".join(f'<row r="{r}" hidden="1"/>' for r in range(1, 20_001, 2))
+    return xlsx_bytes(sheet_xml(rows, head="").replace(
+        b"<sheetData>", f"<cols>{cols}</cols><sheetData>".encode()))
+
+
 def _half(path: Path) -> bytes:
     data = path.read_bytes()
     return data[: len(data) // 2]
@@ -337,6 +386,12 @@ CASES: dict[str, Case] = {
     "no-table": Case(_file("letter.xlsx", _no_table), NO_TABLE),
     "truncated-xlsx": Case(_truncated_xlsx, r"damaged zip file"),
     "truncated-ods": Case(_file("cut.ods", lambda: ods_bytes("")[:-40]), r"damaged zip file"),
+    # Shown as written ("1e999", "nan"): the sheet is then one column of text.
+    "non-finite-numbers": Case(_file("inf.xlsx", _non_finite_numbers), NO_TABLE),
+    "superscript-row-number": Case(_file("sup.xlsx", _superscript_row_number), NO_TABLE),
+    "ods-hidden-ranges-by-the-thousand": Case(_file("hidden.ods", _ods_hidden_ranges), NO_TABLE),
+    "xlsx-hidden-columns-past-the-grid": Case(
+        _file("hidden-cols.xlsx", _xlsx_hidden_columns_past_the_grid), NO_TABLE),
     "text-saved-as-xlsx": Case(_file("notes.xlsx", lambda: "通知\n".encode() * 50),
                                r"not an \.xlsx file|text"),
 }
@@ -365,6 +420,51 @@ def test_external_entity_is_never_opened(existing, tmp_path):
     assert "planted file opened" not in run.stderr
     assert re.search(CASES["external-entity"].expect, hostile.one_error_line(run, bad))
     assert hostile.snapshot(out) == before
+
+
+def _sheet_text(data: bytes, tmp_path: Path, name: str = "f.xlsx") -> list[str]:
+    from pipeline.readers import read_document
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    return [line.text for line in read_document(path).pages[0].outside]
+
+
+def test_non_finite_numbers_are_shown_as_written(tmp_path):
+    assert _sheet_text(_non_finite_numbers(), tmp_path) == [
+        v for v in ("1e999", "-1e999", "nan", "inf") for _ in range(3)]
+
+
+def test_a_row_number_in_other_digits_counts_on_from_the_last_row(tmp_path):
+    assert _sheet_text(_superscript_row_number(), tmp_path) == ["甲", "乙"]
+
+
+def test_non_finite_numbers_in_a_binary_workbook_show_as_num_error():
+    from pipeline.readers.sheet import _format_number
+
+    for code in ("General", "yyyy/m/d", "0.00", "0%"):
+        assert _format_number(float("inf"), code) == "#NUM!"
+        assert _format_number(float("nan"), code) == "#NUM!"
+
+
+def test_hidden_ranges_cost_memory_per_range_not_per_index():
+    from pipeline.readers.sheet import MAX_ROWS, _Ranges
+
+    ranges = _Ranges(MAX_ROWS)
+    for _ in range(50):
+        ranges.add(0, 10**12)  # the whole grid, fifty times: one range
+    assert (ranges.starts, ranges.stops) == ([0], [MAX_ROWS])
+    ranges = _Ranges(MAX_ROWS)
+    for _ in range(3):  # every other row hidden, three times over
+        for start in range(0, 200_000, 2):
+            ranges.add(start, start + 1)
+        assert len(ranges.starts) <= 200_000
+    assert 10 in ranges and 11 not in ranges and 199_998 in ranges and 200_001 not in ranges
+    assert len(ranges.starts) == 100_000
+    ranges.add(MAX_ROWS + 5, MAX_ROWS + 10)  # past the grid: nothing
+    ranges.add(0, 200_000)  # one range covering them all
+    assert ranges.next_visible(0) == 200_000 and ranges.next_visible(200_000) == 200_000
+    assert len(ranges.starts) == 1
 
 
 def test_compound_file_writer_makes_what_olefile_reads(tmp_path):

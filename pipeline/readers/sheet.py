@@ -7,9 +7,10 @@ How each content is read (chosen by measurement, see README "Formats"):
 - .xlsx, and .et saved as OOXML: the workbook's XML streamed once per sheet with
   pyexpat (no DOM, memory flat in the number of rows): shared strings, each cell's
   value shown through its number format, merged ranges, hidden rows, columns and
-  sheets.  A document that declares a DTD is refused (defusedxml's forbid_dtd
-  rule: no entity expansion, no external entities), and the bytes inflated from
-  the zip are counted as they are read (a member's declared size may lie).
+  sheets.  A document that declares a DTD is refused by our own expat handlers
+  (the rule of defusedxml's forbid_dtd: no entity expansion, no external
+  entities), and the bytes inflated from the zip are counted as they are read
+  (a member's declared size may lie).
 - .ods: content.xml streamed the same way: each cell's displayed text (its
   ``text:p`` paragraphs), spans, repeated and collapsed rows and columns, hidden tables.
 - .xls, and .et in the binary format: xlrd with formatting information (merged
@@ -36,6 +37,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import io
+import math
 import posixpath
 import re
 import struct
@@ -63,12 +65,67 @@ MAX_INFLATED_BYTES = 512 << 20
 _CHUNK = 1 << 16
 #: Text in this many cells of a row starts the table (fewer in a narrower table).
 TABLE_ROW_CELLS = 3
+#: The sheet grid (Excel's and LibreOffice's): hidden rows and columns past it are ignored.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
 
 _NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _NS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _NS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _NS_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _SEP = "\x01"  # namespace separator given to expat
+
+
+class _Ranges:
+    """Indices below ``limit`` given as ranges [start, stop), stored as ranges.
+
+    A workbook hides rows and columns in ranges (``<col min max>``, an .ods
+    ``number-columns-repeated``), thousands at a time: kept as ranges, memory
+    follows the elements read, not the indices they span.  Overlapping and
+    adjacent ranges are merged whenever the list has doubled, so it never holds
+    more than ``limit / 2`` disjoint ranges plus as many pending.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.starts: list[int] = []
+        self.stops: list[int] = []
+        self.merged = 0  # how many leading ranges are sorted, disjoint and merged
+
+    def add(self, start: int, stop: int) -> None:
+        start, stop = max(0, start), min(stop, self.limit)
+        if start >= stop:
+            return
+        if self.starts and self.starts[-1] <= start <= self.stops[-1]:
+            # the next rows of a run, or the same again: the last range grows (it
+            # has the largest start, so a merged list stays sorted and disjoint)
+            self.stops[-1] = max(self.stops[-1], stop)
+            return
+        self.starts.append(start)
+        self.stops.append(stop)
+        if len(self.starts) > 2 * max(self.merged, 512):
+            self._merge()
+
+    def __contains__(self, i: int) -> bool:
+        return self.next_visible(i) != i
+
+    def next_visible(self, i: int) -> int:
+        """The first index at or after ``i`` in no range."""
+        if len(self.starts) > self.merged:
+            self._merge()
+        k = bisect.bisect_right(self.starts, i) - 1
+        return self.stops[k] if k >= 0 and i < self.stops[k] else i
+
+    def _merge(self) -> None:
+        starts: list[int] = []
+        stops: list[int] = []
+        for start, stop in sorted(zip(self.starts, self.stops, strict=True)):
+            if stops and start <= stops[-1]:
+                stops[-1] = max(stops[-1], stop)
+            else:
+                starts.append(start)
+                stops.append(stop)
+        self.starts, self.stops, self.merged = starts, stops, len(starts)
 
 
 @dataclass
@@ -80,8 +137,8 @@ class _Sheet:
     position: int  # 1-based, among all the workbook's sheets
     cells: dict[tuple[int, int], str] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
-    hidden_rows: set[int] = field(default_factory=set)
-    hidden_cols: set[int] = field(default_factory=set)
+    hidden_rows: _Ranges = field(default_factory=lambda: _Ranges(MAX_ROWS))
+    hidden_cols: _Ranges = field(default_factory=lambda: _Ranges(MAX_COLUMNS))
 
 
 def read_sheet(path: Path, fmt: Format, layout: LayoutSettings = DEFAULT_LAYOUT,
@@ -133,9 +190,8 @@ def _layout_sheet(sheet: _Sheet, number: int) -> PageLayout:
             r1, c1 = min(r1, last_r), min(c1, last_c)
             if not text.strip():
                 continue
-            row = next((r for r in range(r0, r1 + 1) if r not in hidden_r), None)
-            col = next((c for c in range(c0, c1 + 1) if c not in hidden_c), None)
-            if row is None or col is None:
+            row, col = hidden_r.next_visible(r0), hidden_c.next_visible(c0)
+            if row > r1 or col > c1:
                 continue
             area += (r1 - r0 + 1) * (c1 - c0 + 1)
             if area > MAX_MERGED_AREA:
@@ -286,6 +342,14 @@ def _parse_xml(chunks, name: str, start, end=None, text=None) -> None:
     except pyexpat.ExpatError as exc:
         raise InputError(f"damaged workbook: {name} is not well-formed XML ({exc})",
                          hint="download the file again, or open and re-save it") from None
+    except PipelineError:
+        raise
+    except (ValueError, ArithmeticError) as exc:
+        # A value the handlers could not make sense of (a number, an index): expat
+        # passes the handler's exception through, and it is the file's fault.
+        raise InputError(f"damaged workbook: {name} holds a value that cannot be read "
+                         f"({type(exc).__name__}: {str(exc)[:120]})",
+                         hint="open and re-save it in Excel or WPS") from None
 
 
 _LOCAL: dict[str, str] = {}
@@ -304,7 +368,9 @@ def _local(tag: str) -> str:
 
 # --------------------------------------------------------------------------- xlsx
 
-_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})$")
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})$", re.ASCII)
+#: A row number as Excel writes it (str.isdigit also accepts "²", which int() refuses).
+_ROW_NUMBER = re.compile(r"[0-9]{1,7}", re.ASCII)
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -450,17 +516,16 @@ def _xlsx_sheet(z: _Zip, part: str, sheet: _Sheet, strings: list[str], formats: 
         elif local in ("v", "t") and cell:
             flags["value"] = True
         elif local == "row":
-            r = attrs.get("r")
-            pos["row"] = int(r) - 1 if r and r.isdigit() else pos["row"] + 1
+            r = attrs.get("r") or ""
+            number = int(r) if _ROW_NUMBER.fullmatch(r) else 0
+            pos["row"] = number - 1 if number >= 1 else pos["row"] + 1
             pos["col"] = -1
             if attrs.get("hidden") in ("1", "true") or attrs.get("ht") in ("0", "0.0"):
-                sheet.hidden_rows.add(pos["row"])
+                sheet.hidden_rows.add(pos["row"], pos["row"] + 1)
         elif local == "col":
             if attrs.get("hidden") in ("1", "true") or attrs.get("width") in ("0", "0.0"):
                 lo, hi = _int(attrs.get("min"), 1), _int(attrs.get("max"), 1)
-                if hi - lo > 16_384:
-                    hi = lo + 16_384
-                sheet.hidden_cols.update(range(lo - 1, hi))
+                sheet.hidden_cols.add(lo - 1, hi)
         elif local == "mergeCell":
             ref = attrs.get("ref", "")
             a, _, b = ref.partition(":")
@@ -484,7 +549,10 @@ def _xlsx_sheet(z: _Zip, part: str, sheet: _Sheet, strings: list[str], formats: 
         elif local == "c" and cell:
             value = "".join(parts)
             if value:
-                shown = _xlsx_value(value, cell, strings, formats, date1904)
+                try:
+                    shown = _xlsx_value(value, cell, strings, formats, date1904)
+                except (ValueError, ArithmeticError):  # a value no format can show
+                    shown = value
                 if shown.strip():
                     budget[0] -= 1
                     if budget[0] < 0:
@@ -517,9 +585,11 @@ def _xlsx_value(value: str, cell: dict, strings: list[str], formats: list[str],
         number = float(value)
     except ValueError:
         return value
+    if not math.isfinite(number):  # "1e999", "nan": no format shows them; as written
+        return value
     s = cell["s"]
     code = formats[s] if 0 <= s < len(formats) else "General"
-    return format_number(number, code, date1904)
+    return _format_number(number, code, date1904)
 
 
 def _ref(ref: str) -> tuple[int, int]:
@@ -572,10 +642,13 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-def format_number(number: float, code: str, date1904: bool = False) -> str:
+def _format_number(number: float, code: str, date1904: bool = False) -> str:
     """``number`` shown through the number format ``code`` (the common cases: General,
     text, fixed decimals, thousands, percent, zero-padded codes, dates and times;
-    anything rarer is shown as General)."""
+    anything rarer is shown as General).  Infinity and NaN (which a binary .xls
+    can store) are shown as Excel's "#NUM!"."""
+    if not math.isfinite(number):
+        return "#NUM!"
     section = code.split(";")[0] if code else "General"
     if number < 0 and ";" in code:
         section = code.split(";")[1] or section
@@ -706,9 +779,9 @@ def _ods_sheets(path: Path) -> tuple[list[_Sheet], int]:
             elif st["sheet"] is None:
                 return
             elif local == "table-column":
-                n = min(_int(attrs.get(f"{t}number-columns-repeated"), 1), 16_384)
+                n = min(max(1, _int(attrs.get(f"{t}number-columns-repeated"), 1)), MAX_COLUMNS)
                 if attrs.get(f"{t}visibility", "visible") != "visible":
-                    st["sheet"].hidden_cols.update(range(st["colpos"], st["colpos"] + n))
+                    st["sheet"].hidden_cols.add(st["colpos"], st["colpos"] + n)
                 st["colpos"] += n
             elif local == "table-row":
                 st["repeat_rows"] = max(1, _int(attrs.get(f"{t}number-rows-repeated"), 1))
@@ -768,8 +841,7 @@ def _ods_sheets(path: Path) -> tuple[list[_Sheet], int]:
                                 sheet.merges.append((row, col + j, row + rs - 1,
                                                      col + j + cs - 1))
                 if st["row_hidden"]:
-                    if st["row_cells"] or n <= 65_536:
-                        sheet.hidden_rows.update(range(st["row"], st["row"] + n))
+                    sheet.hidden_rows.add(st["row"], st["row"] + st["repeat_rows"])
                 st["row"] += st["repeat_rows"]
                 st["row_cells"] = []
         elif tag.startswith(f"{_NS_TEXT}{_SEP}") and local in ("p", "h"):
@@ -834,8 +906,12 @@ def _xls_read(book, xlrd) -> tuple[list[_Sheet], int]:
             book.unload_sheet(index)
             continue
         sheet = _Sheet(sh.name, index + 1)
-        sheet.hidden_rows = {r for r, info in sh.rowinfo_map.items() if info.hidden}
-        sheet.hidden_cols = {c for c, info in sh.colinfo_map.items() if info.hidden}
+        for r, info in sh.rowinfo_map.items():
+            if info.hidden:
+                sheet.hidden_rows.add(r, r + 1)
+        for c, info in sh.colinfo_map.items():
+            if info.hidden:
+                sheet.hidden_cols.add(c, c + 1)
         if len(sh.merged_cells) > MAX_MERGES:
             raise LimitError(f"sheet '{sh.name}': more than {MAX_MERGES:,} merged ranges")
         sheet.merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells
@@ -861,7 +937,7 @@ def _xls_value(cell, xlrd, xf_format: list[str], date1904: bool) -> str:
     if kind in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE):
         code = xf_format[cell.xf_index] if 0 <= (cell.xf_index or 0) < len(xf_format) \
             else "General"
-        return format_number(float(cell.value), code, date1904)
+        return _format_number(float(cell.value), code, date1904)
     if kind == xlrd.XL_CELL_BOOLEAN:
         return "TRUE" if cell.value else "FALSE"
     if kind == xlrd.XL_CELL_ERROR:
