@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import sys
 
 import pytest
@@ -116,3 +117,122 @@ def test_batch_reports_each_bad_notice_and_goes_on(tmp_path):
     assert run.max_rss_mb < hostile.GIB_MB
     folders = [p for p in root.iterdir() if not p.name.startswith(".")]
     assert len(folders) == 1 and hostile.is_complete(folders[0])
+
+
+# --------------------------------------------------------------------------- zip directories
+
+def _zip_of_empty_members(count: int, *, declared: int | None = None) -> bytes:
+    """A stored zip of ``count`` empty members (named 0, 1, …) whose end record
+    says it holds ``declared`` (default: the truth)."""
+    out, central = bytearray(), bytearray()
+    for i in range(count):
+        name = b"%d" % i
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0x5221, 0, 0, 0,
+                               len(name), 0, 0, 0, 0, 0, len(out)) + name
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0x5221, 0, 0, 0,
+                           len(name), 0) + name
+    n = count if declared is None else declared
+    return bytes(out + central + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n,
+                                             len(central), len(out), 0))
+
+
+def _end_record_only(members: int, directory: int = 46) -> bytes:
+    """A zip that is only an end record: ``members`` members in a ``directory`` of
+    that many bytes, none of them there (zipfile alone would call it damaged)."""
+    return b"PK\x05\x06" + struct.pack("<4H2LH", 0, 0, members, members, directory, 0, 0)
+
+
+def _zip64_end_records(members: int) -> bytes:
+    """One real member, then a Zip64 end record declaring ``members`` (the 16-bit
+    count saying 0xFFFF), its locator, and the classic end record."""
+    body = _zip_of_empty_members(1)[:-22]
+    record = b"PK\x06\x06" + struct.pack("<QHHLLQQQQ", 44, 45, 45, 0, 0, members, members,
+                                          46, 0)
+    locator = b"PK\x06\x07" + struct.pack("<LQL", 0, len(body), 1)
+    return body + record + locator + b"PK\x05\x06" + struct.pack("<4H2LH", 0, 0, 0xFFFF, 0xFFFF,
+                                                           0xFFFFFFFF, 0xFFFFFFFF, 0)
+
+
+def _refused_zip(existing, path, data: bytes, expect: str) -> None:
+    out, before = existing
+    path.write_bytes(data)
+    run = hostile.run_cli("extract", path, "--out", out)
+    line = hostile.one_error_line(run, path)
+    assert re.fullmatch(rf"error: {re.escape(str(path))}: {expect}", line), line
+    assert hostile.snapshot(out) == before
+
+
+def test_zip_end_record_claiming_60000_members_is_refused_before_the_directory_is_read(
+        existing, tmp_path):
+    _refused_zip(existing, tmp_path / "claims.docx", _end_record_only(60_000),
+                 "a zip with 60,000 members is not an office document")
+
+
+def test_zip64_end_record_claiming_a_trillion_members_is_refused(existing, tmp_path):
+    _refused_zip(existing, tmp_path / "zip64.xlsx", _zip64_end_records(1 << 40),
+                 "a zip with 1,099,511,627,776 members is not an office document")
+
+
+def test_zip_end_record_declaring_a_50_mb_directory_is_refused(existing, tmp_path):
+    _refused_zip(existing, tmp_path / "bigdir.docx", _end_record_only(3, 50 << 20),
+                 r"a zip whose directory takes 52,428,800 bytes \(more than 10,240,000\) is not "
+                 "an office document")
+
+
+def test_too_many_zip_members_is_said_so_not_called_a_damaged_zip(existing, tmp_path):
+    # The end record understates the count (1): the directory itself lists 10,001.
+    _refused_zip(existing, tmp_path / "many.docx", _zip_of_empty_members(10_001, declared=1),
+                 "a zip with 10,001 members is not an office document")
+
+
+def test_a_zip_of_a_few_members_with_a_long_comment_is_still_read_by_name(tmp_path):
+    """The end record is found behind a 60 KB comment (its comment length is counted)."""
+    from pipeline.errors import InputError
+    from pipeline.readers.sniff import detect_format
+
+    data = bytearray(_zip_of_empty_members(3))
+    struct.pack_into("<H", data, len(data) - 2, 60_000)
+    path = tmp_path / "three.docx"
+    path.write_bytes(bytes(data) + b"c" * 60_000)
+    with pytest.raises(InputError, match=r"a zip archive, but not a Word, Excel or OpenDocument"):
+        detect_format(path)
+
+
+# --------------------------------------------------------------------------- page workers
+
+class _Page:
+    def __init__(self, number: int, action: str):
+        self.number, self.action = number, action
+
+
+def _page_work(task: _Page):
+    import os
+    import signal
+
+    if task.action == "unnamed-signal":  # a real-time signal: signal.Signals has no name for it
+        os.kill(os.getpid(), signal.SIGRTMIN + 6)
+    if task.action == "memory":
+        raise MemoryError
+    return task.number
+
+
+def test_a_page_worker_killed_by_a_signal_without_a_name_is_one_error():
+    import signal
+
+    from pipeline.errors import LimitError
+    from pipeline.readers.workers import run_workers
+
+    with pytest.raises(LimitError) as caught:
+        dict(run_workers(_page_work, [_Page(5, "unnamed-signal")], workers=1))
+    assert caught.value.page == 5
+    assert f"crashed (signal {signal.SIGRTMIN + 6})" in str(caught.value)
+
+
+def test_a_text_page_worker_out_of_memory_is_not_blamed_on_ocr():
+    from pipeline.errors import LimitError
+    from pipeline.readers.workers import run_workers
+
+    with pytest.raises(LimitError) as caught:
+        dict(run_workers(_page_work, [_Page(2, "memory")], workers=1))
+    assert caught.value.what == "memory limit reached while reading the page"
+    assert "--memory-mb" in caught.value.hint

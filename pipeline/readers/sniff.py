@@ -5,14 +5,17 @@
 The content decides which reader runs; the name only has to agree with it.
 A file whose content contradicts its name ("report.docx" that is a PDF, a
 ".pdf" that is an HTML error page) is refused with both named.  Reads at most
-the first few KB and, for zip and OLE files, their directories, never the
-members themselves.
+the first few KB and, for zip and OLE files, their directories (a zip's end
+record first: its member count and directory size are checked before the
+directory is parsed) and a zip's small ``mimetype`` member (what tells an
+OpenDocument text from a spreadsheet), never the other members.
 """
 
 from __future__ import annotations
 
 import re
 import stat
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +64,8 @@ HEAD_BYTES = 4096
 ZIP_TAIL = 1 << 16
 #: Members a zip may list before it is not an office document (a zip bomb of names).
 MAX_ZIP_MEMBERS = 10_000
+#: Bytes a zip's central directory may take (1 KB a member: names are short).
+MAX_ZIP_DIRECTORY = MAX_ZIP_MEMBERS * 1024
 
 _HTML = re.compile(rb"(?i)<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title[\s>]"
                    rb"|<table[\s>]|<div[\s>]|<p[\s>]")
@@ -69,7 +74,7 @@ _HTML = re.compile(rb"(?i)<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<met
 @dataclass(frozen=True)
 class Format:
     """What a file is: ``kind`` (what notice.json records: pdf, docx, doc, wps, odt,
-    xlsx, xls, et, ods, html), ``content`` (what its bytes are) and ``family``
+    rtf, xlsx, xls, et, ods, html), ``content`` (what its bytes are) and ``family``
     (the reader: pdf, word, sheet, web)."""
 
     kind: str
@@ -143,22 +148,24 @@ def _zip_content(f, size: int, name: str) -> str | None:
     import zipfile
     import zlib
 
+    _check_zip_end(f, size, name)
     f.seek(0)
+    names: set[str] = set()
+    mimetype = b""
     try:
         with zipfile.ZipFile(f) as z:
             infos = z.infolist()
-            if len(infos) > MAX_ZIP_MEMBERS:
-                raise InputError(f"a zip with {len(infos):,} members is not an office document",
-                                 file=name)
-            names = {i.filename for i in infos}
-            mimetype = b""
-            if "mimetype" in names and z.getinfo("mimetype").file_size < 200:
-                mimetype = z.read("mimetype").strip()
+            if len(infos) <= MAX_ZIP_MEMBERS:
+                names = {i.filename for i in infos}
+                if "mimetype" in names and z.getinfo("mimetype").file_size < 200:
+                    mimetype = z.read("mimetype").strip()
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError,
             zlib.error, OSError) as exc:  # RuntimeError: an encrypted member; OSError: a
         # member placed before the file's start (a seek to a negative offset)
         raise InputError(f"damaged zip file ({exc}): an office document cut off or corrupt",
                          file=name, hint="download the file again") from None
+    if len(infos) > MAX_ZIP_MEMBERS:  # raised here: InputError is a ValueError, caught above
+        raise _too_many_members(len(infos), name)
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -172,6 +179,38 @@ def _zip_content(f, size: int, name: str) -> str | None:
     raise InputError("a zip archive, but not a Word, Excel or OpenDocument file (an OFD "
                      "or several files zipped?)", file=name,
                      hint="unzip it and give the notice inside")
+
+
+def _check_zip_end(f, size: int, name: str) -> None:
+    """Refuse a zip whose end record declares more members than ``MAX_ZIP_MEMBERS``
+    or a directory larger than ``MAX_ZIP_DIRECTORY`` (Zip64 counts included),
+    before zipfile parses every directory entry into memory.  A zip without a
+    readable end record is left to zipfile (which names it damaged)."""
+    tail_size = min(size, ZIP_TAIL + 22)  # the record (22 bytes) and a comment of up to 64 KB
+    f.seek(size - tail_size)
+    tail = f.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return
+    members, directory = struct.unpack_from("<HL", tail, at + 10)
+    if members == 0xFFFF or directory == 0xFFFFFFFF:  # the Zip64 end record has them
+        locator = at - 20
+        if locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+            (offset,) = struct.unpack_from("<Q", tail, locator + 8)
+            if offset + 56 <= size:
+                f.seek(offset)
+                record = f.read(56)
+                if record[:4] == b"PK\x06\x06":
+                    members, directory = struct.unpack_from("<QQ", record, 32)
+    if members > MAX_ZIP_MEMBERS:
+        raise _too_many_members(members, name)
+    if directory > MAX_ZIP_DIRECTORY:
+        raise InputError(f"a zip whose directory takes {directory:,} bytes (more than "
+                         f"{MAX_ZIP_DIRECTORY:,}) is not an office document", file=name)
+
+
+def _too_many_members(count: int, name: str) -> InputError:
+    return InputError(f"a zip with {count:,} members is not an office document", file=name)
 
 
 def _ole_content(f, name: str) -> str | None:

@@ -1,10 +1,11 @@
 """A pool of forked worker processes for page-sized tasks, inside the sandboxed child.
 
-    run_workers(func, tasks, workers, setup, page_s) → yields (index, result) as each ends
+    run_workers(func, tasks, workers, page_s) → yields (index, result) as each ends
 
 The reader's child process forks the workers (cheap: nothing is re-imported)
-and hands them tasks over pipes; each worker keeps what it loads (a recogniser)
-for all its tasks.  ``multiprocessing`` is not used: its locks are files in
+and hands them tasks over pipes; each worker answers its tasks one after the
+other, so what ``func`` loads and keeps (a recogniser, in a module-level cache)
+is loaded once per worker.  ``multiprocessing`` is not used: its locks are files in
 /dev/shm, which the child, forbidden to write files, cannot create.
 
 A task that fails raises its error in the caller (a ``PipelineError`` as it is;
@@ -32,17 +33,16 @@ _OPEN: set[int] = set()
 
 
 def run_workers(func: Callable[[Any], Any], tasks: list[Any], workers: int,
-                setup: Callable[[], None] | None = None,
                 page_s: float | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(i, func(tasks[i]))`` for every task, in the order they finish.
 
-    ``workers`` processes (at least 1, at most one per task) run ``setup()``
-    once, then tasks one at a time.  ``page_s``: wall-clock seconds one task may
+    ``workers`` processes (at least 1, at most one per task) run tasks one at a
+    time.  ``page_s``: wall-clock seconds one task may
     take.  Raises the first task's error (the other workers are then killed).
     """
     if not tasks:
         return
-    pool = [_Worker(func, setup) for _ in range(max(1, min(workers, len(tasks))))]
+    pool = [_Worker(func) for _ in range(max(1, min(workers, len(tasks))))]
     try:
         queue = list(range(len(tasks)))
         queue.reverse()
@@ -92,7 +92,7 @@ def _page_of(task: Any) -> int | None:
 class _Worker:
     """One forked worker: a task pipe in, a result pipe out."""
 
-    def __init__(self, func, setup):
+    def __init__(self, func):
         task_r, task_w = os.pipe()
         result_r, result_w = os.pipe()
         pid = os.fork()
@@ -104,7 +104,7 @@ class _Worker:
                 for fd in _OPEN:
                     _close(fd)
                 _die_with_parent()
-                _serve(func, setup, task_r, result_w)
+                _serve(func, task_r, result_w)
             except BaseException:
                 code = 1
             finally:
@@ -134,7 +134,7 @@ class _Worker:
         if status is not None and status < 0 and -status == signal.SIGKILL:
             what = "was killed (SIGKILL: out of memory?)"
         elif status is not None and status < 0:
-            what = f"crashed ({signal.Signals(-status).name})"
+            what = f"crashed ({_signal_name(-status)})"
         else:
             what = f"stopped without an answer (exit status {status})"
         return "error", LimitError(f"the process reading the page {what}", page=page,
@@ -163,11 +163,16 @@ class _Worker:
         return os.waitstatus_to_exitcode(status)
 
 
-def _serve(func, setup, task_r: int, result_w: int) -> None:
-    """The worker's loop: set up once, then answer each task until the pipe closes."""
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:  # a signal without a name (a real-time one)
+        return f"signal {number}"
+
+
+def _serve(func, task_r: int, result_w: int) -> None:
+    """The worker's loop: answer each task until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if setup is not None:
-        setup()
     while True:
         data = _read_message(task_r)
         if data is None:
@@ -194,8 +199,11 @@ def _as_error(exc: BaseException, task: Any) -> PipelineError:
     full = str(exc)
     text = " ".join(full.split())[-160:]
     if isinstance(exc, MemoryError) or "bad_alloc" in full or "allocat" in full:
-        return LimitError("memory limit reached while reading the page by OCR", page=page,
-                          hint="raise the OCR memory limit if the file is genuine")
+        # The same pool reads text-layer pages (under --memory-mb) and pages by OCR
+        # (under --ocr-memory-mb): the message names neither as the one reached.
+        return LimitError("memory limit reached while reading the page", page=page,
+                          hint="raise --memory-mb (a text-layer page) or --ocr-memory-mb "
+                               "(a page read by OCR) if the file is genuine")
     if type(exc).__name__ == "_CpuLimitReached":
         return LimitError("CPU time limit reached while reading the page", page=page,
                           hint="raise --timeout if the file is genuine")
