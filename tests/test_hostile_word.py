@@ -500,3 +500,16 @@ def test_libreoffice_asking_to_be_restarted_is_run_again(fake_soffice, existing,
     path = _write(tmp_path, "notice.rtf", RTF)
     _refused(path, existing, r"LibreOffice cannot open it as an RTF document")
     assert count.read_text().count("x") == 2
+
+
+def test_libreoffice_restarted_gets_what_is_left_of_the_time_limit(fake_soffice, existing,
+                                                                   tmp_path):
+    # The first start takes 2 s and asks for a restart; the second would finish after
+    # 2 s more: within a fresh 3 s, but not within the 1 s left of --timeout 3.
+    count = tmp_path / "starts"
+    fake_soffice(f'echo x >> {count}\nsleep 2\nif [ "$(wc -l < {count})" -lt 2 ]; then '
+                 "exit 81; fi\necho 'Error: source file could not be loaded'\n")
+    path = _write(tmp_path, "notice.rtf", RTF)
+    _refused(path, existing, r"LibreOffice did not finish converting it to \.docx within 3 s",
+             "--timeout", "3")
+    assert count.read_text().count("x") == 2

@@ -13,7 +13,9 @@ its own with:
   (LibreOffice 7.4 peaks at 450–490 MB of address space converting the 2021
   list, and aborts below ~400 MB), CPU time ``limits.cpu_s``, files it writes
   at most ``MAX_OUTPUT_MB`` each, no core dumps;
-- a wall clock of ``limits.timeout_s``, after which the whole group is killed;
+- a wall clock of ``limits.timeout_s`` in all, after which the whole group is
+  killed (a second start, when LibreOffice asks for one after setting up its
+  profile, gets what the first left of it);
 - a private profile (``-env:UserInstallation``) seeded with macros disabled and
   remote referer links blocked, HOME and TMPDIR inside ``workdir``, output only
   into ``workdir``;
@@ -33,6 +35,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from functools import cache
 from pathlib import Path
 
@@ -107,9 +110,10 @@ def convert_document(path: Path, fmt: Format, limits: Limits = DEFAULT_LIMITS,
                str(source)]
     env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
     env.update(HOME=str(folders["home"]), TMPDIR=str(folders["tmp"]), SAL_USE_VCLPLUGIN="svp")
-    status, output = _run(command, env, work, limits, name)
+    deadline = time.monotonic() + limits.timeout_s
+    status, output = _run(command, env, work, limits, name, deadline)
     if status == RESTART_STATUS:  # it only set up the new profile: run it again
-        status, output = _run(command, env, work, limits, name)
+        status, output = _run(command, env, work, limits, name, deadline)
     made = folders["out"] / (source.stem + ".docx")
     if status != 0:
         raise _crashed(status, output, limits, name)
@@ -205,9 +209,10 @@ def _no_network() -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- running
 
-def _run(command: list[str], env: dict, cwd: Path, limits: Limits,
-         name: str) -> tuple[int, str]:
-    """Run LibreOffice in a process group of its own; (exit status, its output)."""
+def _run(command: list[str], env: dict, cwd: Path, limits: Limits, name: str,
+         deadline: float) -> tuple[int, str]:
+    """Run LibreOffice in a process group of its own until ``deadline`` (of
+    ``time.monotonic``); (exit status, its output)."""
     try:
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, cwd=cwd, env=env,
@@ -216,7 +221,7 @@ def _run(command: list[str], env: dict, cwd: Path, limits: Limits,
         raise InputError(f"LibreOffice could not be started ({exc.strerror or exc})",
                          file=name, hint=_SAVE_AS_DOCX) from None
     try:
-        out, _ = proc.communicate(timeout=limits.timeout_s)
+        out, _ = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         proc.communicate()

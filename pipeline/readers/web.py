@@ -111,14 +111,12 @@ def read_web(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
     own bounds, ``InputError`` for bytes no candidate encoding reads,
     ``LayoutError`` for a page without a table.
     """
+    from ..guard import check_size
+
     path = Path(path)
     name = str(path)
+    check_size(path, limits)
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_mb * (1 << 20):
-            raise LimitError(f"file is {size / (1 << 20):,.1f} MB, more than the limit of "
-                             f"{limits.max_file_mb:g} MB", file=name,
-                             hint="raise it with --max-file-mb if the page is genuine")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", file=name) from None
