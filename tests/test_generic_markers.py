@@ -132,3 +132,18 @@ def test_tasks_cell_with_cn_paren_markers_parses_into_tasks_and_validates(tmp_pa
     assert report["success"], [c for c in report["checks"] if not c["success"]]
     checked = {c["check"] for c in report["checks"] if c["table"] == "tasks" and c["success"]}
     assert {"marker_form", "markers_contiguous", "text_without_marker"} <= checked
+
+
+def test_a_suite_naming_an_unknown_shared_pattern_is_an_error_naming_file_and_check(tmp_path):
+    import shutil
+
+    from pipeline.errors import PipelineError
+    from pipeline.validate import load_suites
+
+    shutil.copytree(EXPECTATIONS_DIR, tmp_path / "x")
+    path = tmp_path / "x" / "generic" / "tasks.json"
+    path.write_text(path.read_text(encoding="utf-8").replace("{task_marker}", "{task_markers}"),
+                    encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"generic/tasks\.json: expectation marker_form: "
+                                            r"pattern names \{task_markers\}"):
+        load_suites(tmp_path / "x").suite("generic")
