@@ -154,7 +154,7 @@ def _write(extraction, outcome: Outcome, options: Options) -> None:
         return dest
 
     extra = {"notice.json": extraction.notice, **getattr(extraction, "files", {})}
-    outcome.folder = write_tables(extraction.frames(), folder, extra, finish)
+    outcome.folder = write_tables(extraction.frames(release=True), folder, extra, finish)
     if outcome.folder == folder:
         discard_folder(_invalid_folder(folder))  # older than what is in the folder now
 

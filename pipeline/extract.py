@@ -43,9 +43,13 @@ class Extraction:
     notes: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
 
-    def frames(self) -> dict:
-        """Typed DataFrames per table name, in schema order."""
-        return {t.name: t.frame(self.rows.get(t.name, [])) for t in self.tables}
+    def frames(self, release: bool = False) -> dict:
+        """Typed DataFrames per table name, in schema order.  ``release``: let go of each
+        table's rows once its frame is built (``rows`` is left empty), so that a long
+        list is not held twice."""
+        if not release:
+            return {t.name: t.frame(self.rows.get(t.name, [])) for t in self.tables}
+        return {t.name: t.frame(self.rows.pop(t.name, [])) for t in self.tables}
 
 
 def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
@@ -70,6 +74,10 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         if table.pages[0] in doc.page_labels:
             doc.notes.append(f"the list is on {doc.page_labels[table.pages[0]]}")
         raw_items = stitch_rows(table, layout)
+        # (the rows are in raw_items now: the pages keep only what notice facts need)
+        table.fragments = []
+        for page in doc.pages:
+            page.rows = []
         items = clean_items(raw_items, table)
         if not doc.paginated:
             for item in items:

@@ -36,7 +36,7 @@ class Page:
     image: Any = None
 
 
-@dataclass
+@dataclass(slots=True)
 class OcrMarks:
     """What a person should check in an OCR'd line: its characters below the
     confidence threshold (``low``), those that look like seal text (``seal``),
@@ -48,7 +48,7 @@ class OcrMarks:
     crop: bytes | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One printed line of text (inside a cell or outside the table).
 
@@ -68,7 +68,7 @@ class Line:
     ocr: OcrMarks | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A merged cell of the grid: its column and band span and its lines, top to bottom.
 
@@ -88,7 +88,7 @@ class Cell:
         return "".join(line.text for line in self.lines)
 
 
-@dataclass
+@dataclass(slots=True)
 class Fragment:
     """One table row as it appears on one page (a row cut by a page break has several).
 
@@ -172,7 +172,7 @@ def seq_number(text: str, pattern: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-@dataclass
+@dataclass(slots=True)
 class RawItem:
     """One list item stitched across pages: the printed lines of each field."""
 
