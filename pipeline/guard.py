@@ -83,11 +83,9 @@ def check_size(path: Path, limits: Limits) -> None:
                          hint="raise it with --max-file-mb if the file is genuine")
 
 
-def check_pdf(path: Path, limits: Limits) -> None:
-    """Raise ``InputError``/``LimitError`` unless ``path`` looks like a whole PDF file.
-
-    Reads the first and last KB only; never parses.
-    """
+def stat_file(path: Path, kind: str = "a notice file"):
+    """``os.stat`` of ``path``; raise ``InputError`` (file named) unless it is a regular,
+    non-empty file (``kind`` names what a directory is not)."""
     name = str(path)
     try:
         info = os.stat(path)
@@ -96,12 +94,22 @@ def check_pdf(path: Path, limits: Limits) -> None:
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", file=name) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError("is a directory, not a PDF file", file=name)
+        raise InputError(f"is a directory, not {kind}", file=name)
     if not stat.S_ISREG(info.st_mode):
         raise InputError("is not a regular file (a pipe or device?)", file=name)
     if info.st_size == 0:
         raise InputError("empty file (0 bytes)", file=name,
                          hint="the download failed; fetch it again")
+    return info
+
+
+def check_pdf(path: Path, limits: Limits) -> None:
+    """Raise ``InputError``/``LimitError`` unless ``path`` looks like a whole PDF file.
+
+    Reads the first and last KB only; never parses.
+    """
+    name = str(path)
+    info = stat_file(path, "a PDF file")
     size_mb = info.st_size / (1 << 20)
     if size_mb > limits.max_file_mb:
         raise LimitError(f"file is {size_mb:,.1f} MB, more than the limit of "

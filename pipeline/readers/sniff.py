@@ -14,12 +14,12 @@ OpenDocument text from a spreadsheet), never the other members.
 from __future__ import annotations
 
 import re
-import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..guard import stat_file
 
 #: File name extension → the kind a file of that name claims to be.
 EXTENSIONS: dict[str, str] = {
@@ -87,19 +87,7 @@ def detect_format(path: Path) -> Format:
     file, is empty, is of no kind we read, or its content contradicts its name."""
     path = Path(path)
     name = str(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", file=name) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError("is a directory, not a notice file", file=name)
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError("is not a regular file (a pipe or device?)", file=name)
-    if info.st_size == 0:
-        raise InputError("empty file (0 bytes)", file=name,
-                         hint="the download failed; fetch it again")
+    info = stat_file(path)
     try:
         with open(path, "rb") as f:
             head = f.read(HEAD_BYTES)
