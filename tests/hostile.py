@@ -157,7 +157,7 @@ def _image_width_dangling() -> bytes:
     return simple_pdf(content, resources=b"<< /XObject << /Im1 6 0 R >> >>", more=[image])
 
 
-def _huge_image_drawn_small() -> bytes:
+def huge_image_drawn_small() -> bytes:
     # A scan (a 2000×2800 image over the page) with a 20000×20000 image drawn 10 pt wide
     # in a corner: rendering the page would decode all 400 megapixels of it.
     page = stream(zlib.compress(bytes(2000) * 2800), b"/Type /XObject /Subtype /Image "
@@ -381,9 +381,6 @@ CASES: dict[str, Case] = {
                        r"image-only pages: no text layer"),
     "image-width-dangling-reference": Case(_file("scan-width-ref.pdf", _image_width_dangling),
                                            r"image-only pages: no text layer"),
-    "huge-image-drawn-small": Case(_file("scan-huge-image.pdf", _huge_image_drawn_small),
-                                   r"page 1: the page's image is 20,000×20,000 pixels "
-                                   r"\(400 megapixels\), more than the limit of 100"),
     "no-table": Case(_file("letter.pdf", _no_table), NO_TABLE),
     "cmap-traversal": Case(_cmap_case, NO_TABLE),
     "missing": Case(_missing, r"no such file"),

@@ -82,6 +82,20 @@ def test_a_limit_that_would_switch_limits_off_is_a_usage_error(flag, value, exis
     assert hostile.snapshot(out) == before
 
 
+def test_a_huge_image_drawn_small_on_a_scan_is_refused_before_rendering(existing, tmp_path):
+    """Only the largest image drawn on a scanned page was checked against
+    --max-page-megapixels; rendering the page decodes every image, however small it is
+    drawn.  (A CLI case: the guard's probe does not plan OCR.)"""
+    out, before = existing
+    bad = tmp_path / "scan-huge-image.pdf"
+    bad.write_bytes(hostile.huge_image_drawn_small())
+    run = hostile.run_cli("extract", bad, "--out", out)
+    line = hostile.one_error_line(run, bad)
+    assert re.search(r"page 1: the page's image is 20,000×20,000 pixels \(400 megapixels\), "
+                     r"more than the limit of 100", line), line
+    assert hostile.snapshot(out) == before
+
+
 def test_list_pages_repeated_is_caught_by_validation(tmp_path):
     qpdf = shutil.which("qpdf")
     if qpdf is None:

@@ -126,9 +126,13 @@ def test_a_page_without_text_among_text_pages_is_only_a_warning(tmp_path, caplog
     ])
     path = tmp_path / "mixed.pdf"
     path.write_bytes(data)
-    with guard.open_pdf(path, DEFAULT_LIMITS) as pdf:
+    with guard.open_pdf(path, DEFAULT_LIMITS, ocr="auto") as pdf:
         assert len(pdf.pages) == 2
     assert "pages without a text layer (image-only?): 2" in caplog.text
+    # Told not to OCR, the scanned page is refused by name rather than left unread.
+    with pytest.raises(PipelineError, match=r"image-only pages \(page 2\): no text layer"):
+        with guard.open_pdf(path, DEFAULT_LIMITS, ocr="never"):
+            pass
 
 
 def test_empty_user_password_opens(tmp_path):
