@@ -173,25 +173,12 @@ class Rendered:
 class _Font:
     """A registered font and a cached width measure."""
 
-    _registered: dict[str, str] = {}  # noqa: RUF012 - a registry shared by instances
-
     def __init__(self, key: str):
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-        from reportlab.pdfbase.ttfonts import TTFont
 
-        from tests.render.variant import FONTS
+        from tests.render.pdf_reportlab import register_font
 
-        path, index, family, _style = FONTS[key]
-        if key not in self._registered:
-            if path is None:
-                pdfmetrics.registerFont(UnicodeCIDFont(family))
-                self._registered[key] = family
-            else:
-                name = f"G-{key}"
-                pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
-                self._registered[key] = name
-        self.name = self._registered[key]
+        self.name = register_font(key)
         self._width = pdfmetrics.stringWidth
         self._cache: dict[tuple[str, float], float] = {}
 

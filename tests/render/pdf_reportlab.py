@@ -14,7 +14,6 @@ import random
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 from tests.render.cells import (
     FIELDS,
@@ -57,26 +56,34 @@ def _page(orientation: str, paper: str = "A4") -> _Page:
     return _Page(w, h, side, w - side, 58.0, h - 48.0)
 
 
+_REGISTERED: dict[str, str] = {}
+
+
+def register_font(key: str) -> str:
+    """The reportlab name of the font ``FONTS[key]``, registered on first use (a CID font
+    where the entry has no file, else the TrueType file)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if key not in _REGISTERED:
+        path, index, family, _style = FONTS[key]
+        if path is None:
+            pdfmetrics.registerFont(UnicodeCIDFont(family))
+            _REGISTERED[key] = family
+        else:
+            pdfmetrics.registerFont(TTFont(f"R-{key}", path, subfontIndex=index))
+            _REGISTERED[key] = f"R-{key}"
+    return _REGISTERED[key]
+
+
 class _Font:
     """A registered CJK font, optionally with a Latin font for ASCII runs."""
 
-    _registered: ClassVar[dict[str, str]] = {}
-
     def __init__(self, key: str, latin: str | None = None, scale: float = 1.0):
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-        from reportlab.pdfbase.ttfonts import TTFont
 
-        path, index, family, _style = FONTS[key]
-        if key not in self._registered:
-            if path is None:
-                pdfmetrics.registerFont(UnicodeCIDFont(family))
-                self._registered[key] = family
-            else:
-                name = f"R-{key}"
-                pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
-                self._registered[key] = name
-        self.name = self._registered[key]
+        self.name = register_font(key)
         self.latin = LATIN_FONTS[latin][0] if latin else None
         self.scale = scale  # horizontal glyph scaling (Tz / 100)
         self._metrics = pdfmetrics
