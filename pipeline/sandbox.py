@@ -48,6 +48,7 @@ import logging
 import math
 import os
 import pickle
+import re
 import signal
 import sys
 import time
@@ -70,8 +71,12 @@ MAX_OPEN_FILES = 64
 CPU_GRACE_S = 5
 #: Memory kept back in the child so that it can still report a MemoryError.
 _BALLAST_BYTES = 4 << 20
-#: How much of the child's stderr (a crash message) is kept for ``detail``.
-_STDERR_TAIL = 8192
+#: How much of the child's stderr (a crash message) is kept for ``detail``: room for
+#: a faulthandler stack after its list of every extension module loaded (Python
+#: 3.11 prints that list after the stack; with many packages it runs to 10+ KB).
+_STDERR_TAIL = 1 << 16
+#: The faulthandler's module list: noise in a crash report, dropped from ``detail``.
+_MODULE_LIST = re.compile(r"^Extension modules: .*$\n?", re.M)
 #: Child traceback text kept for ``detail``.
 _DETAIL_CHARS = 6000
 _CPU_HINT = "raise --timeout (the CPU limit follows it) if the file is genuine"
@@ -381,7 +386,8 @@ class _ForkedChild:
         return bytes(self._fds[self._answer]), status, usage
 
     def stderr_tail(self) -> str:
-        return bytes(self._fds[self._err][-_STDERR_TAIL:]).decode("utf-8", "replace")
+        text = bytes(self._fds[self._err][-_STDERR_TAIL:]).decode("utf-8", "replace")
+        return _MODULE_LIST.sub("", text)[-_DETAIL_CHARS:]
 
     @staticmethod
     def _progress(buf: bytearray, deadline: _Deadline) -> None:

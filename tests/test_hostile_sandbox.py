@@ -139,6 +139,26 @@ def _segfault():
     os.kill(os.getpid(), signal.SIGSEGV)
 
 
+def test_crash_stack_survives_a_long_module_list(method):
+    # CI's Python printed 171 extension modules after the stack and the kept tail
+    # held only the list: the stack (the part worth keeping) is kept, the list dropped.
+    err = _fails(_segfault_after_module_list)
+    if method == "fork":
+        assert "in _stack_frame_to_keep" in err.detail
+        assert "Extension modules" not in err.detail and "zz_module" not in err.detail
+
+
+def _segfault_after_module_list():
+    import faulthandler
+
+    faulthandler.disable()
+    modules = ", ".join(f"zz_module_{i}.core" for i in range(2000))  # ~40 KB, as one line
+    os.write(2, ("Fatal Python error: Segmentation fault\n\nCurrent thread (most recent call "
+                 "first):\n  File \"x.py\", line 1 in _stack_frame_to_keep\n\n"
+                 f"Extension modules: {modules} (total: 2000)\n").encode())
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
 def test_child_cannot_write_files(tmp_path):
     target = tmp_path / "written.txt"
     err = _fails(target.write_text, "data")
