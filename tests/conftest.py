@@ -22,6 +22,16 @@ def good_folder(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="session")
+def pdf_2021(tmp_path_factory):
+    """raw/notice-2021.pdf extracted once (what other formats of the list must diff against)."""
+    folder = tmp_path_factory.mktemp("pdf2021") / "v"
+    run = hostile.run_cli("extract", hostile.ROOT / "raw" / "notice-2021.pdf", "--out", folder,
+                          timeout=300)
+    assert run.returncode == 0, run.stderr
+    return folder
+
+
 @pytest.fixture
 def existing(good_folder, tmp_path):
     """A copy of the good extraction, alone in its parent folder, and its snapshot

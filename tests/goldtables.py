@@ -6,6 +6,9 @@ folders without reading a PDF (for the validation, diff and dataset tests).
 
 from __future__ import annotations
 
+import csv
+import functools
+import importlib.util
 import json
 from pathlib import Path
 
@@ -20,6 +23,21 @@ GOLD_2023 = SHARED / "notice-2023-synthetic.json"
 
 def load_gold(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def score_module():
+    """The shared scorer (score.py's ``score(gold, out_dir)`` and ``norm``), loaded once."""
+    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def csv_rows(path: Path) -> list[dict]:
+    """An output CSV's rows as dicts (its BOM dropped)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def tasks_text(tasks: list[dict]) -> str:

@@ -16,17 +16,12 @@ formats, the text above and below the table, a used range reaching row 1,048,576
 
 from __future__ import annotations
 
-import csv
-import functools
-import importlib.util
-import json
-import shutil
-
 import pytest
 
 from pipeline.readers import detect_format, read_document
 from pipeline.readers.sheet import _format_number
 from tests import hostile
+from tests.formats import extract_notice, needs_soffice
 from tests.formats.sheet import (
     GENERIC_HEADER,
     GOLDS,
@@ -34,9 +29,9 @@ from tests.formats.sheet import (
     generic_rows,
     write_all,
 )
-from tests.goldtables import SHARED, load_gold
+from tests.goldtables import csv_rows, load_gold, score_module
+from tests.render.pdf_soffice import soffice_binary
 
-PDF_2021 = hostile.ROOT / "raw" / "notice-2021.pdf"
 #: Generated file → the kind notice.json records.
 KINDS = {"xlsx": "xlsx", "xls": "xls", "ods": "ods", "et": "et"}
 LIST_FILES = sorted(
@@ -44,45 +39,13 @@ LIST_FILES = sorted(
     + [f"excel-style-{year}.{ext}" for year in GOLDS for ext in ("xls", "ods")]
     + ["excel-style-2021.et", "plain-2021.et"])
 
-needs_soffice = pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
-                                   reason="LibreOffice (soffice) is not installed")
-
-
-@functools.cache
-def _score_module():
-    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="session")
 def workbooks(tmp_path_factory):
     """Every generated workbook, made once per session (two soffice runs)."""
-    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+    if soffice_binary() is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     return write_all(tmp_path_factory.mktemp("workbooks"))
-
-
-@pytest.fixture(scope="module")
-def pdf_2021(tmp_path_factory):
-    """raw/notice-2021.pdf extracted once."""
-    folder = tmp_path_factory.mktemp("pdf2021") / "v"
-    run = hostile.run_cli("extract", PDF_2021, "--out", folder, timeout=300)
-    assert run.returncode == 0, run.stderr
-    return folder
-
-
-def _extract(path, out, *args):
-    run = hostile.run_cli("extract", path, "--out", out, *args, timeout=120)
-    assert run.returncode == 0, run.stderr
-    assert "Traceback" not in run.stderr
-    return json.loads((out / "notice.json").read_text(encoding="utf-8"))
-
-
-def _rows(path):
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 @needs_soffice
@@ -93,15 +56,15 @@ def test_generated_workbook_extracts_to_its_gold(name, workbooks, tmp_path, requ
     variant, _, year = stem.rpartition("-")
     gold = load_gold(GOLDS[year])
     out = tmp_path / "out"
-    notice = _extract(path, out)
-    result = _score_module().score(gold, out)
+    notice = extract_notice(path, out)
+    result = score_module().score(gold, out)
     assert result["score"] == 1.0, {k: v for k, v in result.items() if v}
     assert notice["source_format"] == KINDS[ext]
     assert notice["profile"] == "assist"
     assert notice["item_count"] == len(gold["items"])
     assert notice["table_pages"] is None
     assert notice["list_title"] == gold["notice"]["list_title"]
-    items = _rows(out / "items.csv")
+    items = csv_rows(out / "items.csv")
     assert all(r["page_start"] == "" and r["page_end"] == "" for r in items)
     if VARIANTS[variant].notice_rows:
         for key in ("doc_no", "date", "title", "issuers", "parent_doc_no"):
@@ -117,8 +80,8 @@ def test_generated_workbook_extracts_to_its_gold(name, workbooks, tmp_path, requ
         pdf = request.getfixturevalue("pdf_2021")
         run = hostile.run_cli("diff", pdf, out, "--out", diff, timeout=120)
         assert run.returncode == 0, run.stderr
-        assert _rows(diff / "changes.csv") == []
-        assert _rows(diff / "detail_changes.csv") == []
+        assert csv_rows(diff / "changes.csv") == []
+        assert csv_rows(diff / "detail_changes.csv") == []
 
 
 @needs_soffice
@@ -126,13 +89,13 @@ def test_generated_workbook_extracts_to_its_gold(name, workbooks, tmp_path, requ
 def test_list_of_another_family_made_in_excel_reads_with_the_generic_profile(
         name, workbooks, tmp_path):
     out = tmp_path / "out"
-    notice = _extract(workbooks[name], out)
+    notice = extract_notice(workbooks[name], out)
     assert notice["profile"] == "generic"
     assert notice["list_title"].startswith("2018年3季度上市公司行业分类结果")
-    columns = _rows(out / "columns.csv")
+    columns = csv_rows(out / "columns.csv")
     assert [c["label"] for c in columns] == list(GENERIC_HEADER)
     fields = [c["field"] for c in columns]
-    items = _rows(out / "items.csv")
+    items = csv_rows(out / "items.csv")
     # Every row its category and class (merged over many rows) filled down; codes
     # stored as text keep their leading zeros.
     assert [tuple(r[f] for f in fields) for r in items] == generic_rows()
@@ -154,8 +117,8 @@ def test_list_with_a_used_range_to_row_1048576_extracts_as_the_plain_one(tmp_pat
     ws["Z1048575"] = "   "  # only blanks
     wb.save(path)
     out = tmp_path / "out"
-    _extract(path, out)
-    assert _score_module().score(gold, out)["score"] == 1.0
+    extract_notice(path, out)
+    assert score_module().score(gold, out)["score"] == 1.0
 
 
 # --------------------------------------------------------------------------- in process

@@ -15,10 +15,7 @@ candidates, and the notice facts of an info table.
 
 from __future__ import annotations
 
-import csv
 import functools
-import importlib.util
-import json
 
 import pytest
 
@@ -27,45 +24,16 @@ from pipeline.notice import read_notice
 from pipeline.readers.sniff import detect_format
 from pipeline.readers.web import read_web
 from tests import hostile
+from tests.formats import extract_notice
 from tests.formats.web import ATTACHMENT_ONLY, VARIANTS, WebVariant, make_page, write_page
-from tests.goldtables import GOLD_2021, GOLD_2023, SHARED, load_gold
+from tests.goldtables import GOLD_2021, GOLD_2023, csv_rows, load_gold, score_module
 
 GOLDS = {"2021": GOLD_2021, "2023": GOLD_2023}
-PDF_2021 = hostile.ROOT / "raw" / "notice-2021.pdf"
-
-
-@functools.cache
-def _score_module():
-    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @functools.cache
 def _gold(year: str) -> dict:
     return load_gold(GOLDS[year])
-
-
-@pytest.fixture(scope="module")
-def pdf_2021(tmp_path_factory):
-    """raw/notice-2021.pdf extracted once."""
-    folder = tmp_path_factory.mktemp("pdf2021") / "v"
-    run = hostile.run_cli("extract", PDF_2021, "--out", folder, timeout=300)
-    assert run.returncode == 0, run.stderr
-    return folder
-
-
-def _extract(page, out):
-    run = hostile.run_cli("extract", page, "--out", out, timeout=120)
-    assert run.returncode == 0, run.stderr
-    assert "Traceback" not in run.stderr
-    return json.loads((out / "notice.json").read_text(encoding="utf-8"))
-
-
-def _rows(path):
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 @pytest.mark.parametrize("year", sorted(GOLDS))
@@ -75,8 +43,8 @@ def test_generated_page_extracts_to_its_gold(name, year, tmp_path, request):
     gold = _gold(year)
     page = write_page(gold, variant, tmp_path / f"{name}.html")
     out = tmp_path / "out"
-    notice = _extract(page, out)
-    result = _score_module().score(gold, out)
+    notice = extract_notice(page, out)
+    result = score_module().score(gold, out)
     assert result["score"] == 1.0, {k: v for k, v in result.items() if v}
     assert notice["source_format"] == "html"
     assert notice["item_count"] == len(gold["items"])
@@ -91,15 +59,15 @@ def test_generated_page_extracts_to_its_gold(name, year, tmp_path, request):
         assert notice["doc_no"] == gold["notice"]["doc_no"]
         assert notice["date"] == gold["notice"]["date"]
         assert notice["title"] == gold["notice"]["title"]
-    items = _rows(out / "items.csv")
+    items = csv_rows(out / "items.csv")
     assert all(r["page_start"] == "" and r["page_end"] == "" for r in items)
     if year == "2021":
         diff = tmp_path / "diff"
         pdf = request.getfixturevalue("pdf_2021")
         run = hostile.run_cli("diff", pdf, out, "--out", diff, timeout=120)
         assert run.returncode == 0, run.stderr
-        assert _rows(diff / "changes.csv") == []
-        assert _rows(diff / "detail_changes.csv") == []
+        assert csv_rows(diff / "changes.csv") == []
+        assert csv_rows(diff / "detail_changes.csv") == []
 
 
 def test_page_with_the_list_only_as_an_attachment_link_fails_with_no_table(tmp_path):
@@ -294,5 +262,5 @@ def test_a_numbered_table_after_the_list_ends_it(tmp_path):
     cut = page.index('<p style="display:none">')
     path = _write(tmp_path, page[:cut] + related + page[cut:])
     out = tmp_path / "out"
-    _extract(path, out)
-    assert _score_module().score(_gold("2021"), out)["score"] == 1.0
+    extract_notice(path, out)
+    assert score_module().score(_gold("2021"), out)["score"] == 1.0

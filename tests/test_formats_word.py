@@ -16,10 +16,6 @@ nested cells, content controls.
 
 from __future__ import annotations
 
-import csv
-import functools
-import importlib.util
-import json
 import zipfile
 
 import pytest
@@ -27,22 +23,12 @@ import pytest
 from pipeline.errors import InputError, LayoutError
 from pipeline.readers.word import _format_number, read_word
 from tests import hostile
+from tests.formats import extract_notice, needs_soffice
 from tests.formats.docx import CASES, DELETED, DELETED_ROW, HIDDEN, make_cases
-from tests.goldtables import SHARED, load_gold
+from tests.goldtables import csv_rows, load_gold, score_module
 from tests.render.pdf_soffice import soffice_binary
 
-PDF_2021 = hostile.ROOT / "raw" / "notice-2021.pdf"
 CONVERTED = sorted(n for n, c in CASES.items() if c.make is None)
-needs_soffice = pytest.mark.skipif(soffice_binary() is None,
-                                   reason="LibreOffice is not installed (libreoffice-writer-nogui)")
-
-
-@functools.cache
-def _score_module():
-    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="session")
@@ -50,20 +36,6 @@ def generated(tmp_path_factory):
     """Every case written once (LibreOffice conversions only where soffice is installed)."""
     names = [n for n in CASES if CASES[n].make is not None or soffice_binary() is not None]
     return make_cases(names, tmp_path_factory.mktemp("word-cases"))
-
-
-@pytest.fixture(scope="module")
-def pdf_2021(tmp_path_factory):
-    """raw/notice-2021.pdf extracted once."""
-    folder = tmp_path_factory.mktemp("pdf2021") / "v"
-    run = hostile.run_cli("extract", PDF_2021, "--out", folder, timeout=300)
-    assert run.returncode == 0, run.stderr
-    return folder
-
-
-def _rows(path):
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 @pytest.mark.parametrize("name", [
@@ -74,12 +46,9 @@ def test_generated_file_extracts_to_its_gold(name, generated, tmp_path, request)
     path = generated[name]
     assert path.suffix == case.suffix
     out = tmp_path / "out"
-    run = hostile.run_cli("extract", path, "--out", out, timeout=180)
-    assert run.returncode == 0, run.stderr
-    assert "Traceback" not in run.stderr
-    result = _score_module().score(gold, out)
+    notice = extract_notice(path, out, timeout=180)
+    result = score_module().score(gold, out)
     assert result["score"] == 1.0, {k: v for k, v in result.items() if v}
-    notice = json.loads((out / "notice.json").read_text(encoding="utf-8"))
     assert notice["source_format"] == case.kind
     assert notice["source_file"] == path.name
     assert notice["item_count"] == len(gold["items"])
@@ -91,7 +60,7 @@ def test_generated_file_extracts_to_its_gold(name, generated, tmp_path, request)
             assert notice[key] == gold["notice"][key], key
     else:  # the attachment alone
         assert notice["doc_no"] is None and notice["date"] is None
-    items = _rows(out / "items.csv")
+    items = csv_rows(out / "items.csv")
     assert all(r["page_start"] == "" and r["page_end"] == "" for r in items)
     text = (out / "items.csv").read_text(encoding="utf-8-sig")
     assert DELETED not in text and HIDDEN not in text and DELETED_ROW not in text
@@ -100,7 +69,7 @@ def test_generated_file_extracts_to_its_gold(name, generated, tmp_path, request)
         run = hostile.run_cli("diff", request.getfixturevalue("pdf_2021"), out, "--out", diff,
                               timeout=120)
         assert run.returncode == 0, run.stderr
-        assert _rows(diff / "changes.csv") == []
+        assert csv_rows(diff / "changes.csv") == []
 
 
 @pytest.mark.parametrize(("source", "wrong"), [("clerk-2021", ".doc"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -11,19 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.goldtables import FIXTURES, GOLD_2021, GOLD_2023, SHARED, load_gold
+from tests.goldtables import FIXTURES, GOLD_2021, GOLD_2023, load_gold, score_module
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_2021 = ROOT / "raw" / "notice-2021.pdf"
 INVENTED_2023 = FIXTURES / "notice-2023-synthetic-INVENTED.pdf"
 CASES = {"2021": (RAW_2021, GOLD_2021), "2023-invented": (INVENTED_2023, GOLD_2023)}
 
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score", SHARED / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.score
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
@@ -40,7 +33,7 @@ def extracted(request, tmp_path_factory):
 
 def test_golden_every_cell_task_citation_and_department(extracted):
     out, gold = extracted
-    result = _scorer()(gold, out)
+    result = score_module().score(gold, out)
     wrong = {k: v for k, v in result.items() if k.endswith(("_missing", "wrong_cells")) and v}
     assert result["items_found"] == result["items_expected"]
     assert result["cells_exact"] == 1.0, wrong

@@ -27,11 +27,10 @@ from pathlib import Path
 import pytest
 
 from tests import hostile
+from tests.formats import needs_soffice
 from tests.formats.docx import make_cases
 from tests.render.pdf_soffice import soffice_binary
 
-needs_soffice = pytest.mark.skipif(soffice_binary() is None,
-                                   reason="LibreOffice is not installed (libreoffice-writer-nogui)")
 RTF = rb"{\rtf1\ansi\deff0{\fonttbl{\f0 Times;}}\f0 Notice text and no table.\par}"
 
 

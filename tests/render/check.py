@@ -7,15 +7,14 @@ folded, nothing else); every measure must be 1.0 for a layout to pass.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.goldtables import score_module
+
 ROOT = Path(__file__).resolve().parents[2]
-SCORE_PY = ROOT / "tests" / "fixtures" / "shared" / "score.py"
 MEASURES = (
     "field_name",
     "field_content",
@@ -27,13 +26,6 @@ MEASURES = (
     "departments_f1",
 )
 
-
-@functools.cache
-def _scorer():
-    spec = importlib.util.spec_from_file_location("shared_score", SCORE_PY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _extract(pdf: Path, out_dir: Path) -> None:
@@ -62,7 +54,7 @@ def _extract(pdf: Path, out_dir: Path) -> None:
 
 
 def _first_difference(want: str, got: str) -> str:
-    w, g = _scorer().norm(want), _scorer().norm(got)
+    w, g = score_module().norm(want), score_module().norm(got)
     i = next((k for k in range(min(len(w), len(g))) if w[k] != g[k]), min(len(w), len(g)))
     lo = max(0, i - 12)
     return f"at {i}: want …{w[lo : i + 25]}… got …{g[lo : i + 25]}…"
@@ -106,4 +98,4 @@ def score_pdf(pdf: Path, gold: dict, out_dir: Path) -> dict:
         _extract(Path(pdf), Path(out_dir))
     except Exception as e:
         return {"error": f"{type(e).__name__}: {e}", "score": 0.0}
-    return _scorer().score(gold, out_dir)
+    return score_module().score(gold, out_dir)
