@@ -77,6 +77,8 @@ _BALLAST_BYTES = 4 << 20
 _STDERR_TAIL = 1 << 16
 #: The faulthandler's module list: noise in a crash report, dropped from ``detail``.
 _MODULE_LIST = re.compile(r"^Extension modules: .*$\n?", re.M)
+#: How the faulthandler's report of a crash begins.
+_CRASH_MARK = "Fatal Python error"
 #: Child traceback text kept for ``detail``.
 _DETAIL_CHARS = 6000
 _CPU_HINT = "raise --timeout (the CPU limit follows it) if the file is genuine"
@@ -386,8 +388,11 @@ class _ForkedChild:
         return bytes(self._fds[self._answer]), status, usage
 
     def stderr_tail(self) -> str:
-        text = bytes(self._fds[self._err][-_STDERR_TAIL:]).decode("utf-8", "replace")
-        return _MODULE_LIST.sub("", text)[-_DETAIL_CHARS:]
+        text = _MODULE_LIST.sub("", bytes(self._fds[self._err][-_STDERR_TAIL:])
+                                .decode("utf-8", "replace"))
+        # A crash's stack is printed most recent call first: keep its start.
+        crash = text.rfind(_CRASH_MARK)
+        return text[crash:crash + _DETAIL_CHARS] if crash >= 0 else text[-_DETAIL_CHARS:]
 
     @staticmethod
     def _progress(buf: bytearray, deadline: _Deadline) -> None:

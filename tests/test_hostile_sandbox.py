@@ -140,8 +140,9 @@ def _segfault():
 
 
 def test_crash_stack_survives_a_long_module_list(method):
-    # CI's Python printed 171 extension modules after the stack and the kept tail
-    # held only the list: the stack (the part worth keeping) is kept, the list dropped.
+    # CI's Python printed 171 extension modules after a deep stack (pytest's frames
+    # under the child's) and the kept tail held only the list and the stack's bottom:
+    # the stack's top (the frame that crashed) is kept, the list dropped.
     err = _fails(_segfault_after_module_list)
     if method == "fork":
         assert "in _stack_frame_to_keep" in err.detail
@@ -153,9 +154,12 @@ def _segfault_after_module_list():
 
     faulthandler.disable()
     modules = ", ".join(f"zz_module_{i}.core" for i in range(2000))  # ~40 KB, as one line
-    os.write(2, ("Fatal Python error: Segmentation fault\n\nCurrent thread (most recent call "
-                 "first):\n  File \"x.py\", line 1 in _stack_frame_to_keep\n\n"
-                 f"Extension modules: {modules} (total: 2000)\n").encode())
+    callers = "".join(f'  File "/a/long/path/to/site-packages/_pytest/frame{i}.py", line {i} '
+                      f"in caller_{i}\n" for i in range(100))  # faulthandler's most: ~9 KB
+    os.write(2, ("some warning printed earlier\nFatal Python error: Segmentation fault\n\n"
+                 "Current thread (most recent call first):\n"
+                 '  File "x.py", line 1 in _stack_frame_to_keep\n'
+                 f"{callers}\nExtension modules: {modules} (total: 2000)\n").encode())
     os.kill(os.getpid(), signal.SIGSEGV)
 
 
