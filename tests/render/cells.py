@@ -154,6 +154,27 @@ def header_cells(gold: dict, variant: Variant) -> list[HeaderCell]:
     ]
 
 
+def header_grid(gold: dict, variant: Variant) -> list[list[tuple[str, HeaderCell | None]]]:
+    """The header as rows of (field, cell) slots: each cell at its first field, ``None``
+    where a cell from the row above spans down (a covered slot); slots inside a
+    cell's column span are left out."""
+    head = header_cells(gold, variant)
+    grid = []
+    for r in (1, 2):
+        cells = [c for c in head if c.row == r]
+        if not cells:
+            continue
+        slots: list[tuple[str, HeaderCell | None]] = []
+        for f in FIELDS:
+            c = next((c for c in cells if c.fields[0] == f), None)
+            if c is not None:
+                slots.append((f, c))
+            elif not any(f in c.fields for c in cells):
+                slots.append((f, None))
+        grid.append(slots)
+    return grid
+
+
 def notice_blocks(gold: dict) -> list[tuple[str, str]]:
     """The covering notice as (kind, text) blocks: issuer, title, docno, para, sign, date."""
     n = gold["notice"]

@@ -48,7 +48,7 @@ from tests.render.cells import (
     INDENTED_FIELDS,
     build_cells,
     column_weights,
-    header_cells,
+    header_grid,
     notice_blocks,
 )
 from tests.render.glyphsubst import font_has_glyph, substitute_ideographs
@@ -468,19 +468,14 @@ class _Doc:
         head_pr = f"<w:trPr>{cant}{'<w:tblHeader/>' if v.header_repeat else ''}</w:trPr>"
         col = dict(zip(FIELDS, cols, strict=True))
         rows = []
-        head = header_cells(self.gold, v)
-        for r in (1, 2):
-            cells = [c for c in head if c.row == r]
-            if not cells:
-                continue
+        for slots in header_grid(self.gold, v):
             xml = []
-            for f in FIELDS:
-                c = next((c for c in cells if c.fields[0] == f), None)
+            for f, c in slots:
                 if c is not None:
                     w = sum(col[x] for x in c.fields)
                     vm = "restart" if c.rows == 2 else None
                     xml.append(self._tc([c.text], f, w, True, len(c.fields), vm, shade))
-                elif not any(f in c.fields for c in cells):  # under a cell spanning two rows
+                else:  # under a cell spanning two rows
                     xml.append(self._tc([], f, col[f], True, 1, "continue", shade))
             rows.append(f"<w:tr>{head_pr}{''.join(xml)}</w:tr>")
         if v.title_in_table:  # a boxed title row, repeated with the header

@@ -22,7 +22,7 @@ from tests.render.cells import (
     INDENTED_FIELDS,
     build_cells,
     column_weights,
-    header_cells,
+    header_grid,
     notice_blocks,
 )
 from tests.render.glyphsubst import font_has_glyph, substitute_ideographs
@@ -241,19 +241,11 @@ def _document(gold: dict, v: Variant) -> str:
             return "CellC"
         return "CellI" if v.cell_indent == "geometric" and field in INDENTED_FIELDS else "Cell"
 
-    head = header_cells(gold, v)
     head_rows = []
-    for r in (1, 2):
-        cells = [c for c in head if c.row == r]
-        if not cells:
-            continue
-        xml = []
-        for f in FIELDS:
-            c = next((c for c in cells if c.fields[0] == f), None)
-            if c is not None:
-                xml.append(cell([c.text], "CellH", "Th", c.rows, len(c.fields)))
-            elif not any(f in c.fields for c in cells):
-                xml.append("<table:covered-table-cell/>")  # under a cell spanning two rows
+    for slots in header_grid(gold, v):
+        xml = [cell([c.text], "CellH", "Th", c.rows, len(c.fields)) if c is not None
+               else "<table:covered-table-cell/>"  # under a cell spanning two rows
+               for _, c in slots]
         head_rows.append(
             '<table:table-row table:style-name="Row">' + "".join(xml) + "</table:table-row>"
         )
