@@ -196,10 +196,10 @@ class Profile:
         for rule in self.vocabulary:
             if regex.fullmatch(rule.labels, label):
                 return rule.field
-        return snake_case(label)
+        return _snake_case(label)
 
 
-def snake_case(label: str) -> str:
+def _snake_case(label: str) -> str:
     """An ASCII snake_case name for a printed label: Latin words as they are,
     Chinese characters as toneless pinyin ("行业大类代码" → "hang_ye_da_lei_dai_ma")."""
     from pypinyin import lazy_pinyin
