@@ -72,8 +72,8 @@ CPU_GRACE_S = 5
 #: Memory kept back in the child so that it can still report a MemoryError.
 _BALLAST_BYTES = 4 << 20
 #: How much of the child's stderr (a crash message) is kept for ``detail``: room for
-#: a faulthandler stack after its list of every extension module loaded (Python
-#: 3.11 prints that list after the stack; with many packages it runs to 10+ KB).
+#: a faulthandler stack and the list of every extension module loaded that follows
+#: it (Python 3.10+; with many packages installed it runs to 10+ KB).
 _STDERR_TAIL = 1 << 16
 #: The faulthandler's module list: noise in a crash report, dropped from ``detail``.
 _MODULE_LIST = re.compile(r"^Extension modules: .*$\n?", re.M)
