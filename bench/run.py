@@ -103,7 +103,7 @@ def lap(name):
     global t
     now = time.perf_counter(); out[name] = round(now - t, 3); t = now
 from pipeline.extract import run
-from pipeline.sandbox import run_isolated
+from pipeline.safety.sandbox import run_isolated
 from pipeline.settings import DEFAULT_LIMITS
 lap("import pipeline (light modules)")
 pdf = Path(sys.argv[1])
@@ -113,14 +113,14 @@ import pandas, pyarrow.parquet
 lap("import pandas + pyarrow")
 import great_expectations
 lap("import great_expectations")
-import pipeline.validate as validate
+import pipeline.quality.validate as validate
 suites = validate.load_suites()
 lap("great_expectations context")
 from pipeline.profiles import load_profiles
 suites.suite(load_profiles()[extraction.notice.get("profile") or "assist"].suite)
 lap("build the suite")
 frames = extraction.frames()
-from pipeline.write import write_tables
+from pipeline.output.write import write_tables
 folder = Path(sys.argv[2])
 write_tables(frames, folder, {"notice.json": extraction.notice})
 lap("build frames + write (pyarrow)")

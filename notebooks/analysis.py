@@ -54,8 +54,8 @@ for folder in (Path.cwd().resolve().parent, root.parent):
         sys.path.insert(0, str(folder))
 
 # %%
-from pipeline.charts import use_cjk_font
-from pipeline.diff import diff_versions
+from pipeline.review.charts import use_cjk_font
+from pipeline.review.diff import diff_versions
 
 # Chinese labels need a CJK font: an installed one, else the one requirements.txt installs.
 use_cjk_font()
@@ -153,7 +153,7 @@ top_laws.head(TOP)
 # %% [markdown]
 # ## 4. What changed between versions?
 #
-# Each version is compared with the one before it by `pipeline.diff` (items matched by
+# Each version is compared with the one before it by `pipeline.review.diff` (items matched by
 # name and content, not by 序号, so a renumbered item is not a change). Where the version
 # folders are not beside the dataset, item names are compared instead.
 

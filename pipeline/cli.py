@@ -191,7 +191,7 @@ def _limits(args) -> Limits:
 
 
 def _cmd_extract(args) -> int:
-    from .batch import Options, extract_notices
+    from .batch.local import Options, extract_notices
 
     if args.out and len(args.pdfs) > 1:
         _usage_error("extract: --out takes one file; without --out each notice gets "
@@ -235,7 +235,7 @@ def _cmd_extract(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .validate import validate_extraction
+    from .quality.validate import validate_extraction
 
     folder = args.folder
     if not (folder / "items.parquet").is_file():
@@ -251,9 +251,9 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_diff(args) -> int:
-    from .batch import Options, extract_notices
-    from .diff import diff_versions
-    from .report import write_report
+    from .batch.local import Options, extract_notices
+    from .review.diff import diff_versions
+    from .review.report import write_report
 
     folders = []
     for side in (args.old, args.new):
@@ -277,7 +277,7 @@ def _cmd_diff(args) -> int:
 
 
 def _cmd_dataset(args) -> int:
-    from .dataset import build_dataset
+    from .output.dataset import build_dataset
 
     out = build_dataset(args.extracted, note=lambda text: print(f"note: {text}",
                                                                 file=sys.stderr))

@@ -18,16 +18,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, schema
-from .clean import clean_items
+from .cells.parse import parse_items
 from .errors import PipelineError
-from .header import drop_headers
-from .notice import read_notice
-from .ocrcells import list_ocr_cells
-from .parse import parse_items
 from .profiles import AUTO, load_profiles
+from .quality.ocrcells import list_ocr_cells
 from .readers import Format, detect_format, read_document
 from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
-from .stitch import stitch_rows
+from .table.clean import clean_items
+from .table.header import drop_headers
+from .table.notice import read_notice
+from .table.stitch import stitch_rows
 
 
 @dataclass

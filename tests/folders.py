@@ -65,7 +65,7 @@ def gold_folder(gold_path: Path, out_dir: Path, pdf: Path | None = None) -> Path
 
 
 def _article_numbers(ref) -> tuple[int | None, int | None]:
-    from pipeline.numerals import parse_numeral
+    from pipeline.text.numerals import parse_numeral
 
     if not isinstance(ref, str):
         return None, None

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.write import write_tables
+from pipeline.output.write import write_tables
 from tests.goldtables import FIXTURES, GOLD_2021, GOLD_2023, gold_frames, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]

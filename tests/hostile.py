@@ -405,8 +405,8 @@ def read_probe(path: Path, limits=None) -> dict:
 
     Raises ``LayoutError`` when no page has a table (as the extraction would).
     """
-    from pipeline import guard
     from pipeline.errors import LayoutError
+    from pipeline.safety import guard
 
     with guard.open_pdf(Path(path), limits or DEFAULT_LIMITS) as pdf:
         for page in pdf.pages:

@@ -16,7 +16,7 @@ import pytest
 
 from tests import hostile
 
-INVALID = ".invalid"  # pipeline.batch.INVALID_SUFFIX
+INVALID = ".invalid"  # pipeline.batch.local.INVALID_SUFFIX
 
 
 def render_pair(folder: Path) -> tuple[Path, Path]:

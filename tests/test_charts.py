@@ -23,8 +23,8 @@ import matplotlib.pyplot as plt
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 
-from pipeline import charts
-from pipeline.dataset import build_dataset
+from pipeline.output.dataset import build_dataset
+from pipeline.review import charts
 from tests.goldversions import ROOT, write_gold_version
 
 NOTEBOOK = ROOT / "notebooks" / "analysis.py"

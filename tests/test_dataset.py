@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from pipeline import schema
-from pipeline.dataset import DATASET_TABLES, build_dataset
 from pipeline.errors import PipelineError
-from pipeline.write import write_tables
+from pipeline.output.dataset import DATASET_TABLES, build_dataset
+from pipeline.output.write import write_tables
 from tests.goldtables import GOLD_2021, GOLD_2023, gold_frames, load_gold
 from tests.goldversions import ROOT, gold_notice, write_gold_version
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import diff as diff_module
 from pipeline import schema
-from pipeline.diff import diff_versions
-from pipeline.report import write_report
+from pipeline.review import diff as diff_module
+from pipeline.review.diff import diff_versions
+from pipeline.review.report import write_report
 from tests.folders import write_folder
 
 #: (field, printed label, role) of the generated lists' columns.

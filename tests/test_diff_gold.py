@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.diff import diff_versions
+from pipeline.review.diff import diff_versions
 from tests.goldtables import FIXTURES, GOLD_2021, GOLD_2023, SHARED
 from tests.test_diff_versions import gold, records, rows, write_version
 
@@ -140,7 +140,7 @@ def test_cli_diff_of_a_missing_folder_is_one_error_line(gold_folders, tmp_path):
 def extracted(tmp_path_factory) -> tuple[Path, Path]:
     """Both PDFs extracted in-process (``extract.run`` + ``write.write_tables``)."""
     extract = pytest.importorskip("pipeline.extract", reason="the extractor has not landed")
-    from pipeline.write import write_tables
+    from pipeline.output.write import write_tables
 
     root = tmp_path_factory.mktemp("extracted")
     out = []
@@ -157,7 +157,7 @@ def test_real_extractions_reproduce_the_expected_diff(extracted):
 
 
 def test_real_extractions_report_pages_of_both_versions(extracted, tmp_path):
-    from pipeline.report import write_report
+    from pipeline.review.report import write_report
 
     d = diff_versions(*extracted)
     write_report(d, tmp_path / "diff", old_label="2021", new_label="2023")

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.diff import diff_versions
+from pipeline.review.diff import diff_versions
 from tests.test_diff_versions import gold, renumber, rows, write_version
 
 N = 27

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from pipeline.diff import diff_versions
 from pipeline.errors import PipelineError
-from pipeline.report import _diff_lines, _opcodes, _ranges, write_report
+from pipeline.review.diff import diff_versions
+from pipeline.review.report import _diff_lines, _opcodes, _ranges, write_report
 from tests.goldtables import GOLD_2023
 from tests.test_diff_versions import gold, item, renumber, write_version
 
@@ -135,7 +135,7 @@ def test_split_and_merge_are_named_in_the_report(tmp_path):
 def test_long_cells_show_changed_lines_only():
     old = "\n".join(f"{i}.第{i}行的内容，没有变化。" for i in range(1, 9))
     new = old.replace("5.第5行的内容，没有变化。", "5.第5行的内容，有变化。")
-    from pipeline.report import _elide
+    from pipeline.review.report import _elide
 
     shown = _elide(_diff_lines(old, new))
     assert shown[0] == 4 and shown[2] == 3  # 4 lines elided, the changed one, 3 elided

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.diff import diff_versions
 from pipeline.errors import InputError
+from pipeline.review.diff import diff_versions
 from tests.folders import write_folder
 from tests.goldtables import GOLD_2021, GOLD_2023, gold_frames, load_gold
 
@@ -262,7 +262,7 @@ def test_one_character_name_change_with_same_content_is_a_rename(tmp_path):
 def test_threshold_is_a_setting(tmp_path):
     from dataclasses import replace
 
-    from pipeline.diff import DEFAULT_MATCH
+    from pipeline.review.diff import DEFAULT_MATCH
 
     new = gold()
     item(new, 10)["name"] = "协助做好违法建设治理工作"

@@ -20,9 +20,9 @@ import functools
 import pytest
 
 from pipeline.errors import InputError, LayoutError
-from pipeline.notice import read_notice
 from pipeline.readers.sniff import detect_format
 from pipeline.readers.web import read_web
+from pipeline.table.notice import read_notice
 from tests import hostile
 from tests.formats import extract_notice
 from tests.formats.web import ATTACHMENT_ONLY, VARIANTS, WebVariant, make_page, write_page
@@ -218,7 +218,7 @@ def test_info_table_facts_reach_the_notice(tmp_path):
 </table></div><h1>关于印发《清单》的通知</h1><p>为深入贯彻（渝府办发〔2019〕23号）……</p>
 <table><tr><td>序号</td><td>事项名称</td></tr><tr><td>1</td><td>甲</td></tr></table>""")
     doc = read_web(page)
-    from pipeline.header import drop_headers
+    from pipeline.table.header import drop_headers
 
     fields = read_notice(doc.pages, drop_headers(doc.pages))
     assert fields["doc_no"] == "渝民发〔2021〕6号"

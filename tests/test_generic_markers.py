@@ -1,4 +1,4 @@
-"""Task markers are stated once (pipeline/tasks.py MARKER_STYLES): the profiles'
+"""Task markers are stated once (pipeline/cells/tasks.py MARKER_STYLES): the profiles'
 ``task_start`` (which keeps a line break in a tasks cell) and the suites'
 ``marker_form`` / ``text_without_marker`` name that pattern as ``{task_marker}``,
 so every marker the parser accepts is kept apart when lines are joined and passes
@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 import regex
 
-from pipeline.clean import clean_items
+from pipeline.cells.tasks import MARKER_STYLES, parse_tasks
 from pipeline.profiles import PATTERN_TOKENS, expand_tokens, load_profiles
-from pipeline.tasks import MARKER_STYLES, parse_tasks
-from pipeline.validate import EXPECTATIONS_DIR, REPORT_JSON
+from pipeline.quality.validate import EXPECTATIONS_DIR, REPORT_JSON
+from pipeline.table.clean import clean_items
 from tests import hostile
 from tests.pages import ASSIST
 from tests.render.generic import Col, ListSpec, render_list
@@ -138,7 +138,7 @@ def test_a_suite_naming_an_unknown_shared_pattern_is_an_error_naming_file_and_ch
     import shutil
 
     from pipeline.errors import PipelineError
-    from pipeline.validate import load_suites
+    from pipeline.quality.validate import load_suites
 
     shutil.copytree(EXPECTATIONS_DIR, tmp_path / "x")
     path = tmp_path / "x" / "generic" / "tasks.json"

@@ -34,7 +34,7 @@ def test_cmap_loader_reads_no_pickles():
 
 def test_pipeline_never_asks_for_ghostscript_repair():
     # pdfplumber's repair=True runs Ghostscript on the input: no call passes it.
-    for path in (ROOT / "pipeline").glob("*.py"):
+    for path in (ROOT / "pipeline").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call):
                 for kw in node.keywords:

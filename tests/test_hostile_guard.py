@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import guard, sandbox
 from pipeline.errors import InputError, LimitError, PipelineError
+from pipeline.safety import guard, sandbox
 from pipeline.settings import DEFAULT_LIMITS
 from tests import hostile
 

@@ -26,8 +26,8 @@ from tests import hostile
 from tests.conftest import GOOD_PDF as FIXTURE
 from tests.test_batch_swap import render_pair
 
-TEMP_PREFIX = ".tmp-"  # pipeline.write.TEMP_PREFIX, read from the folder listing
-INVALID = ".invalid"  # pipeline.batch.INVALID_SUFFIX
+TEMP_PREFIX = ".tmp-"  # pipeline.output.write.TEMP_PREFIX, read from the folder listing
+INVALID = ".invalid"  # pipeline.batch.local.INVALID_SUFFIX
 
 
 
@@ -145,7 +145,7 @@ def test_kill_between_the_two_renames_of_a_swap(good_folder, tmp_path):
 KILL_AT = """
 import os, pathlib, runpy, signal, sys
 stage = sys.argv.pop(1)
-import pipeline.validate as validate, pipeline.write as write
+import pipeline.quality.validate as validate, pipeline.output.write as write
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
 def hook(module, name, nth=1, after=False, when=lambda *a: True):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import sandbox
 from pipeline.errors import InputError, LayoutError, LimitError, PipelineError
+from pipeline.safety import sandbox
 from pipeline.settings import DEFAULT_LIMITS
 
 ROOT = Path(__file__).resolve().parent.parent

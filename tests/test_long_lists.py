@@ -51,7 +51,7 @@ def test_in_process_extraction_leaves_the_callers_limits_alone():
 def _cpu_limit_before_and_after_buying(seconds: float) -> tuple[int, int]:
     import resource
 
-    from pipeline.sandbox import report_progress
+    from pipeline.safety.sandbox import report_progress
 
     before = resource.getrlimit(resource.RLIMIT_CPU)[0]
     report_progress("", more_time_s=seconds)
@@ -62,7 +62,7 @@ def test_time_bought_for_pages_adds_to_the_cpu_left_never_replaces_it(tmp_path):
     """Pages read once set the child's CPU limit to what it had used plus the pages'
     time: the 14-page notice with --page-s 0 stopped at page 12 ("CPU time limit of
     60 s reached") and long lists lost the --timeout they started with."""
-    from pipeline.sandbox import run_isolated
+    from pipeline.safety.sandbox import run_isolated
     from pipeline.settings import DEFAULT_LIMITS
 
     before, after = run_isolated(_cpu_limit_before_and_after_buying, 10.0,

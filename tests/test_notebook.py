@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from pipeline.dataset import build_dataset
+from pipeline.output.dataset import build_dataset
 from tests.goldtables import GOLD_2021, GOLD_2023, SHARED, gold_frames, load_gold
 from tests.goldversions import ROOT, gold_notice, write_gold_version
 

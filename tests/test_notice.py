@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.model import Line, ListTable, PageLayout
-from pipeline.notice import read_notice
+from pipeline.table.notice import read_notice
 
 
 def page(number, texts, *, table_top=None):

@@ -9,12 +9,12 @@ import time
 
 import pytest
 
-from pipeline import sandbox
 from pipeline.errors import LimitError, PipelineError
-from pipeline.header import _repeats_header
 from pipeline.model import Cell, Fragment, Line
 from pipeline.readers.workers import run_workers
+from pipeline.safety import sandbox
 from pipeline.settings import DEFAULT_LIMITS, Limits
+from pipeline.table.header import _repeats_header
 
 
 class _Task:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.citations import SEPARATORS, parse_citations
-from pipeline.numerals import parse_numeral
+from pipeline.cells.citations import SEPARATORS, parse_citations
+from pipeline.text.numerals import parse_numeral
 from tests.goldtables import GOLD_2021, GOLD_2023, load_gold
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "parse" / "citations"

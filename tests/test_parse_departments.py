@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.departments import SEPARATORS, SHARED_SUFFIXES, parse_departments
+from pipeline.cells.departments import SEPARATORS, SHARED_SUFFIXES, parse_departments
 from tests.goldtables import GOLD_2021, GOLD_2023, load_gold
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "parse" / "departments"

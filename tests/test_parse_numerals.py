@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.numerals import parse_numeral
+from pipeline.text.numerals import parse_numeral
 
 DIGIT_NAMES = "零一二三四五六七八九"
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.numerals import parse_numeral
-from pipeline.tasks import parse_tasks
+from pipeline.cells.tasks import parse_tasks
+from pipeline.text.numerals import parse_numeral
 from tests.goldtables import GOLD_2021, GOLD_2023, load_gold, tasks_text
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "parse" / "tasks"
@@ -244,8 +244,8 @@ def test_rebuild_check_can_fail():
 def test_parsers_name_nothing_of_the_notices():
     """The parsers are generic: no item, heading, law or department of the gold."""
     root = Path(__file__).resolve().parents[1] / "pipeline"
-    source = "".join((root / f"{m}.py").read_text(encoding="utf-8")
-                     for m in ("tasks", "citations", "departments", "numerals"))
+    source = "".join(p.read_text(encoding="utf-8")
+                     for package in ("cells", "text") for p in (root / package).rglob("*.py"))
     names = set()
     for path in GOLDS:
         for item in load_gold(path)["items"]:

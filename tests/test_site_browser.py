@@ -42,7 +42,7 @@ def _free_port() -> int:
 def extracted(tmp_path_factory):
     """Both notices extracted by the real chain into one root; their items by version."""
     from pipeline.extract import run
-    from pipeline.write import write_tables
+    from pipeline.output.write import write_tables
 
     root = tmp_path_factory.mktemp("extracted")
     items = {}

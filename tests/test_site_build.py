@@ -2,7 +2,7 @@
 
 Built from the gold of the 2021 notice and the invented 2023 version (written as
 extracted folders by ``tests/goldversions.py``), so every expected figure comes
-from the gold, the dataset or ``pipeline.diff`` itself.
+from the gold, the dataset or ``pipeline.review.diff`` itself.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from pipeline import schema
-from pipeline.diff import diff_versions
 from pipeline.errors import PipelineError
+from pipeline.review.diff import diff_versions
 from pipeline.site import build_site
 from pipeline.site.metadata import describe_site
 from tests.goldtables import FIXTURES, GOLD_2021, GOLD_2023, SHARED, gold_frames, load_gold

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.clean import clean_items
 from pipeline.errors import LayoutError
-from pipeline.header import drop_headers
 from pipeline.model import Line, RawItem
 from pipeline.readers.grid import find_tables
-from pipeline.stitch import stitch_rows
+from pipeline.table.clean import clean_items
+from pipeline.table.header import drop_headers
+from pipeline.table.stitch import stitch_rows
 from tests.pages import ASSIST, char, chars_of, grid_page
 
 # 7 columns: 序号 | 事项名称 | 具体内容 | 协助工作细化事项 | 依据 | 主管单位 | 备注

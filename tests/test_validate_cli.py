@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.validate import REPORT_HTML, REPORT_JSON
+from pipeline.quality.validate import REPORT_HTML, REPORT_JSON
 from tests.folders import GOLD_PDF, gold_folder, gold_frames_filled, gold_notice, write_folder
 from tests.goldtables import GOLD_2021, GOLD_2023
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.validate import REPORT_HTML, REPORT_JSON, validate_extraction
+from pipeline.quality.validate import REPORT_HTML, REPORT_JSON, validate_extraction
 from tests.folders import (
     GOLD_PDF,
     gold_folder,
@@ -266,7 +266,7 @@ def test_an_explicit_manifest_that_is_missing_is_an_error(gold21, tmp_path):
 
 
 def test_raw_manifest_records_the_2021_notice_with_its_sha256():
-    from pipeline.manifest import read_manifest
+    from pipeline.output.manifest import read_manifest
 
     notice = gold_notice(GOLD_2021)
     known = read_manifest()
@@ -279,7 +279,7 @@ def test_raw_manifest_records_the_2021_notice_with_its_sha256():
     {"file": "a.pdf", "sha256": "00", "expected_items": "27"}, "a.pdf",
 ])
 def test_a_malformed_manifest_entry_is_an_error(tmp_path, entry):
-    from pipeline.manifest import read_manifest
+    from pipeline.output.manifest import read_manifest
 
     path = tmp_path / "notices.json"
     path.write_text(json.dumps({"notices": [entry]}), encoding="utf-8")
@@ -326,7 +326,7 @@ def test_a_marker_gap_or_repeat_is_reported_once(frames21, tmp_path, seq, marker
 TWO_WORKERS = """
 import json, os, sys
 from pathlib import Path
-import pipeline.validate as validate
+import pipeline.quality.validate as validate
 forks = []
 real_fork = os.fork
 def fork():

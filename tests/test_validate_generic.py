@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline import schema
-from pipeline.validate import REPORT_JSON, validate_extraction
+from pipeline.quality.validate import REPORT_JSON, validate_extraction
 from tests.folders import write_folder
 
 ROOT = Path(__file__).resolve().parent.parent

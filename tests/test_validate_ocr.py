@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.validate import REPORT_HTML, REPORT_JSON, validate_extraction
+from pipeline.quality.validate import REPORT_HTML, REPORT_JSON, validate_extraction
 from tests.folders import gold_folder
 from tests.goldtables import GOLD_2021
 

@@ -16,7 +16,7 @@ import pytest
 from pipeline import schema
 from pipeline.errors import PipelineError
 from pipeline.profiles import load_profiles
-from pipeline.validate import EXPECTATIONS_DIR, PATTERNS_FILE, load_suites
+from pipeline.quality.validate import EXPECTATIONS_DIR, PATTERNS_FILE, load_suites
 from tests.folders import gold_frames_filled
 from tests.goldtables import GOLD_2021, GOLD_2023
 
@@ -35,7 +35,7 @@ def _of(name: str, kind: str, suite: str = "assist") -> list[dict]:
 
 def _assist_derived():
     from pipeline.profiles import load_profiles
-    from pipeline.validate import _derive
+    from pipeline.quality.validate import _derive
 
     suite = load_suites().suite("assist")
     notice = {"profile": "assist", "source_format": "pdf"}
@@ -148,7 +148,7 @@ def test_every_expectation_says_what_it_checks(path):
 def test_every_column_a_suite_names_exists_in_a_good_extraction(suite, tmp_path):
     """A misspelt column would make a check error on every folder; derived columns
     (leading _) must be ones validate computes."""
-    from pipeline.validate import _derive
+    from pipeline.quality.validate import _derive
     from tests.test_validate_generic import generic_tables, make_generic
     from tests.test_validate_ocr import ocr_frame
 
@@ -252,7 +252,7 @@ def test_list_debris_patterns_spare(text):
 
 
 def test_importing_validate_imports_neither_great_expectations_nor_pandas():
-    code = ("import sys, pipeline.validate; "
+    code = ("import sys, pipeline.quality.validate; "
             "print(sorted(m for m in ('great_expectations', 'pandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.strip()
@@ -269,8 +269,9 @@ def test_validation_names_nothing_of_the_notices():
     """The checks are generic: no item, heading, law or department of the gold."""
     from tests.goldtables import load_gold
 
-    texts = [(ROOT / "pipeline" / f"{m}.py").read_text(encoding="utf-8")
-             for m in ("validate", "manifest")]
+    texts = [p.read_text(encoding="utf-8")
+             for p in [*(ROOT / "pipeline" / "quality").rglob("*.py"),
+                       ROOT / "pipeline" / "output" / "manifest.py"]]
     texts += [p.read_text(encoding="utf-8") for p in EXPECTATIONS_DIR.rglob("*.json")]
     names = set()
     for path in (GOLD_2021, GOLD_2023):

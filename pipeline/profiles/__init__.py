@@ -34,7 +34,7 @@ from pathlib import Path
 import regex
 
 from ..errors import PipelineError
-from ..tasks import TASK_MARKER
+from ..text.markers import TASK_MARKER
 
 PROFILE_DIR = Path(__file__).resolve().parent
 #: What ``--profile`` takes besides a profile name.

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import Cell, Fragment, Line, PageLayout
-from ..spaces import squeeze_spaces
+from ..text.spaces import squeeze_spaces
 
 #: Width of a column in the model's coordinates (there is no geometry to keep).
 COLUMN_WIDTH = 100.0

@@ -79,7 +79,7 @@ def read_pdf(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
     page whose table cannot be read with confidence.  ``Document.source_format``
     is "pdf-scan" when any page was read by OCR (``notes`` say which).
     """
-    from ..guard import open_pdf
+    from ..safety.guard import open_pdf
 
     path = Path(path)
     with open_pdf(path, limits, layout.ocr) as pdf:
@@ -221,7 +221,7 @@ def _text_in_parallel(path: Path, numbers: list[int], workers: int, layout: Layo
     size = max(PARALLEL_TEXT_PAGES // 2, math.ceil(len(numbers) / (workers * 3)))
     chunks = [(path, numbers[i:i + size], layout, limits, len(numbers) >= LONG_LIST_PAGES)
               for i in range(0, len(numbers), size)]
-    from ..sandbox import report_progress
+    from ..safety.sandbox import report_progress
 
     out: dict[int, PageLayout] = {}
     for _, page_layouts in run_workers(_read_text_chunk, chunks, workers):
@@ -254,7 +254,7 @@ def _pages_read(message: str, new: int, limits: Limits) -> None:
     """Give pages read their time (a list of a thousand pages needs more than
     ``--timeout``: ``limits.page_s`` more per page) and, for a long list, tell the
     user how far it is (``message``; "" says nothing)."""
-    from ..sandbox import report_progress
+    from ..safety.sandbox import report_progress
 
     report_progress(message, more_time_s=new * limits.page_s)
 
@@ -274,7 +274,7 @@ def _clipped(e: dict, width: float, height: float) -> dict | None:
 def _scanned_pages(path: Path, scans: list[tuple[int, float]], layout: LayoutSettings,
                    limits: Limits) -> dict[int, PageLayout]:
     """Read the scanned pages in worker processes; report progress; return their layouts."""
-    from ..sandbox import report_progress
+    from ..safety.sandbox import report_progress
     from .workers import run_workers
 
     workers, threads = _pool_size(len(scans), limits)
@@ -299,7 +299,7 @@ def _pool_size(pages: int, limits: Limits) -> tuple[int, int]:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    from ..sandbox import MAX_OPEN_FILES
+    from ..safety.sandbox import MAX_OPEN_FILES
 
     # (each worker holds a few pipes open in the child, which may open MAX_OPEN_FILES)
     workers = min(limits.ocr_workers or cores, pages, (MAX_OPEN_FILES - 16) // 4)
@@ -309,7 +309,7 @@ def _pool_size(pages: int, limits: Limits) -> tuple[int, int]:
 
 def _read_scan(task: _ScanTask) -> PageLayout:
     """In a worker: render one page, read it by OCR, lay it out, crop the cells to check."""
-    from ..sandbox import widen_limits
+    from ..safety.sandbox import widen_limits
     from .scan import read_scanned_page
 
     widen_limits(task.limits.ocr_memory_mb, task.limits.ocr_page_s)

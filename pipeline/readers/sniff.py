@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..guard import stat_file
+from ..safety.guard import stat_file
 
 #: File name extension → the kind a file of that name claims to be.
 EXTENSIONS: dict[str, str] = {
@@ -96,7 +96,7 @@ def detect_format(path: Path) -> Format:
         raise InputError(f"cannot be read: {exc.strerror}", file=name) from None
     named = EXTENSIONS.get(path.suffix.lower())
     if named == "pdf" and content != "pdf":
-        from ..guard import describe_not_pdf
+        from ..safety.guard import describe_not_pdf
 
         raise InputError(describe_not_pdf(head), file=name)
     if content is None:
@@ -242,7 +242,7 @@ def _text_start(head: bytes) -> bytes:
 
 def _unknown(head: bytes) -> str:
     """What a file we do not read seems to be."""
-    from ..guard import NOT_PDF_SIGNATURES
+    from ..safety.guard import NOT_PDF_SIGNATURES
 
     start = _text_start(head)
     for pattern, meaning in NOT_PDF_SIGNATURES:

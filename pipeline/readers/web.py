@@ -111,7 +111,7 @@ def read_web(path: Path, fmt=None, layout: LayoutSettings = DEFAULT_LAYOUT,
     own bounds, ``InputError`` for bytes no candidate encoding reads,
     ``LayoutError`` for a page without a table.
     """
-    from ..guard import check_size
+    from ..safety.guard import check_size
 
     path = Path(path)
     name = str(path)

@@ -2,7 +2,7 @@
 
     build_site(extracted_root, db_path, source_dirs) → db_path
 
-The rows come from the dataset (``pipeline.dataset.build_dataset``, rebuilt
+The rows come from the dataset (``pipeline.output.dataset.build_dataset``, rebuilt
 first), so the site shows exactly what ``make dataset`` gives analysts: one
 table per dataset table with a ``version`` column.  The site adds
 
@@ -10,7 +10,7 @@ table per dataset table with a ``version`` column.  The site adds
   citations, departments and the diff tables point to (Datasette links rows
   through single-column foreign keys only); ``items.departments`` and
   ``items.laws``: JSON lists, so the items table can be faceted by either;
-* ``changes``, ``detail_changes``, ``matches``: ``pipeline.diff.diff_versions``
+* ``changes``, ``detail_changes``, ``matches``: ``pipeline.review.diff.diff_versions``
   between each version and the next, with ``old_version``/``new_version`` and
   ``old_item_id``/``new_item_id``;
 * ``<table>_fts``: an FTS5 trigram index of each searchable table's text;
@@ -56,7 +56,7 @@ def build_site(extracted_root: Path, db_path: Path, source_dirs: Iterable[Path] 
     version, a version differs from the schema (see ``build_dataset``), a diff
     cannot be computed, or the files cannot be written.
     """
-    from ..dataset import build_dataset
+    from ..output.dataset import build_dataset
 
     root, db_path = Path(extracted_root), Path(db_path)
     tables = _dataset_tables(build_dataset(root))
@@ -139,7 +139,7 @@ def _diff_tables(root: Path, versions: list[str],
     """The diff tables of each version against the one before it, stacked."""
     import pandas as pd
 
-    from ..diff import diff_versions
+    from ..review.diff import diff_versions
 
     parts: dict[str, list[pd.DataFrame]] = {n: [] for n in names.DIFF_TABLES}
     for old, new in pairwise(versions):

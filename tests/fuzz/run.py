@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: What ``python -m pipeline extract --validate`` imports on its way (done once here).
-PRELOAD = ("pipeline.cli", "pipeline.batch", "pipeline.extract", "pipeline.write",
-           "pipeline.guard", "pipeline.readers.sniff", "pipeline.readers.pdf",
+PRELOAD = ("pipeline.cli", "pipeline.batch.local", "pipeline.extract", "pipeline.output.write",
+           "pipeline.safety.guard", "pipeline.readers.sniff", "pipeline.readers.pdf",
            "pipeline.readers.word", "pipeline.readers.sheet", "pipeline.readers.web",
            "pipeline.readers.soffice", "pdfplumber", "pandas", "pyarrow.parquet",
-           "pipeline.validate")
+           "pipeline.quality.validate")
 
 
 @dataclass
@@ -59,7 +59,7 @@ def preload() -> float:
 
     for name in PRELOAD:
         importlib.import_module(name)
-    from pipeline.validate import load_suites
+    from pipeline.quality.validate import load_suites
 
     load_suites()
     return vm_mb()

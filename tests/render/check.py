@@ -31,7 +31,7 @@ MEASURES = (
 def _extract(pdf: Path, out_dir: Path) -> None:
     """Write items/tasks/citations/departments .parquet for ``pdf`` into ``out_dir``.
 
-    In-process through ``pipeline.extract.run`` and ``pipeline.write.write_tables``
+    In-process through ``pipeline.extract.run`` and ``pipeline.output.write.write_tables``
     (fast); with LAYOUT_EXTRACT=cli
     through ``python -m pipeline extract PDF --out DIR`` instead.
     """
@@ -46,7 +46,8 @@ def _extract(pdf: Path, out_dir: Path) -> None:
         if proc.returncode != 0:
             raise RuntimeError(f"extract exited {proc.returncode}: {proc.stderr.strip()[-1500:]}")
         return
-    from pipeline import extract, write
+    from pipeline import extract
+    from pipeline.output import write
 
     result = extract.run(pdf)
     # The pipeline's own writer, so the scorer reads exactly what the CLI would write.

@@ -13,7 +13,8 @@ import unicodedata
 from pathlib import Path
 
 EUI_FILE = (
-    Path(__file__).resolve().parents[2] / "pipeline" / "data" / "EquivalentUnifiedIdeograph.txt"
+    Path(__file__).resolve().parents[2] / "pipeline" / "text" / "data"
+    / "EquivalentUnifiedIdeograph.txt"
 )
 _KIND_RANGES = {
     "kangxi": (0x2F00, 0x2FD5),

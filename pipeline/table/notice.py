@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from .glyphs import unify_ideographs
-from .model import ListTable, PageLayout
+from ..model import ListTable, PageLayout
+from ..text.glyphs import unify_ideographs
 
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔［\[【（(]\d{4}[〕］\]】）)]\d{1,5}号")
 _DATE_DIGITS = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")

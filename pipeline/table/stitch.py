@@ -37,9 +37,9 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .errors import LayoutError
-from .model import Cell, Fragment, Line, ListTable, RawItem, seq_number
-from .settings import DEFAULT_LAYOUT, LayoutSettings
+from ..errors import LayoutError
+from ..model import Cell, Fragment, Line, ListTable, RawItem, seq_number
+from ..settings import DEFAULT_LAYOUT, LayoutSettings
 
 #: Rows needed to tell which columns every row fills (``_filled_columns``).
 MIN_FILLED_ROWS = 5

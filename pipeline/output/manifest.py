@@ -14,10 +14,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PipelineError
+from ..errors import PipelineError
 
 #: The project's manifest, next to the PDFs it describes.
-MANIFEST_PATH = Path(__file__).resolve().parent.parent / "raw" / "notices.json"
+MANIFEST_PATH = Path(__file__).resolve().parents[2] / "raw" / "notices.json"
 _REQUIRED = ("file", "sha256", "expected_items")
 
 

@@ -29,8 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import schema
-from .errors import PipelineError
+from .. import schema
+from ..errors import PipelineError
 from .write import read_manifest, replace_folder
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def build_dataset(extracted_root: Path, note: Callable[[str], None] | None = Non
 
 
 def _generic(folder: Path) -> bool:
-    from .profiles import load_profiles
+    from ..profiles import load_profiles
 
     try:
         name = json.loads((folder / "notice.json").read_text(encoding="utf-8")).get("profile")

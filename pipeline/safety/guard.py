@@ -35,8 +35,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, LimitError
-from .settings import Limits
+from ..errors import InputError, LimitError
+from ..settings import Limits
 
 log = logging.getLogger(__name__)
 

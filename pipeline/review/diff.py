@@ -302,7 +302,7 @@ def _profile_of(path: Path, notice: dict) -> tuple[bool, list[dict]]:
     """Whether the folder holds a generic list, and its ``columns`` rows (if written)."""
     import pandas as pd
 
-    from .profiles import load_profiles
+    from ..profiles import load_profiles
 
     profile = load_profiles().get(notice.get("profile") or "")
     generic = bool(profile and profile.generic)

@@ -22,9 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import PipelineError
-from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
+from .. import __version__
+from ..errors import PipelineError
+from ..settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
 
 #: Suffix of the folder beside a valid version that holds newer output failing validation.
 INVALID_SUFFIX = ".invalid"
@@ -100,7 +100,7 @@ def extract_notices(pdfs: list[Path], options: Options,
 
 
 def _extract_one(pdf: Path, options: Options) -> Outcome:
-    from .extract import sha256_file
+    from ..extract import sha256_file
 
     pdf = Path(pdf)
     try:
@@ -131,14 +131,14 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
 def _write(extraction, outcome: Outcome, options: Options) -> None:
     """Write the version folder (validated in the temporary folder when asked) and
     fill in ``outcome``: where it went, and the validation's failures and warnings."""
-    from .write import discard_folder, write_tables
+    from ..output.write import discard_folder, write_tables
 
     folder = outcome.folder
 
     def finish(tmp: Path) -> Path:
         if not options.validate:
             return folder
-        from .validate import validate_extraction
+        from ..quality.validate import validate_extraction
 
         # Notices validated in parallel (--jobs) keep every core busy already.
         result = validate_extraction(tmp, write=False, workers=1 if options.jobs > 1 else None)
@@ -166,7 +166,7 @@ def _invalid_folder(folder: Path) -> Path:
 
 def _holds_valid(folder: Path) -> bool:
     """A complete folder of ours whose validation did not fail (or was not run)."""
-    from .write import read_manifest
+    from ..output.write import read_manifest
 
     if read_manifest(folder) is None:
         return False
@@ -177,8 +177,8 @@ def _holds_valid(folder: Path) -> bool:
 def _check_input(path: Path, limits: Limits):
     """File-level checks before any parsing: what the file is (``readers.sniff``),
     its size, and for a PDF its header and trailer (``guard``).  Returns its ``Format``."""
-    from .guard import check_pdf, check_size
-    from .readers import detect_format
+    from ..readers import detect_format
+    from ..safety.guard import check_pdf, check_size
 
     if path.is_file():  # (sniffing reads a zip's directory, in this unlimited process)
         check_size(path, limits)
@@ -198,9 +198,9 @@ def _parse(path: Path, fmt, options: Options):
     command line), so those imports cost no wall time; they come after the fork so
     that the child does not inherit them.
     """
-    from .extract import run
-    from .readers import prepare_source
-    from .sandbox import start_isolated
+    from ..extract import run
+    from ..readers import prepare_source
+    from ..safety.sandbox import start_isolated
 
     with prepare_source(path, fmt, options.limits) as converted, \
             start_isolated(run, path, options.layout, options.limits, options.profile,
@@ -209,8 +209,8 @@ def _parse(path: Path, fmt, options: Options):
         import pyarrow.parquet  # noqa: F401
 
         if options.validate:
-            from .profiles import load_profiles
-            from .validate import load_suites
+            from ..profiles import load_profiles
+            from ..quality.validate import load_suites
 
             suites = load_suites()
             named = load_profiles().get(options.profile)
@@ -221,7 +221,7 @@ def _parse(path: Path, fmt, options: Options):
 
 def _previous(digest: str, options: Options) -> Path | None:
     """A complete earlier extraction of the same file by this pipeline version, if any."""
-    from .write import read_manifest
+    from ..output.write import read_manifest
 
     candidates = [options.out] if options.out else sorted(
         p for p in options.extracted_root.glob("*/") if not p.name.endswith(INVALID_SUFFIX))

@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import LayoutError
-from .model import Fragment, ListTable, PageLayout, seq_number
-from .settings import DEFAULT_LAYOUT, LayoutSettings
+from ..errors import LayoutError
+from ..model import Fragment, ListTable, PageLayout, seq_number
+from ..settings import DEFAULT_LAYOUT, LayoutSettings
 
 _SPACE = re.compile(r"\s+")
 
@@ -62,7 +62,7 @@ def drop_headers(pages: list[PageLayout], profiles=None,
     a table of another number of columns.
     """
     if profiles is None:
-        from .profiles import load_profiles
+        from ..profiles import load_profiles
 
         profiles = list(load_profiles().values())
     specific = [p for p in profiles if not p.generic]
@@ -87,7 +87,7 @@ def drop_headers(pages: list[PageLayout], profiles=None,
 
 
 def _expected_columns(profiles) -> str:
-    from . import schema
+    from .. import schema
 
     if not profiles:
         return "expected a ruled table with a header row"

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.numerals import parse_numeral
-from pipeline.spaces import squeeze_spaces
+from pipeline.text.numerals import parse_numeral
+from pipeline.text.spaces import squeeze_spaces
 
 #: Brackets of a title.  Only these nest for finding the end of a title;
 #: 〈〉 and <> inside a title are kept as printed.

@@ -26,27 +26,13 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from pipeline.numerals import parse_numeral
-from pipeline.spaces import squeeze_spaces
+from pipeline.text.markers import CN_NUMBER, MARKER_STYLES, TASK_MARKER
+from pipeline.text.numerals import parse_numeral
+from pipeline.text.spaces import squeeze_spaces
 
-# Number shapes.  Digits include full-width forms, which some producers print.
-_D = r"[0-9０-９]{1,2}"
-_C = r"[一二三四五六七八九十]{1,3}"
-_NOT_DIGIT_BEFORE = r"(?<![0-9０-９])"
-_NOT_CN_BEFORE = r"(?<![一二三四五六七八九十百千零〇])"
+# (TASK_MARKER is re-exported: ``tasks.TASK_MARKER`` is the marker the parser reads.)
+__all__ = ["MARKER_STYLES", "TASK_MARKER", "parse_tasks"]
 
-#: Marker shapes, as (style, regex) in the order they are tried at one
-#: position.  Styles are what decides the level: "1." and "1、" and "⒈" are one
-#: style because producers mix them within a list; "（1）" is another.
-#: A dot must not be followed by a digit (1.2 is a number, not a marker).
-MARKER_STYLES: tuple[tuple[str, str], ...] = (
-    ("paren", rf"[（(]\s*{_D}\s*[）)]|[⑴-⒇]"),
-    ("cn_paren", rf"[（(]\s*{_C}\s*[）)]"),
-    ("dot", rf"{_NOT_DIGIT_BEFORE}{_D}\s*[.．、](?![0-9０-９])|[⒈-⒛]"),
-    ("close", rf"{_NOT_DIGIT_BEFORE}{_D}\s*[）)]"),
-    ("cn_dot", rf"{_NOT_CN_BEFORE}{_C}\s*[、.．](?![0-9０-９])"),
-    ("circled", r"[①-⑳㉑-㉟㊱-㊿❶-❿➀-➉➊-➓]"),
-)
 #: Punctuation after which an inline marker may start an item ("…工作。2.协助").
 ITEM_BREAK_BEFORE = "。；;！？!?：:，,"
 #: Punctuation that ends the clause before a section heading ("…为止。某某事项：").
@@ -54,14 +40,10 @@ SENTENCE_END = "。；;！？!?"
 #: A section heading ends with one of these; the colon is not part of its name.
 HEADING_COLONS = "：:"
 
-#: One marker of any style (no groups).  The marker shapes are stated here only:
-#: profiles (``task_start``) and expectation suites (``marker_form``) name this
-#: pattern as ``{task_marker}`` (``profiles.PATTERN_TOKENS``).
-TASK_MARKER = "(?:" + "|".join(rx for _, rx in MARKER_STYLES) + ")"
 _MARKER = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in MARKER_STYLES))
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9０-９]+")
-_CN_DIGITS = re.compile(_C)
+_CN_DIGITS = re.compile(CN_NUMBER)
 
 
 class _Marker(NamedTuple):

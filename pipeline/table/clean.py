@@ -19,10 +19,10 @@ import re
 
 import regex
 
-from .errors import LayoutError
-from .glyphs import unify_ideographs
-from .model import Line, ListTable, RawItem, seq_number
-from .profiles import FieldJoin
+from ..errors import LayoutError
+from ..model import Line, ListTable, RawItem, seq_number
+from ..profiles import FieldJoin
+from ..text.glyphs import unify_ideographs
 
 # A paragraph may end only after one of these; a short line without one is a
 # wrap (a Latin word pushed to the next line, centred text).

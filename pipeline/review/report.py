@@ -25,10 +25,10 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.write import write_tables
+from pipeline.output.write import write_tables
 
 if TYPE_CHECKING:
-    from pipeline.diff import Diff, Version
+    from pipeline.review.diff import Diff, Version
 
 #: Files that mark a folder as a diff folder (one we may replace).
 #: Unchanged lines of a long cell shown around a change; the rest is elided.

@@ -56,8 +56,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from .errors import InputError, LimitError, PipelineError
-from .settings import Limits
+from ..errors import InputError, LimitError, PipelineError
+from ..settings import Limits
 
 log = logging.getLogger(__name__)
 

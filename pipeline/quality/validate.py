@@ -60,13 +60,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import schema
-from .errors import PipelineError
+from .. import schema
+from ..errors import PipelineError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: The suites (``<suite>/<frame>.json``) and ``patterns.json``.
 EXPECTATIONS_DIR = ROOT / "expectations"
 PATTERNS_FILE = "patterns.json"
@@ -407,7 +407,7 @@ def _build_suite(suites: Suites, name: str) -> Suite:
 def _expand_tokens(value, path: Path):
     """``value`` (an expectation list, read from ``path``) with each ``{name}`` of
     ``profiles.PATTERN_TOKENS`` filled in, in every string of every ``kwargs``."""
-    from .profiles import expand_tokens
+    from ..profiles import expand_tokens
 
     if isinstance(value, list):
         return [_expand_tokens(v, path) for v in value]
@@ -479,7 +479,7 @@ def _suite_and_tables(folder: Path, notice: dict,
                       checks: list[Check]) -> tuple[str, tuple[schema.Table, ...]]:
     """The suite named by the folder's profile, and the tables it checks: a specific
     profile's fixed tables, or a generic list's from its columns.parquet."""
-    from .profiles import load_profiles
+    from ..profiles import load_profiles
 
     name = notice.get("profile")
     profiles = load_profiles()
@@ -575,7 +575,7 @@ def _read_notice(folder: Path, checks: list[Check]) -> dict:
 def _expected_count(notice: dict, given: int | None,
                     manifest: Path | None) -> tuple[int | None, str]:
     """The item count this notice must have and where it comes from (or why it is unknown)."""
-    from .manifest import MANIFEST_PATH, read_manifest
+    from ..output.manifest import MANIFEST_PATH, read_manifest
 
     if given is not None:
         return given, "given by the caller"
@@ -723,7 +723,7 @@ class _CellLookup:
 
 
 def _profile_required(notice: dict) -> set[str]:
-    from .profiles import load_profiles
+    from ..profiles import load_profiles
 
     profile = load_profiles().get(notice.get("profile") or DEFAULT_PROFILE)
     return set(profile.required) if profile is not None and not profile.generic else set()
@@ -896,7 +896,7 @@ def _derive_citations(df: pd.DataFrame, cells: list) -> None:
     numbers the printed reference gives, and whether its numerals are valid."""
     import pandas as pd
 
-    from .numerals import parse_numeral
+    from ..text.numerals import parse_numeral
 
     cols: dict[str, list] = {k: [] for k in (
         "_article_expected", "_article_valid", "_paragraph_expected", "_paragraph_valid",
@@ -929,7 +929,7 @@ def _marker_number(marker: str | None) -> int | None:
     a marker of one character by its Unicode value ("⑴" "⒈" "❶" → 1)."""
     import unicodedata
 
-    from .numerals import parse_numeral
+    from ..text.numerals import parse_numeral
 
     if not isinstance(marker, str):
         return None

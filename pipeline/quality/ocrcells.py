@@ -11,7 +11,7 @@ cell on a later page).  Cells of text that was not OCR'd give no rows.
 
 from __future__ import annotations
 
-from .model import Line, RawItem
+from ..model import Line, RawItem
 
 #: Folder of the crops inside a version folder.
 CROP_FOLDER = "ocr"

@@ -1,0 +1,8 @@
+"""Safety: what keeps a hostile file from taking the machine (the layer under the readers).
+
+    guard      checks before a file is opened (size, a PDF's boxes, forms, draws)
+    sandbox    runs one notice in a child process with memory, CPU and time limits
+
+Place in the flow: under the readers and the batch.  May import: ``errors``,
+``settings``, ``model``, ``schema``, ``text``.
+"""
