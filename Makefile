@@ -10,7 +10,7 @@ OLD ?=
 NEW ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup extract validate diff dataset test lint bench bench-ocr notebook clean fuzz
+.PHONY: help setup extract validate diff dataset test test-all lint bench bench-ocr notebook clean fuzz
 
 help: ## Show this list of targets
 	@echo "usage: make TARGET [NOTICE=file] [OLD=… NEW=…] [PORT=N]"
@@ -40,7 +40,10 @@ diff: $(STAMP) ## Compare two versions: make diff OLD=folder-or-pdf NEW=folder-o
 dataset: $(STAMP) ## Combine every version in extracted/ into extracted/dataset/ (Hive-partitioned Parquet)
 	$(PY) -m pipeline dataset
 
-test: $(STAMP) ## Run the test suite
+test: $(STAMP) ## Run the fast tests (minutes; slow cases left out: make test-all)
+	$(PY) -m pytest -q -m "not slow"
+
+test-all: $(STAMP) ## Run every test, the slow cases too (OCR, LibreOffice, long lists, browser): what CI runs
 	$(PY) -m pytest -q
 
 lint: $(STAMP) ## Check the code with ruff

@@ -8,6 +8,13 @@ import pytest
 
 from tests import hostile
 
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: a case taking more than a few seconds (OCR of whole scans, LibreOffice, "
+        "long lists, the browser, a cluster): run by `make test-all` (CI), left out of `make test`")
+
+
 #: A real notice PDF (the invented 2023 version) for tests that need one good extraction.
 GOOD_PDF = hostile.ROOT / "tests" / "fixtures" / "notice-2023-synthetic-INVENTED.pdf"
 
