@@ -63,6 +63,7 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
     of it; the notice still names ``path``, its hash and its format).
     """
     path = Path(path)
+    fmt = None
     try:
         fmt = detect_format(path)
         if converted is None:
@@ -70,6 +71,8 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         else:
             doc = read_document(converted[0], layout, limits, converted[1])
             doc.source_format = fmt.kind
+        if fmt.note:
+            doc.notes.insert(0, fmt.note)
         table = drop_headers(doc.pages, choose_profiles(profile), layout, doc.paginated)
         if table.pages[0] in doc.page_labels:
             doc.notes.append(f"the list is on {doc.page_labels[table.pages[0]]}")
@@ -93,7 +96,7 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
                              "were read by OCR and no check covers them: compare them with "
                              "the scan")
     except PipelineError as e:
-        raise e.located(str(path)) from None
+        raise _with_note(e.located(str(path)), fmt) from None
     digest = sha256_file(path)
     notice.update({
         "version": version_name(notice.get("date"), digest),
@@ -114,6 +117,15 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         tables = (*tables, schema.OCR_CELLS)
     return Extraction({k: notice.get(k) for k in schema.NOTICE_FIELDS}, rows, tables,
                       doc.notes, files)
+
+
+def _with_note(error: PipelineError, fmt: Format | None) -> PipelineError:
+    """``error`` saying, where the file's name and content disagree, that it was read
+    as its content (the user may have meant another file)."""
+    if fmt is not None and fmt.note and fmt.note not in error.what:
+        error.what = f"{error.what} ({fmt.note})"
+        error.args = (error.message(),)
+    return error
 
 
 def choose_profiles(name: str = AUTO) -> list:

@@ -184,7 +184,13 @@ def _check_input(path: Path, limits: Limits):
         check_size(path, limits)
     fmt = detect_format(path)
     if fmt.family == "pdf":
-        check_pdf(path, limits)
+        try:
+            check_pdf(path, limits)
+        except PipelineError as e:
+            if fmt.note:  # (a file named otherwise: the user may have meant another)
+                e.what = f"{e.what} ({fmt.note})"
+                e.args = (e.message(),)
+            raise
     return fmt
 
 

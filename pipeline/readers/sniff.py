@@ -2,9 +2,12 @@
 
     detect_format(path) → ``Format`` (the kind its name promises, the kind its content is)
 
-The content decides which reader runs; the name only has to agree with it.
-A file whose content contradicts its name ("report.docx" that is a PDF, a
-".pdf" that is an HTML error page) is refused with both named.  Reads at most
+The content decides which reader runs.  A file whose content contradicts its
+name (a binary .xls named .xlsx, an OOXML workbook named .xls, a .doc that is a
+.docx, a Word "web page" saved as .doc) is read as what it is, and ``Format.note``
+names the mismatch for the user; only content of no kind we read is refused.
+The one exception is a file named .pdf that is no PDF: it is refused, named
+(a web server's error page saved under the PDF's name is the usual cause).  Reads at most
 the first few KB and, for zip and OLE files, their directories (a zip's end
 record first: its member count and directory size are checked before the
 directory is parsed) and a zip's small ``mimetype`` member (what tells an
@@ -75,16 +78,18 @@ _HTML = re.compile(rb"(?i)<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<met
 class Format:
     """What a file is: ``kind`` (what notice.json records: pdf, docx, doc, wps, odt,
     rtf, xlsx, xls, et, ods, html), ``content`` (what its bytes are) and ``family``
-    (the reader: pdf, word, sheet, web)."""
+    (the reader: pdf, word, sheet, web); ``note``: where the name says another kind
+    than the content, what the user is told (``kind`` is then the content's)."""
 
     kind: str
     content: str
     family: str
+    note: str | None = None
 
 
 def detect_format(path: Path) -> Format:
     """Return what ``path`` is; raise ``InputError`` (file named) if it is not a
-    file, is empty, is of no kind we read, or its content contradicts its name."""
+    file, is empty, is of no kind we read, or is named .pdf and is no PDF."""
     path = Path(path)
     name = str(path)
     info = stat_file(path)
@@ -109,10 +114,9 @@ def detect_format(path: Path) -> Format:
     if named is None:
         return Format(default_kind, content, family)
     if content not in ACCEPTS[named]:
-        raise InputError(
-            f"the name says .{named} but the content is {DESCRIBED[content]}", file=name,
-            hint=f"rename it to .{_extension_for(content)} if the content is right, or fetch "
-                 "the file again")
+        return Format(default_kind, content, family,
+                      f"the name says .{named} but the content is {DESCRIBED[content]}: read "
+                      "as what it is")
     return Format(named, content, family)
 
 
