@@ -105,6 +105,11 @@ class Fragment:
     # No rule closes the table under this row at the foot of its page: the
     # page break cut it (PDF ruling; set by ``readers.grid``).
     open_bottom: bool = False
+    band_start: int = 0  # the table band (printed row) of its first band on the page
+    # One list row printed over several table rows under one merged key cell (子项
+    # rows): per printed row, column → its lines (a cell merged over several of
+    # them is in each); None for a row printed as one table row.
+    sub_rows: list[dict[int, list[Line]]] | None = None
 
     def column_lines(self, j: int) -> list[Line]:
         return [line for c in self.cells if c.col0 == j for line in c.lines]
@@ -126,23 +131,42 @@ class PageLayout:
     rows: list[Fragment]
     outside: list[Line]  # lines outside the table, top to bottom
     table_top: float | None = None
+    # The printed row number (a sheet's 1-based row) of each table band, where the
+    # source numbers its rows (workbooks); None elsewhere.
+    source_rows: list[int] | None = None
 
     @property
     def has_table(self) -> bool:
         return bool(self.columns)
 
 
+#: ``ListTable.fields`` names a field's further printed columns (a merged label over
+#: several) ``field + SPAN_MARK + k`` (k = 1, 2 …): stitched like any column, joined
+#: into the field by ``clean_items``.
+SPAN_MARK = "\x1f"
+
+
 @dataclass
 class ListTable:
     """The list's table across pages: its profile's columns and the body rows."""
 
-    fields: dict[str, int]  # field name → column index
+    fields: dict[str, int]  # field name → column index (a spanning field's others: SPAN_MARK)
     header: list[str]  # header label per column ("" where none)
     fragments: list[Fragment]
     pages: list[int]  # the pages the table is on
     header_text: str = ""  # the header cells' texts, one per line
     profile: Any = None  # the ``profiles.Profile`` that read it
     columns: list[Any] = field(default_factory=list)  # its ``profiles.Column``s, printed order
+    paginated: bool = True  # the pages are a PDF's (else tables or sheets of their own)
+    title: str = ""  # a title row printed inside the table, across its width
+    notes: list[str] = field(default_factory=list)  # rows after the list: 备注/注 of the list
+    # What the later stages found, kept for notice.json: publisher defects kept as
+    # printed (each naming its row), the rows of items printed over several rows,
+    # and each page's name where it has one (a sheet's).
+    warnings: list[str] = field(default_factory=list)
+    sub_items: list[dict] = field(default_factory=list)
+    page_names: dict[int, str] = field(default_factory=dict)
+    source_rows: dict[int, list[int]] = field(default_factory=dict)  # page → printed rows
 
 
 @dataclass
@@ -155,7 +179,9 @@ class Document:
     ``notes``: what the user should be told (pages OCR'd, a charset corrected, …).
     ``page_labels``: how a page of the model is named to the user where it is
     not a printed page (page number → "sheet '清单' (2 of 3)"): the note says
-    which one held the list.
+    which one held the list.  ``sheets``: every sheet of a workbook in workbook
+    order, those left out too ({"name", "position", "left_out": why (hidden, not a
+    worksheet) or None, "page": its page of the model or None}); empty elsewhere.
     """
 
     source_format: str
@@ -164,6 +190,7 @@ class Document:
     paginated: bool = True
     notes: list[str] = field(default_factory=list)
     page_labels: dict[int, str] = field(default_factory=dict)
+    sheets: list[dict] = field(default_factory=list)
 
 
 def seq_number(text: str, pattern: str) -> int | None:
@@ -181,3 +208,6 @@ class RawItem:
     page_start: int = 0
     page_end: int = 0
     first_page_row: int = 0  # row index on page_start, for error messages
+    source_row: int | None = None  # the printed row number where the source has them
+    # Items printed over several table rows (子项 rows): field → lines, per printed row.
+    sub_rows: list[dict[str, list[Line]]] | None = None

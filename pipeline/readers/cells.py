@@ -93,7 +93,8 @@ def group_rows(spans: Sequence[tuple[int, int, int, int, list[Line]]],
     for r, row_cells in enumerate(per_row):
         row_cells.sort(key=lambda c: (c.col0, c.band0, c.lines[0].top if c.lines else 0))
         g0, g1 = groups[r]
-        fragments.append(Fragment(0, r, r == len(per_row) - 1, row_cells, g1 - g0 + 1))
+        fragments.append(Fragment(0, r, r == len(per_row) - 1, row_cells, g1 - g0 + 1,
+                                  band_start=g0))
     return fragments
 
 

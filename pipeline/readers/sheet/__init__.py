@@ -54,19 +54,27 @@ def read_sheet(path: Path, fmt: Format, layout: LayoutSettings = DEFAULT_LAYOUT,
         "xlsx": read_xlsx_sheets, "ods": read_ods_sheets, "excel-binary": read_xls_sheets}
     if fmt.content not in readers:
         raise InputError(f"not a workbook ({fmt.content})", file=str(path))
-    sheets, total = readers[fmt.content](path)
+    every, total = readers[fmt.content](path)
+    sheets = [s for s in every if not s.left_out]
     if len(sheets) > limits.max_pages:
         raise LimitError(f"{len(sheets):,} visible sheets, more than the limit of "
                          f"{limits.max_pages:,} (one page per sheet)", file=str(path),
                          hint="raise it with --max-pages if the file is genuine")
-    pages = []
+    pages, notes = [], []
     for number, sheet in enumerate(sheets, 1):
-        pages.append(layout_sheet(sheet, number))
+        page, note = layout_sheet(sheet, number)
+        pages.append(page)
+        if note:
+            notes.append(note)
         sheet.cells, sheet.merges = {}, []  # the page holds the text now
-    doc = Document(fmt.kind, pages, page_count=max(1, len(pages)), paginated=False)
+    doc = Document(fmt.kind, pages, page_count=max(1, len(pages)), paginated=False,
+                   notes=notes)
     if not pages:
         raise LayoutError("the workbook has no visible sheet", file=str(path))
     doc.page_labels = {number: f"sheet '{sheet.name}' ({sheet.position} of {total})"
                        for number, sheet in enumerate(sheets, 1)}
+    page_of = {id(s): n for n, s in enumerate(sheets, 1)}
+    doc.sheets = [{"name": s.name, "position": s.position, "left_out": s.left_out or None,
+                   "page": page_of.get(id(s))} for s in every]
     return doc
 

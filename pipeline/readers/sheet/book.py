@@ -83,6 +83,7 @@ class Sheet:
     position: int  # 1-based, among all the workbook's sheets
     cells: dict[tuple[int, int], str] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    left_out: str = ""  # why the sheet is not laid out (hidden, not a worksheet), or ""
     hidden_rows: Ranges = field(default_factory=lambda: Ranges(MAX_ROWS))
     hidden_cols: Ranges = field(default_factory=lambda: Ranges(MAX_COLUMNS))
 

@@ -23,11 +23,14 @@ from ..cells import GridCell, layout_table
 from .book import MAX_MERGED_AREA, TABLE_ROW_CELLS, Sheet
 
 
-def layout_sheet(sheet: Sheet, number: int) -> PageLayout:
-    """The page of one sheet: its table's cells, and the text above and below it."""
+def layout_sheet(sheet: Sheet, number: int) -> tuple[PageLayout, str | None]:
+    """The page of one sheet: its table's cells, and the text above and below it;
+    and a note naming the hidden rows and columns that hold text (left out, as
+    Excel leaves them out of print), or None."""
     hidden_r, hidden_c = sheet.hidden_rows, sheet.hidden_cols
     cells = {rc: t for rc, t in sheet.cells.items()
              if rc[0] not in hidden_r and rc[1] not in hidden_c}
+    note = _hidden_note(sheet, cells)
     anchors: dict[tuple[int, int], tuple[int, int, str]] = {}  # (r, c) → (r1, c1, text)
     covered: set[tuple[int, int]] = set()
     if cells:
@@ -55,7 +58,7 @@ def layout_sheet(sheet: Sheet, number: int) -> PageLayout:
         if rc not in covered and text.strip():
             anchors[rc] = (rc[0], rc[1], text)
     if not anchors:
-        return layout_table([], number)
+        return layout_table([], number), note
     # Squeeze out hidden and empty rows and columns: only rows and columns where a
     # cell starts keep a place; a merged cell ends on the last such row it covers.
     rows = sorted({r for r, _ in anchors})
@@ -67,12 +70,51 @@ def layout_sheet(sheet: Sheet, number: int) -> PageLayout:
         i, j = row_at[r], col_at[c]
         grid.append(GridCell(i, j, bisect.bisect_right(rows, r1) - i,
                              bisect.bisect_right(cols, c1) - j, _paragraphs(text)))
-    return _split_table(grid, len(rows), number)
+    return _split_table(grid, rows, number), note
 
 
-def _split_table(grid: list[GridCell], nrows: int, number: int) -> PageLayout:
-    """Lay out ``grid``: rows before the table's first row and after its last are
-    text outside it."""
+def _hidden_note(sheet: Sheet, shown: dict) -> str | None:
+    """"sheet 'X': hidden rows 7, 12 and column C hold text, left out" (or None)."""
+    if len(shown) == len(sheet.cells):
+        return None
+    rows, cols = set(), set()
+    for r, c in sheet.cells:
+        if (r, c) not in shown and sheet.cells[(r, c)].strip():
+            if r in sheet.hidden_rows:
+                rows.add(r)
+            else:
+                cols.add(c)
+    parts = []
+    if rows:
+        parts.append(_listed("row", [str(r + 1) for r in sorted(rows)]))
+    if cols:
+        parts.append(_listed("column", [_letters(c) for c in sorted(cols)]))
+    if not parts:
+        return None
+    return (f"sheet '{sheet.name}': hidden {' and '.join(parts)} "
+            f"{'hold' if len(rows) + len(cols) > 1 else 'holds'} text, left out as Excel "
+            "leaves it out of print")
+
+
+def _listed(what: str, names: list[str], most: int = 10) -> str:
+    shown = ", ".join(names[:most]) + (f" … ({len(names)} in all)" if len(names) > most else "")
+    return f"{what}{'s' if len(names) > 1 else ''} {shown}"
+
+
+def _letters(col: int) -> str:
+    """0 → A, 26 → AA."""
+    out = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _split_table(grid: list[GridCell], rows: list[int], number: int) -> PageLayout:
+    """Lay out ``grid`` (``rows``: the sheet row of each grid row): rows before the
+    table's first row and after its last are text outside it."""
+    nrows = len(rows)
     own = [0] * nrows  # cells starting in each row
     spans = [0] * nrows  # cells reaching into each row from above
     for g in grid:
@@ -87,8 +129,10 @@ def _split_table(grid: list[GridCell], nrows: int, number: int) -> PageLayout:
     table = [GridCell(g.row - top, g.col, min(g.rowspan, bottom + 1 - g.row), g.colspan,
                       g.paragraphs)
              for g in grid if top <= g.row <= bottom]
-    return layout_table(table, number, _texts(grid, range(top)),
+    page = layout_table(table, number, _texts(grid, range(top)),
                         _texts(grid, range(bottom + 1, nrows)))
+    page.source_rows = [r + 1 for r in rows[top:bottom + 1]]
+    return page
 
 
 def _texts(grid: list[GridCell], rows: range) -> list[str]:

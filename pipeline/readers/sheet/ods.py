@@ -1,6 +1,6 @@
 """OpenDocument spreadsheets (.ods) → ``book.Sheet`` per table.
 
-    read_ods_sheets(path) → (sheets in document order, hidden ones marked; total)
+    read_ods_sheets(path) → (sheets in document order, those left out marked; total)
 
 content.xml is streamed with pyexpat: each cell's displayed text (its ``text:p``
 paragraphs), spans, repeated and collapsed rows and columns, hidden tables.
@@ -49,10 +49,11 @@ def read_ods_sheets(path: Path) -> tuple[list[Sheet], int]:
             if local == "table":
                 st["tables"] += 1
                 hidden = attrs.get(f"{t}style-name") in hidden_styles
-                st["sheet"] = None if hidden else Sheet(attrs.get(f"{t}name", ""), st["tables"])
+                sheet = Sheet(attrs.get(f"{t}name", ""), st["tables"],
+                              left_out="hidden" if hidden else "")
+                sheets.append(sheet)
+                st["sheet"] = None if hidden else sheet
                 st["row"], st["col"], st["colpos"] = 0, 0, 0
-                if st["sheet"] is not None:
-                    sheets.append(st["sheet"])
             elif st["sheet"] is None:
                 return
             elif local == "table-column":

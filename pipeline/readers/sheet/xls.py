@@ -1,6 +1,6 @@
 """Binary workbooks (.xls, and .et in the binary format) → ``book.Sheet`` per worksheet.
 
-    read_xls_sheets(path) → (sheets in workbook order, hidden ones marked; total)
+    read_xls_sheets(path) → (sheets in workbook order, those left out marked; total)
 
 Read with xlrd with formatting information (merged ranges, hidden rows and
 columns, number formats), rows kept ragged.
@@ -60,7 +60,8 @@ def _xls_read(book, xlrd) -> tuple[list[Sheet], int]:
     count = 0
     for index in range(book.nsheets):
         sh = book.sheet_by_index(index)
-        if sh.visibility:
+        if sh.visibility:  # 1 hidden, 2 very hidden
+            sheets.append(Sheet(sh.name, index + 1, left_out="hidden"))
             book.unload_sheet(index)
             continue
         sheet = Sheet(sh.name, index + 1)

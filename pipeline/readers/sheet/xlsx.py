@@ -1,6 +1,6 @@
 """OOXML workbooks (.xlsx, and .et saved as OOXML) → ``book.Sheet`` per worksheet.
 
-    read_xlsx_sheets(path) → (sheets in workbook order, hidden ones marked; total)
+    read_xlsx_sheets(path) → (sheets in workbook order, those left out marked; total)
 
 Each part is streamed once with pyexpat (no DOM: memory flat in the number of
 rows): the workbook's sheet list, relationships, shared strings, number formats,
@@ -39,10 +39,12 @@ def read_xlsx_sheets(path: Path) -> tuple[list[Sheet], int]:
     budget = [MAX_CELLS, MAX_MERGES]
     for position, (name, state, rid) in enumerate(entries, 1):
         if state in ("hidden", "veryHidden"):
+            sheets.append(Sheet(name, position, left_out="hidden"))
             continue
         part = targets["sheets"].get(rid)
-        if part is None or not z.has(part):
-            continue  # a chart sheet or a dangling entry
+        if part is None or not z.has(part):  # a chart sheet or a dangling entry
+            sheets.append(Sheet(name, position, left_out="not a worksheet (a chart?)"))
+            continue
         sheet = Sheet(name, position)
         _xlsx_sheet(z, part, sheet, strings, formats, date1904, budget)
         sheets.append(sheet)
