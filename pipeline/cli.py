@@ -206,6 +206,8 @@ def _cmd_extract(args) -> int:
         prefix = f"[{done}/{total}] " if many else ""
         for line in outcome.notes:
             print(f"note: {outcome.pdf}: {line}", file=sys.stderr)
+        for line in outcome.reader_warnings:
+            print(f"warning: {outcome.pdf}: {line}", file=sys.stderr)
         if outcome.status == "failed":
             _error(outcome.message)
             return

@@ -1,7 +1,7 @@
 """The extraction chain: one notice file in, the notice's tables out (in memory).
 
     run(path) = read_document → drop_headers → stitch_rows → clean_items
-                → parse_items, with read_notice alongside
+                → describe_sheets → parse_items, with read_notice alongside
 
 ``read_document`` picks the reader for the file's format (PDF, scanned PDF,
 Word, Excel, web page: ``readers``); every later stage is shared.  Nothing
@@ -27,6 +27,7 @@ from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
 from .table.clean import clean_items
 from .table.header import drop_headers
 from .table.notice import read_notice
+from .table.sheets import describe_sheets
 from .table.stitch import stitch_rows
 
 
@@ -42,6 +43,7 @@ class Extraction:
     tables: tuple[schema.Table, ...] = schema.EXTRACTION_TABLES
     notes: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # publisher defects kept as printed
 
     def frames(self, release: bool = False) -> dict:
         """Typed DataFrames per table name, in schema order.  ``release``: let go of each
@@ -74,21 +76,26 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         if fmt.note:
             doc.notes.insert(0, fmt.note)
         table = drop_headers(doc.pages, choose_profiles(profile), layout, doc.paginated)
-        if table.pages[0] in doc.page_labels:
-            doc.notes.append(f"the list is on {doc.page_labels[table.pages[0]]}")
+        table.page_names = {s["page"]: s["name"] for s in doc.sheets if s["page"]}
         raw_items = stitch_rows(table, layout)
         # (the rows are in raw_items now: the pages keep only what notice facts need)
         table.fragments = []
         for page in doc.pages:
             page.rows = []
         items = clean_items(raw_items, table)
+        sheets, sheet_notes = describe_sheets(doc, table, items)
+        doc.notes.extend(sheet_notes)
         if not doc.paginated:
-            for item in items:
+            for item in (*items, *table.sub_items):
                 item["page_start"] = item["page_end"] = None
-        columns = [{"position": c.index + 1, "field": c.field, "label": c.label, "role": c.role}
-                   for c in table.columns]
-        rows = {"items": items, **parse_items(items, table.columns), "columns": columns}
-        ocr_cells, files = list_ocr_cells(raw_items, items, table.profile.key_field)
+        columns = [{"position": c.index + 1, "field": c.field, "label": c.label, "role": c.role,
+                    "span": c.span} for c in table.columns]
+        rows = {"items": items, **_parse(items, table), "columns": columns}
+        if table.profile.sub_items:
+            rows["sub_items"] = table.sub_items
+        by_row = table.profile.key_as_printed  # (OCR cells are keyed by the item's row)
+        ocr_cells, files = list_ocr_cells(raw_items, [{"seq": i["row"]} for i in items]
+                                          if by_row else items, table.profile.key_field)
         notice = read_notice(doc.pages, table, doc.paginated)
         if any(ln.conf is not None for page in doc.pages if page.number <= table.pages[0]
                for ln in page.outside):
@@ -108,15 +115,40 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         "notes": doc.notes,
         "page_count": doc.page_count,
         "table_pages": [table.pages[0], table.pages[-1]] if doc.paginated else None,
+        "sheets": sheets,
+        "warnings": table.warnings,
         "pipeline_version": __version__,
         "extracted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     })
-    tables = schema.version_tables(table.profile.generic, columns)
+    tables = schema.version_tables(table.profile.tables, columns)
     if ocr_cells:  # (only sources with OCR'd text have the table)
         rows["ocr_cells"] = ocr_cells
         tables = (*tables, schema.OCR_CELLS)
     return Extraction({k: notice.get(k) for k in schema.NOTICE_FIELDS}, rows, tables,
-                      doc.notes, files)
+                      doc.notes, files, list(table.warnings))
+
+
+def _parse(items: list[dict], table) -> dict[str, list[dict]]:
+    """``parse_items`` for the list's items; for a profile keyed by (sheet, row) the
+    rows carry that key, and citations the power family's columns.
+
+    (Until ``parse_items`` keys rows by a profile's key fields and takes its
+    ``parsers`` — B's branch — the items are numbered here and the default
+    citation parser's rows are given the family's columns.)
+    """
+    if not table.profile.key_as_printed:
+        return parse_items(items, table.columns)
+    parsed = parse_items([{**item, "seq": i} for i, item in enumerate(items)], table.columns)
+    out: dict[str, list[dict]] = {}
+    for name, rows in parsed.items():
+        out[name] = []
+        for r in rows:
+            item = items[r.pop("seq")]
+            if name == "citations" and "parsed" not in r:
+                r = {"law_type": None, "law_note": r.pop("note", None), "item": None,
+                     "article_text": None, "parsed": True, **r}
+            out[name].append({"sheet": item["sheet"], "row": item["row"], **r})
+    return out
 
 
 def _with_note(error: PipelineError, fmt: Format | None) -> PipelineError:

@@ -83,7 +83,11 @@ def _c(name: str, type_: str, label: str, description: str, example: str = "",
     return Column(name, type_, label, description, example, nullable)
 
 
-SEQ = _c("seq", "int", "序号", "the item's number as printed in the list", "1")
+SEQ = _c("seq", "int", "序号", "the item's number as printed in the list (the first number "
+         "of a 序号 such as 2,3 or 2-3; null where the 序号 is empty)", "1", nullable=True)
+SEQ_TEXT = _c("seq_text", "str", "序号（原文）", "the 序号 exactly as printed (white space "
+              "removed; \"\" where the publisher left it empty; null in folders written "
+              "before it was)", "2,3", nullable=True)
 #: The key of a list printed without 序号: the row's position in the document.
 ROW_SEQ = _c("seq", "int", "行号", "the row's position in the list (the list prints no 序号)", "1")
 PAGE_START = _c("page_start", "int", "起始页", "1-based PDF page where the row starts (null for "
@@ -101,6 +105,7 @@ ITEMS = Table(
     "items", "清单事项", "one row per list item, in document order",
     (
         SEQ,
+        SEQ_TEXT,
         _c("name", "str", "事项名称", "the parent list's item name", "协助做好社会救助工作"),
         _c("content", "str", "具体内容", "what the committee assists with; paragraphs one per line",
            "协助开展最低生活保障、特困供养……等工作。"),
@@ -292,9 +297,10 @@ def generic_tables(columns: Iterable[Mapping[str, Any]]) -> tuple[Table, ...]:
                      f"printed column {c['position']}" + (f" ({c['role']})"
                                                            if c["role"] != "text" else ""))
                   for c in columns if c["role"] != "key")
+    keys = (SEQ, SEQ_TEXT) if keyed else (ROW_SEQ,)
     items = Table("items", ITEMS.label, "one row per list row, in document order; every "
-                  "printed column as text", (SEQ if keyed else ROW_SEQ, *cells, PAGE_START,
-                                            PAGE_END, OCR_MIN_CONF), key=("seq",))
+                  "printed column as text", (*keys, *cells, PAGE_START, PAGE_END, OCR_MIN_CONF),
+                  key=("seq",))
     parsed = tuple(Table(t.name, t.label, t.description, (t.columns[0], SOURCE_FIELD,
                                                           *t.columns[1:]),
                          key=(t.key[0], "field", *t.key[1:]))
@@ -302,10 +308,110 @@ def generic_tables(columns: Iterable[Mapping[str, Any]]) -> tuple[Table, ...]:
     return (items, *parsed, COLUMNS)
 
 
-def version_tables(generic: bool, columns: Iterable[Mapping[str, Any]] = ()) -> tuple[Table, ...]:
-    """The tables of one extracted version: a specific profile's fixed tables, or
-    ``generic_tables(columns)``."""
-    return generic_tables(columns) if generic else EXTRACTION_TABLES
+def version_tables(family: bool | str,
+                   columns: Iterable[Mapping[str, Any]] = ()) -> tuple[Table, ...]:
+    """The tables of one extracted version, by the profile's schema family
+    (``Profile.tables``): the assist profile's fixed tables, ``generic_tables(columns)``
+    or ``power_tables(columns)``.  ``family`` True/False: generic or not (as before
+    there were families)."""
+    if family == "power":
+        return power_tables(columns)
+    return generic_tables(columns) if family in (True, "generic") else EXTRACTION_TABLES
+# --------------------------------------------------------------------------- 权责清单
+
+#: The 权责清单 family's known fields (CONTRACT.md): name, label, meaning, example.
+POWER_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("item_name", "事项名称", "the power's name (事项名称, 职权名称, 项目, 权力事项)",
+     "建筑工程施工许可"),
+    ("sub_item_name", "子项名称", "the sub-item's name (子项); one per line where an item is "
+     "printed over several rows", "新建"),
+    ("power_type", "权力类型", "权力类型/职权类型 as printed; where the list prints no such "
+     "column, the type its sheet's name states (行政许可（11项）)", "行政许可"),
+    ("power_code", "职权编码", "the power's code (职权编码, 事项编码)", "XK-001"),
+    ("basis", "实施依据", "实施依据/设定依据: the whole cell, citations one after another",
+     "【法律】《中华人民共和国建筑法》……"),
+    ("exercising_body", "行使主体", "行使主体/实施主体", "市住房和城乡建设局"),
+    ("undertaking_unit", "承办机构", "承办机构 (the office doing the work)", "建筑业管理科"),
+    ("level_authority", "实施层级及权限", "实施层级及权限 over however many printed columns "
+     "sit under it (values one per line)", "地州市级\n负责本级"),
+    ("duty", "部门职责", "部门职责", ""),
+    ("responsibility", "责任事项", "责任事项内容: numbered duties (parsed into tasks)",
+     "1.受理阶段责任：……"),
+    ("responsibility_basis", "责任事项依据", "the basis of the duties (parsed into citations)",
+     ""),
+    ("accountable", "追责对象范围", "who is held accountable", "承办人员、审核人员"),
+    ("accountability", "追责情形", "when they are held accountable", "因不履行或不正确履行……"),
+    ("remedy", "诉求渠道", "诉求渠道/救济渠道/监督电话", ""),
+    ("remarks", "备注", "remarks", ""),
+)
+SHEET = _c("sheet", "str", "工作表", "the workbook sheet the item is on, as named; null for "
+           "PDF, Word and web sources", "行政许可（11项）", nullable=True)
+ROW = _c("row", "int", "行", "1-based position of the item in the whole list (document "
+         "order across sheets): unique", "12")
+POWER_SEQ = _c("seq", "str", "序号", "the 序号 exactly as printed (\"2,3\"; \"\" where the "
+               "publisher left it empty)", "12")
+POWER_KEY = (SHEET.name, ROW.name)
+
+
+def _power_cells(columns: Iterable[Mapping[str, Any]]) -> tuple[Column, ...]:
+    """The known fields (null where not printed), then every other printed column."""
+    known = {name for name, *_ in POWER_FIELDS}
+    rows = list(columns)
+    labels = {c["field"]: c.get("label") for c in rows}
+    out = [_c(name, "str", labels.get(name) or label, meaning, example, nullable=True)
+           for name, label, meaning, example in POWER_FIELDS]
+    out += [_c(c["field"], "str", c.get("label") or c["field"], f"printed column "
+               f"{c['position']} (a column the family does not name)")
+            for c in rows if c["field"] not in known and c.get("role") != "key"]
+    return tuple(out)
+
+
+def power_tables(columns: Iterable[Mapping[str, Any]] = ()) -> tuple[Table, ...]:
+    """The tables of a version read by the 权责清单 profile, from its ``columns`` rows:
+    items and sub_items with the known fields then the list's other columns, citations
+    in the 【法律】《…》（…）第X条：… form, tasks of the duties, columns with spans."""
+    cells = _power_cells(columns)
+    items = Table("items", "权责事项", "one row per power in document order, across sheets; "
+                  "the known fields always present (null where the list prints no such "
+                  "column), then the list's other columns",
+                  (SHEET, ROW, POWER_SEQ, *cells, PAGE_START, PAGE_END, OCR_MIN_CONF),
+                  key=POWER_KEY)
+    sub_items = Table("sub_items", "子项", "one row per printed row of an item printed over "
+                      "several rows (子项 rows under one merged 序号), as that row holds its cells",
+                      (SHEET, ROW, _c("sub_no", "int", "子项顺序", "1-based printed row within "
+                                      "the item", "2"), *cells), key=(*POWER_KEY, "sub_no"))
+    key = (SHEET, ROW, SOURCE_FIELD)
+    citations = Table(
+        "citations", "依据条款", "one row per article (or law) cited in basis or "
+        "responsibility_basis",
+        (*key,
+         _c("citation_no", "int", "顺序", "1-based within the item and field", "1"),
+         _c("law_type", "str", "法律类型", "as printed in 【】 (法律, 法规, 规章, 国务院决定 …)",
+            "法律", nullable=True),
+         _c("law", "str", "法规名称", "title without 《》 (〈〉 inside kept)",
+            "中华人民共和国畜牧法", nullable=True),
+         _c("law_note", "str", "法规注", "the promulgation or amendment note after the title, "
+            "without its brackets", "2005年12月29日……通过", nullable=True),
+         _c("article_ref", "str", "条款", "as printed; null for a law cited without article",
+            "第二十二条第一款", nullable=True),
+         _c("article", "int", "条", "article number; null where not printed or not a valid "
+            "numeral", "22", nullable=True),
+         _c("paragraph", "int", "款", "paragraph number", "1", nullable=True),
+         _c("item", "int", "项", "item number", "2", nullable=True),
+         _c("article_text", "str", "条文", "the quoted provision after the colon, as printed; "
+            "the whole cell where it could not be parsed", nullable=True),
+         _c("parsed", "bool", "已解析", "false where the parser could not read the cell (then "
+            "law is null and article_text holds the cell)", "true")),
+        key=(*POWER_KEY, "field", "citation_no"))
+    tasks = Table("tasks", "责任事项细项", "one row per numbered duty of responsibility",
+                  (*key, *TASKS.columns[1:]), key=(*POWER_KEY, "field", "task_no"))
+    cols = Table(COLUMNS.name, COLUMNS.label, COLUMNS.description,
+                 (*COLUMNS.columns, _c("span", "int", "跨列", "printed columns the field "
+                                       "covers (more than 1 under a merged label)", "1")),
+                 key=COLUMNS.key)
+    return (items, sub_items, citations, tasks, cols)
+
+
 #: The tables of a diff folder.
 DIFF_TABLES: tuple[Table, ...] = (CHANGES, DETAIL_CHANGES, MATCHES)
 TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, *DIFF_TABLES, VERSIONS,
@@ -314,8 +420,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (*EXTRACTION_TABLES, *DIFF_TABLES
 #: The columns of `items` that come from the printed table, in printed order (the
 #: assist profile's ``printed_order``; a test keeps the two in step).
 CELL_FIELDS: tuple[str, ...] = tuple(
-    c.name for c in ITEMS.columns if c.name not in {PAGE_START.name, PAGE_END.name,
-                                                    OCR_MIN_CONF.name})
+    c.name for c in ITEMS.columns if c.name not in {SEQ_TEXT.name, PAGE_START.name,
+                                                    PAGE_END.name, OCR_MIN_CONF.name})
 #: The text fields a diff compares (CONTRACT: `changes.field`).
 TEXT_FIELDS: tuple[str, ...] = CELL_FIELDS[1:]
 
@@ -333,11 +439,16 @@ NOTICE_FIELDS: dict[str, str] = {
     "source_sha256": "sha256 of the source file",
     "source_format": "what the source is: pdf, pdf-scan (pages read by OCR), docx, doc, wps, "
                      "odt, rtf, xlsx, xls, et, ods, html",
-    "profile": "the list profile that read the table (assist, generic, …)",
+    "profile": "the list profile that read the table (assist, generic, power, …)",
     "notes": "what the reader noted: the sheet or table holding the list, pages read by OCR, "
              "a declared charset that was wrong, …",
     "page_count": "pages in the PDF (1 for sources without pages)",
     "table_pages": "first and last page of the list's table",
+    "list_notes": "notes of the list printed after its last item (备注：…, 注：…), as printed",
+    "sheets": "a workbook's every sheet: name, read (items read) or left out and why, and "
+              "the count its name states (行政处罚（254项）); null for other sources",
+    "warnings": "publisher defects kept as printed, each naming its sheet or page and row "
+                "(a 序号 empty or not one number, a sheet whose stated count disagrees)",
     "pipeline_version": "version of this pipeline",
     "extracted_at": "UTC time of extraction",
 }
@@ -356,14 +467,17 @@ def data_dictionary() -> str:
               **{t.name: "diff folder" for t in DIFF_TABLES},
               VERSIONS.name: "dataset only: extracted/dataset/versions/",
               OCR_CELLS.name: "version folder, where text was OCR'd"}
-    for table in (*EXTRACTION_TABLES, OCR_CELLS, *DIFF_TABLES, VERSIONS):
-        where = places[table.name]
+    sections = [(t, places[t.name]) for t in (*EXTRACTION_TABLES, OCR_CELLS, *DIFF_TABLES,
+                                                VERSIONS)]
+    sections += [(t, "权责清单 version folder, profile power") for t in power_tables()]
+    for table, where in sections:
         out += [f"## `{table.name}` — {table.label} ({where})", "", table.description + ".", "",
                 "| column | 中文 | type | null | meaning | example |",
                 "| --- | --- | --- | --- | --- | --- |"]
         for c in table.columns:
+            example = c.example.replace("|", "/").replace("\n", "⏎")
             out.append(f"| `{c.name}` | {c.label} | {c.type} | {'yes' if c.nullable else 'no'} "
-                       f"| {c.description} | {c.example.replace('|', '/')} |")
+                       f"| {c.description} | {example} |")
         out.append("")
     out += ["## `notice.json`", "", "| key | meaning |", "| --- | --- |"]
     out += [f"| `{k}` | {v} |" for k, v in NOTICE_FIELDS.items()]

@@ -27,7 +27,8 @@ def test_notice_facts_from_the_pages_before_the_table():
     assert notice == {"doc_no": "渝民发〔2021〕6号", "date": "2021-02-10",
                       "title": "关于印发《某某清单》的通知",
                       "issuers": ["重庆市民政局", "中共重庆市委政法委员会"],
-                      "list_title": "某某清单", "parent_doc_no": "渝府办发〔2019〕23号"}
+                      "list_title": "某某清单", "parent_doc_no": "渝府办发〔2019〕23号",
+                      "list_notes": []}
 
 
 def test_issuers_side_by_side_are_split_and_a_red_head_loses_its_wen_jian():
@@ -52,7 +53,7 @@ def test_attachment_alone_has_no_notice_facts():
     pages = [page(1, ["某某清单"], table_top=200), page(2, [], table_top=50)]
     notice = read_notice(pages, table(pages=(1, 2), header="序号\n事项名称"))
     assert notice == {"doc_no": None, "date": None, "title": None, "issuers": [],
-                      "list_title": "某某清单", "parent_doc_no": None}
+                      "list_title": "某某清单", "parent_doc_no": None, "list_notes": []}
 
 
 def test_running_header_and_page_numbers_are_not_notice_text():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from pipeline.errors import LayoutError
@@ -238,10 +240,19 @@ def test_stitch_seq_printed_on_the_next_page_fills_the_item_begun_before():
     assert "".join(ln.text for ln in items[1].lines["tasks_text"]) == "1.任务"
 
 
-def test_stitch_row_without_seq_in_mid_page_is_an_error_naming_page_and_row():
-    with pytest.raises(LayoutError, match=r"page 1, row 2, column 序号"):
-        two_pages([item_cells("1", "甲"), item_cells("", "乙"), item_cells("3", "丙")],
-                  [item_cells("4", "丁")])
+def test_stitch_row_without_seq_in_mid_page_is_an_item_warned_naming_page_and_row():
+    ys = [160 + 60 * i for i in range(3)]
+    p1 = find_tables(list_page(1, body([item_cells("1", "甲"), item_cells("", "乙"),
+                                        item_cells("3", "丙")]), ys))
+    p2 = find_tables(list_page(2, body([item_cells("4", "丁")]), [160]))
+    table = drop_headers([p1, p2])
+    items = stitch_rows(table)
+    assert [i.seq_text for i in items] == ["1", "", "3", "4"]
+    rows = clean_items(items, table)
+    assert [(r["seq"], r["seq_text"], r["name"]) for r in rows] == [
+        (1, "1", "甲"), (None, "", "乙"), (3, "3", "丙"), (4, "4", "丁")]
+    assert table.warnings == ["page 1, row 2: 序号 is empty; the row is kept as an item, as "
+                              "printed (item 2 of the list)"]
 
 
 # --- clean ---------------------------------------------------------------------
@@ -284,12 +295,20 @@ def test_clean_latin_words_across_a_wrap_keep_a_space():
     assert clean_items([item], ASSIST)[0]["content"] == "通过QQ APP报送"
 
 
-def test_clean_seq_that_is_not_a_number_is_an_error():
-    item = raw(name="甲", content="乙", tasks_text="1.任务", basis_text="《某法》",
-               department_text="部门", remarks="")
-    item.seq_text = "一"
-    with pytest.raises(LayoutError, match="序号 '一' is not a number"):
-        clean_items([item], ASSIST)
+def test_clean_seq_that_is_not_one_number_is_kept_as_printed_with_a_warning():
+    items = []
+    for text in ("一", "2,3", "4-5"):
+        item = raw(name="甲", content="乙", tasks_text="1.任务", basis_text="《某法》",
+                   department_text="部门", remarks="")
+        item.seq_text = text
+        items.append(item)
+    table = dataclasses.replace(ASSIST, warnings=[])
+    rows = clean_items(items, table)
+    assert [(r["seq"], r["seq_text"]) for r in rows] == [(None, "一"), (2, "2,3"), (4, "4-5")]
+    assert table.warnings == [
+        "page 1, row 0: 序号 '一' is not one number; kept as printed",
+        "page 1, row 0: 序号 '2,3' is not one number; kept as printed (seq 2: its first number)",
+        "page 1, row 0: 序号 '4-5' is not one number; kept as printed (seq 4: its first number)"]
 
 
 # --- bugs found by the layout generator (tests/render), one fixture each ------------

@@ -56,6 +56,8 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader tells the user
+    # publisher defects the reader kept as printed (notice.json ``warnings``)
+    reader_warnings: list[str] = field(default_factory=list)
     kept: Path | None = None  # the folder holding a valid version, left as it was
     profile: str = ""  # the list profile the table was read with (notice.json's ``profile``)
 
@@ -117,6 +119,7 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
         folder = Path(options.out or options.extracted_root / extraction.notice["version"])
         outcome = Outcome(pdf, "extracted", folder, len(extraction.rows.get("items", [])),
                           notes=list(extraction.notes),
+                          reader_warnings=list(getattr(extraction, "warnings", [])),
                           profile=str(extraction.notice.get("profile") or ""))
         _write(extraction, outcome, options)
         return outcome

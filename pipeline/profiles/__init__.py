@@ -11,10 +11,27 @@ parsed into (its role: ``key``, ``text``, ``tasks``, ``citations``,
 merged over several rows, and which validation suite checks the result.
 
 A specific profile (``"generic": false``) names its fields and claims a
-table only when every required field is found in its header.  The generic
-profile claims any table with a header: each column gets a stable snake_case
-name (a ``vocabulary`` entry whose labels match the whole printed label,
-else the label's pinyin) and a role from its label (``roles``).
+table only when every required field is found in its header (and, where it
+states ``requires``, every field of one of those alternatives).  Where it
+states a ``glossary`` (the 权责清单 profile), every other printed column is
+kept too, named in English from the glossary's words (longest match first:
+办理时限 → handling_time_limit), or ``column_<n>`` where a word is unknown.
+A field whose rule ``spans`` takes every adjacent column under one merged
+label (实施层级及权限 over 地州市级 | 区县级).  The generic profile claims any
+table with a header: each column gets a stable snake_case name (a
+``vocabulary`` entry whose labels match the whole printed label, else the
+label's pinyin) and a role from its label (``roles``).
+
+What else a profile may say of its family (all optional): ``tables`` (which
+schema tables its versions hold: assist, generic, power), the key kept as
+printed text (``key.as_printed``), ``label_variants`` (characters replaced in
+labels before matching: 的, 与/和 → 及), ``sub_items`` (an item printed over
+several rows under one merged key keeps each row), ``item_start`` (the field
+whose text tells that a row without a key starts an item), ``list_note`` (a
+row or line after the table that is a note of the list: 备注：…), fields a
+sheet name states (``from_sheet_name``) and the count it states
+(``sheet_count``), ``parsers`` (the parser of a role's cells, by name),
+``absent_fields`` ("null" or "empty": a known field the list does not print).
 
 Patterns are written for the ``regex`` package, so ``\\p{Han}`` and the like
 are available to profiles.  Labels are matched with white space removed.  A
@@ -46,6 +63,10 @@ PARSED_ROLES = ("tasks", "citations", "departments")
 RESERVED_FIELDS = frozenset({"page_start", "page_end", "ocr_min_conf"})
 #: ``merged_rows`` values: how cells merged over several rows are read.
 MERGED_ROWS = {"fill down": True, "one item per key cell": False}
+#: ``tables`` values: the schema families (``schema.version_tables``).
+TABLE_FAMILIES = ("assist", "generic", "power")
+#: A glossary's English: snake_case words.
+_ENGLISH = _re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 #: Patterns stated once in the pipeline that profiles (and expectation suites, see
 #: ``validate``) name as ``{name}`` inside their own regular expressions.
 PATTERN_TOKENS = {"{task_marker}": TASK_MARKER}
@@ -78,6 +99,7 @@ class Column:
     role: str  # one of ROLES
     index: int  # 0-based column of the printed table
     join: FieldJoin = FieldJoin()
+    span: int = 1  # printed columns it covers (index, index + 1, …): a merged label
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,7 @@ class _Rule:
     role: str = "text"
     required: bool = False
     join: FieldJoin = FieldJoin()
+    spans: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,23 +131,44 @@ class Profile:
     vocabulary: tuple[_Rule, ...] = ()  # generic: whole label → field name
     roles: tuple[_Rule, ...] = ()  # generic: label contains → role and join
     source: Path = field(default=PROFILE_DIR)
+    tables: str = "assist"  # the schema family of its versions (TABLE_FAMILIES)
+    key_as_printed: bool = False  # the key is the 序号 as printed (text), not its number
+    requires: tuple[tuple[str, ...], ...] = ()  # one of these field sets must be found
+    glossary: tuple[tuple[str, str], ...] = ()  # word → English, longest words first
+    label_variants: tuple[tuple[str, str], ...] = ()
+    sub_items: bool = False
+    item_start: str | None = None
+    list_note: str | None = None
+    from_sheet_name: tuple[tuple[str, str], ...] = ()  # field → pattern (group 1)
+    sheet_count: str | None = None
+    parsers: tuple[tuple[str, str], ...] = ()  # role → parser name
+    absent_null: bool = False  # a known field the list does not print is null (else "")
 
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(r.field for r in self.columns if r.required)
 
-    def read_header(self, labels: list[str]) -> list[Column] | None:
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """A specific profile's known fields, in the order its rules state them."""
+        return tuple(r.field for r in self.columns)
+
+    def read_header(self, labels: list[str], groups: list[int] | None = None
+                    ) -> list[Column] | None:
         """The columns of a table whose header labels (one per column, "" where
         none) are ``labels``, or None if this profile does not claim the table.
 
+        ``groups``: per column, which header cell heads it (adjacent columns under
+        one merged label share it); a spanning field covers only such columns.
         ``labels=None`` entries are not allowed; a table printed without a
         header is read with ``read_headerless``.
         """
         labels = [_squash(x) for x in labels]
         if self.generic:
             return self._generic_columns(labels)
+        keys = [self._label_key(x) for x in labels]
         found: dict[str, int] = {}
-        for j, label in enumerate(labels):
+        for j, label in enumerate(keys):
             if not label:
                 continue
             for rule in self.columns:
@@ -136,16 +180,32 @@ class Profile:
             # One label read with one character wrong (an OCR slip, "依椐" for 依据) still
             # names its column, when it is the only one missing and no other field took it.
             rule = next(r for r in self.columns if r.field == missing[0])
-            for j, label in enumerate(labels):
+            for j, label in enumerate(keys):
                 if (label and j not in found.values()
                         and regex.search(f"(?:{rule.labels}){{s<=1}}", label)):
                     found[rule.field] = j
                     break
         if not all(f in found for f in self.required):
             return None
+        if self.requires and not any(all(f in found for f in alt) for alt in self.requires):
+            return None
         by_field = {r.field: r for r in self.columns}
-        return sorted((Column(f, labels[j], by_field[f].role, j, by_field[f].join)
-                       for f, j in found.items()), key=lambda c: c.index)
+        spans = self._spans(found, keys, groups)
+        taken = {j for f, j in found.items() for j in range(j, j + spans.get(f, 1))}
+        columns = [Column(f, self._span_label(labels, j, spans.get(f, 1)), by_field[f].role, j,
+                          by_field[f].join, spans.get(f, 1)) for f, j in found.items()]
+        if self.glossary:
+            names = set(RESERVED_FIELDS) | set(self.fields)
+            for j, label in enumerate(labels):
+                if j in taken:
+                    continue
+                name = self._english(keys[j]) or f"column_{j + 1}"
+                base, n = name, 2
+                while name in names:
+                    name, n = f"{base}_{n}", n + 1
+                names.add(name)
+                columns.append(Column(name, label, "text", j))
+        return sorted(columns, key=lambda c: c.index)
 
     def read_headerless(self, ncols: int) -> list[Column] | None:
         """The columns of a table printed without a header row, by printed order."""
@@ -156,11 +216,72 @@ class Profile:
                 for j, f in enumerate(self.printed_order)]
 
     def score(self, columns: list[Column], ncols: int) -> float:
-        """How well a claimed table fits: share of its columns this profile names.
+        """How well a claimed table fits: share of its columns this profile names
+        (its own fields; columns kept under a glossary name do not count).
 
         The generic profile scores 0: any specific profile that claims a table wins.
         """
-        return 0.0 if self.generic else len(columns) / max(ncols, 1)
+        if self.generic:
+            return 0.0
+        known = set(self.fields)
+        return sum(c.span for c in columns if c.field in known) / max(ncols, 1)
+
+    def _label_key(self, label: str) -> str:
+        """The label as matched: white space gone, ``label_variants`` replaced."""
+        for old, new in self.label_variants:
+            label = label.replace(old, new)
+        return label
+
+    def _spans(self, found: dict[str, int], keys: list[str],
+               groups: list[int] | None) -> dict[str, int]:
+        """Columns covered by each spanning field: the adjacent columns after its
+        own whose labels its rule also matches (sub-labels under its merged label)
+        or that are empty, under the same header cell, and no other field's."""
+        out = {}
+        owned = set(found.values())
+        for rule in self.columns:
+            if not rule.spans or rule.field not in found:
+                continue
+            j = found[rule.field]
+            k = j + 1
+            while (k < len(keys) and k not in owned and groups is not None
+                   and groups[k] == groups[j]
+                   and (not keys[k] or regex.search(rule.labels, keys[k]))):
+                k += 1
+            if k - j > 1:
+                out[rule.field] = k - j
+        return out
+
+    @staticmethod
+    def _span_label(labels: list[str], j: int, span: int) -> str:
+        """The label of a field over ``span`` columns: theirs, once where they agree."""
+        parts = list(dict.fromkeys(x for x in labels[j:j + span] if x))
+        return " | ".join(parts) if parts else labels[j]
+
+    def _english(self, label: str) -> str:
+        """A snake_case English name for ``label`` from the glossary's words, longest
+        first ("办理时限" → "handling_time_limit"); "" where a character is in no word
+        (brackets, punctuation and 的 are skipped; Latin letters and digits kept)."""
+        words: list[str] = []
+        i = 0
+        while i < len(label):
+            for word, english in self.glossary:
+                if label.startswith(word, i):
+                    words.extend(english.split("_"))
+                    i += len(word)
+                    break
+            else:
+                ch = label[i]
+                if ch.isascii() and ch.isalnum():
+                    m = _re.match(r"[A-Za-z0-9]+", label[i:])
+                    words.append(m.group().lower())
+                    i += m.end()
+                elif ch.isalnum():
+                    return ""
+                else:
+                    i += 1
+        name = "_".join(w for k, w in enumerate(words) if k == 0 or w != words[k - 1])
+        return f"c_{name}" if name[:1].isdigit() else name
 
     def _generic_columns(self, labels: list[str]) -> list[Column] | None:
         if sum(1 for x in labels if x) < 2:
@@ -230,16 +351,30 @@ def _load(path: Path) -> Profile:
         if data["merged_rows"] not in MERGED_ROWS:
             raise ValueError(f"merged_rows {data['merged_rows']!r} is not one of "
                              f"{', '.join(map(repr, MERGED_ROWS))}")
+        generic = bool(data["generic"])
+        glossary = data.get("glossary", {})
         profile = Profile(
             name=data["name"], label=data["label"], description=data.get("description", ""),
-            generic=bool(data["generic"]), key_field=data["key"]["field"],
+            generic=generic, key_field=data["key"]["field"],
             key_pattern=data["key"]["pattern"], suite=data["suite"],
             fill_down=MERGED_ROWS[data["merged_rows"]],
             columns=tuple(_rule(r, patterns) for r in data.get("columns", ())),
             printed_order=tuple(data.get("printed_order", ())),
             vocabulary=tuple(_rule(r, patterns) for r in data.get("vocabulary", ())),
             roles=tuple(_rule(r, patterns) for r in data.get("roles", ())),
-            source=path)
+            source=path,
+            tables=data.get("tables", "generic" if generic else "assist"),
+            key_as_printed=bool(data["key"].get("as_printed", False)),
+            requires=tuple(tuple(alt) for alt in data.get("requires", ())),
+            glossary=tuple(sorted(glossary.items(), key=lambda kv: -len(kv[0]))),
+            label_variants=tuple(data.get("label_variants", {}).items()),
+            sub_items=bool(data.get("sub_items", False)),
+            item_start=data.get("item_start"),
+            list_note=patterns.get(data.get("list_note"), data.get("list_note")),
+            from_sheet_name=tuple(data.get("from_sheet_name", {}).items()),
+            sheet_count=data.get("sheet_count"),
+            parsers=tuple(data.get("parsers", {}).items()),
+            absent_null=data.get("absent_fields", "empty") == "null")
         for rule in (*profile.columns, *profile.vocabulary, *profile.roles):
             regex.compile(rule.labels)
             if rule.join.breaks_before:
@@ -247,10 +382,36 @@ def _load(path: Path) -> Profile:
             if rule.role not in ROLES:
                 raise ValueError(f"role {rule.role!r} is not one of {', '.join(ROLES)}")
         regex.compile(profile.key_pattern)
+        _check_family(profile, data)
     except (OSError, ValueError, KeyError, TypeError, regex.error) as e:
         what = f"missing key {e}" if isinstance(e, KeyError) else str(e)
         raise PipelineError(f"not a valid list profile: {what}", file=str(path)) from None
     return profile
+
+
+def _check_family(profile: Profile, data: dict) -> None:
+    """The optional keys (module docstring) name what exists; raise ``ValueError``."""
+    if profile.tables not in TABLE_FAMILIES:
+        raise ValueError(f"tables {profile.tables!r} is not one of {', '.join(TABLE_FAMILIES)}")
+    if data.get("absent_fields", "empty") not in ("empty", "null"):
+        raise ValueError("absent_fields must be \"empty\" or \"null\"")
+    known = set(profile.fields)
+    named = [f for alt in profile.requires for f in alt]
+    named += [f for f, _ in profile.from_sheet_name]
+    named += [profile.item_start] if profile.item_start else []
+    unknown = [f for f in named if f not in known]
+    if unknown:
+        raise ValueError(f"names fields it has no column rule for: {', '.join(unknown)}")
+    for role, parser in profile.parsers:
+        if role not in PARSED_ROLES or not isinstance(parser, str):
+            raise ValueError(f"parsers: {role!r} is not one of {', '.join(PARSED_ROLES)}")
+    for word, english in profile.glossary:
+        if not word or not isinstance(english, str) or not _ENGLISH.fullmatch(english):
+            raise ValueError(f"glossary: {word!r} → {english!r} is not snake_case English")
+    for pattern in (profile.list_note, profile.sheet_count,
+                    *(p for _, p in profile.from_sheet_name)):
+        if pattern is not None:
+            regex.compile(pattern)
 
 
 def expand_tokens(pattern: str) -> str:
@@ -273,6 +434,7 @@ def _rule(data: dict, patterns: dict[str, str]) -> _Rule:
     breaks = join.get("breaks_before")
     return _Rule(labels=data["labels"], field=data.get("field", ""), role=data.get("role", "text"),
                  required=bool(data.get("required", False)),
+                 spans=bool(data.get("spans", False)),
                  join=FieldJoin(breaks_before=patterns.get(breaks, breaks),
                                 paragraphs=bool(join.get("paragraphs", True)),
                                 remove_spaces=bool(join.get("remove_spaces", False))))

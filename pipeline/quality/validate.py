@@ -487,10 +487,11 @@ def _suite_and_tables(folder: Path, notice: dict,
     if name is not None and profile is None:
         checks.append(Check("notice.json", "profile", None, False, "error", repr(name),
                             "a profile of pipeline/profiles (the one that read the list)"))
-    if profile is None or not profile.generic:
+    if profile is None or profile.tables == "assist":
         return (profile or profiles[DEFAULT_PROFILE]).suite, schema.VALIDATED_TABLES
     rows = _columns_rows(folder, checks)
-    tables = [t for t in schema.generic_tables(rows) if t.name != schema.COLUMNS.name]
+    tables = [t for t in schema.version_tables(profile.tables, rows)
+              if t.name != schema.COLUMNS.name]
     return profile.suite, tuple(tables)
 
 
@@ -755,9 +756,10 @@ def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ..
         n = 0 if df is None else len(df)
         key_values = {k: _values(df, k) if n else [] for k in keys}
         for column in table.columns:
-            text = column.type == "str"
+            # (seq_text is the printed key, "12": a number, not text that may hold debris)
+            text = column.type == "str" and column.name != schema.SEQ_TEXT.name
             present = df is not None and column.name in df.columns
-            if table.name != "items":
+            if table.name not in ("items", "sub_items"):  # (sub_items: an item's rows)
                 required = text
             elif fill is not None:
                 required = text and (column.name in table.key or (

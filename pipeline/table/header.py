@@ -11,11 +11,23 @@ the most body rows (bands: rows under a category merged over them count one
 each, though they make one fragment; the first such table on a tie).
 
 Header rows are the rows above the first numbered row (for a profile with a
-序号 key), or, in a table without numbers, the first row (and the next ones
-while a header cell spans several columns: a two-level header).  A header cut
-by a page break (its top row at the foot of one page, the rest on the next) is
-joined by the cells' x-extents.  On later pages, rows made only of header text
-are the header repeated and are dropped.
+序号 key: fewer where the profile claims the table with fewer and the next row
+is no row of sub-labels — the first item's 序号 may be empty), or, in a table
+without numbers, the first row (and the next ones while a header cell spans
+several columns at the bottom of a row and the next row holds only its
+sub-labels: a label merged over two columns with no sub-labels under it is one
+label over both, and the row under it is the first item).  A row across the
+whole table at the top of the header is the list's title (``ListTable.title``),
+not a level of the header.  A header cut by a page break (its top row at the
+foot of one page, the rest on the next) is joined by the cells' x-extents.  On
+later pages, rows made only of header text are the header repeated and are
+dropped.  Rows after the last item that the profile calls a note of the list
+(``list_note``: 备注：…) go to ``ListTable.notes``, not to the items.
+
+Without pages (Word, Excel, web), every later table with the list's columns
+whose header is repeated (or, for a specific profile, whose first row is
+numbered) continues the list — a workbook's sheets one per power type, in
+sheet order — and every other table is passed over.
 """
 
 from __future__ import annotations
@@ -23,8 +35,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
+
 from ..errors import LayoutError
-from ..model import Fragment, ListTable, PageLayout, seq_number
+from ..model import SPAN_MARK, Fragment, ListTable, PageLayout, seq_number
 from ..settings import DEFAULT_LAYOUT, LayoutSettings
 
 _SPACE = re.compile(r"\s+")
@@ -108,6 +122,7 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
     """The first table from page index ``start`` on that one of ``profiles`` claims,
     followed over the pages that continue it."""
     table: ListTable | None = None
+    title = ""
     header_texts: set[str] = set()
     pending: list[_HeaderCell] = []  # header rows seen on a page without body rows
     unclaimed: list[tuple[float, float]] = []  # columns of a table whose header none claimed
@@ -121,8 +136,9 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
         if table is None:
             best = None
             for profile in profiles:
-                n_header = _count_header_rows(rows, profile)
-                cells = _header_cells(page, rows[:n_header])
+                n_header = _count_header_rows(rows, profile, page)
+                title, top = _title(rows[:n_header], page)
+                cells = _header_cells(page, rows[top:n_header])
                 if pending and _same_extent(pending, cells, page, layout):
                     cells = pending + cells
                 if n_header == len(rows):
@@ -131,23 +147,31 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
                     continue  # that table goes on without its header: not a headerless list
                 claimed = _recognise(page, cells, profile)
                 if claimed is not None and (best is None or claimed[1] > best[1]):
-                    best = (claimed[0], claimed[1], n_header, cells)
+                    best = (claimed[0], claimed[1], n_header, cells, title)
             if best is None:
                 # Without pages, a table of header rows alone is not cut from the next one.
                 pending = _pending_header(page, rows, profiles) if paginated else []
-                if any(_count_header_rows(rows, p) for p in profiles):
+                if any(_count_header_rows(rows, p, page) for p in profiles):
                     unclaimed = page.columns
                 continue
-            table, _, n_header, cells = best
+            table, _, n_header, cells, title = best
+            table.paginated, table.title = paginated, title
             pending = []
             ncols = len(page.columns)
             header_texts = {c.text for c in cells if c.text}
-            table.fragments.extend(_on_page(rows[n_header:], page.number))
-            table.pages.append(page.number)
+            table.fragments.extend(_on_page(_body(rows[n_header:], table), page.number))
+            _add_page(table, page)
             continue
-        if not paginated and not _continues_list(rows, ncols, page, header_texts, table.profile):
-            end = i
-            break  # a table of its own after the list (related documents, another list)
+        if not paginated:
+            skip = _continues_list(rows, ncols, page, header_texts, table.profile)
+            if skip is None:
+                # A table of its own (related documents, a summary, another list): passed
+                # over; the next candidate list starts here (``end``).
+                end = min(end, i)
+                continue
+            table.fragments.extend(_on_page(_body(rows[skip:], table), page.number))
+            _add_page(table, page)
+            continue
         if len(page.columns) != ncols:
             first = rows[0] if rows else None
             if (first and _looks_like_header(first, table.profile)
@@ -165,22 +189,68 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
         while first_row < len(rows) and _repeats_header(rows[first_row], header_texts,
                                                         table.profile):
             first_row += 1
-        table.fragments.extend(_on_page(rows[first_row:], page.number))
-        table.pages.append(page.number)
+        table.fragments.extend(_on_page(_body(rows[first_row:], table), page.number))
+        _add_page(table, page)
     if table is None:
         return None
     return _Found(table, end)
 
 
 def _continues_list(rows: list[Fragment], ncols: int, page: PageLayout, header_texts: set[str],
-                    profile) -> bool:
-    """Whether a separate table (Word, Excel, web) goes on with the list: the same
-    columns, and the header repeated or a numbered first row (a list split in two)."""
+                    profile) -> int | None:
+    """How many rows to skip where a separate table (Word, Excel, web) goes on with
+    the list — the same columns, and the header repeated (after a title row of its
+    own) or a numbered first row (a list split in two) — else None."""
     if len(page.columns) != ncols or not rows:
-        return False
-    first = rows[0]
-    return _repeats_header(first, header_texts, profile) or (
-        not profile.generic and _numbered(first.column_text(0), profile))
+        return None
+    top = 1 if len(rows) > 1 and _is_title_row(rows[0], ncols) else 0
+    skip = top
+    while skip < len(rows) and _repeats_header(rows[skip], header_texts, profile):
+        skip += 1
+    if skip > top:
+        return skip
+    if not profile.generic and _numbered(rows[top].column_text(0), profile):
+        return top
+    return None
+
+
+def _add_page(table: ListTable, page: PageLayout) -> None:
+    table.pages.append(page.number)
+    if page.source_rows is not None:
+        table.source_rows[page.number] = page.source_rows
+
+
+def _body(rows: list[Fragment], table: ListTable) -> list[Fragment]:
+    """A page's body rows without the rows after the last item that are a note of the
+    list (``profile.list_note``: a row whose first cell says 备注/注, with at most one
+    cell besides): their text goes to ``table.notes``."""
+    pattern = getattr(table.profile, "list_note", None)
+    if not pattern:
+        return rows
+    notes = []
+    while rows:
+        cells = [c for c in rows[-1].cells if c.text.strip()]
+        if (not cells or len(cells) > 2 or rows[-1].nbands > 1
+                or not regex.match(pattern, cells[0].text.strip())):
+            break
+        notes.insert(0, " ".join(" ".join(ln.text for ln in c.lines) for c in cells))
+        rows = rows[:-1]
+    table.notes.extend(notes)
+    return rows
+
+
+def _title(rows: list[Fragment], page: PageLayout) -> tuple[str, int]:
+    """(the list title, header rows it takes) where the header's first row is one cell
+    across the whole table above further header rows; else ("", 0)."""
+    if len(rows) > 1 and _is_title_row(rows[0], len(page.columns)):
+        return _norm(rows[0].cells[0].text) if rows[0].cells else "", 1
+    return "", 0
+
+
+def _is_title_row(row: Fragment, ncols: int) -> bool:
+    cells = [c for c in row.cells if c.text.strip()]
+    return (ncols > 1 and row.nbands == 1 and len(cells) == 1
+            and cells[0].col0 == 0 and cells[0].col1 >= ncols)
 
 
 def _pending_header(page: PageLayout, rows: list[Fragment], profiles) -> list[_HeaderCell]:
@@ -191,28 +261,47 @@ def _pending_header(page: PageLayout, rows: list[Fragment], profiles) -> list[_H
     return []
 
 
-def _count_header_rows(rows: list[Fragment], profile) -> int:
+def _count_header_rows(rows: list[Fragment], profile, page: PageLayout | None = None) -> int:
     """Rows above the first numbered row; in a table without numbers (generic
-    profile), the first row and the rows under a header cell spanning columns
-    at its bottom.
+    profile), the first row and the rows of sub-labels under a header cell
+    spanning columns at its bottom.
 
     A row whose 序号 is only the start of one ("（" of "（1）" wrapped in a
-    narrow column, the rest on the next page) is numbered too.
+    narrow column, the rest on the next page) is numbered too.  Where a specific
+    profile claims the table with fewer of those rows and the next one is not a
+    row of sub-labels, the header ends there (an item whose 序号 is empty or odd).
     """
     n = 0
     while n < len(rows) and not _numbered(_first_key_text(rows[n]), profile):
         n += 1
+    if not profile.generic and page is not None and 1 < n < len(rows):
+        for k in range(1, n):
+            _, top = _title(rows[:k], page)
+            cells = _header_cells(page, rows[top:k])
+            if (cells and not _sub_labels(rows[k], rows[k - 1])
+                    and _recognise(page, cells, profile) is not None):
+                return k
     if not profile.generic or (n < len(rows) and n > 0):
         return n
     n = min(1, len(rows))
     # A cell spanning columns at the bottom of a header row (a group label, a
     # title across the table) has its labels in the next row; one above other
     # labels in the same row (cells of the other columns spanning both levels
-    # keep a two-level header in one row) does not.
-    while n < len(rows) and any(c.col1 - c.col0 > 1 and c.band1 >= rows[n - 1].nbands
-                                for c in rows[n - 1].cells):
+    # keep a two-level header in one row) does not, and neither does one with
+    # nothing under it (the next row is then the first item).
+    while n < len(rows) and _sub_labels(rows[n], rows[n - 1]):
         n += 1
     return n
+
+
+def _sub_labels(row: Fragment, above: Fragment) -> bool:
+    """Whether ``row`` holds only sub-labels of ``above``'s cells spanning several
+    columns at its bottom: text only in columns those cells cover."""
+    spans = [(c.col0, c.col1) for c in above.cells
+             if c.col1 - c.col0 > 1 and c.band1 >= above.nbands]
+    cells = [c for c in row.cells if c.text.strip()]
+    return bool(spans) and bool(cells) and all(
+        any(a <= c.col0 and c.col1 <= b for a, b in spans) for c in cells)
 
 
 def _first_key_text(row: Fragment) -> str:
@@ -265,15 +354,29 @@ def _recognise(page: PageLayout, cells: list[_HeaderCell], profile):
     if cells:
         labels = ["".join(c.text for c in cells if _covers(c, page.columns[j]))
                   for j in range(ncols)]
-        columns = profile.read_header(labels)
+        columns = profile.read_header(labels, _groups(cells, page))
     else:
         labels = [""] * ncols
         columns = profile.read_headerless(ncols)
     if columns is None:
         return None
-    table = ListTable({c.field: c.index for c in columns}, labels, [], [],
+    fields = {}
+    for c in columns:
+        fields[c.field] = c.index
+        fields.update({f"{c.field}{SPAN_MARK}{k}": c.index + k for k in range(1, c.span)})
+    table = ListTable(fields, labels, [], [],
                       "\n".join(c.text for c in cells if c.text), profile, columns)
     return table, profile.score(columns, ncols)
+
+
+def _groups(cells: list[_HeaderCell], page: PageLayout) -> list[int]:
+    """Per column, the widest header cell over it (columns under one merged label
+    share it; a column under none gets a number of its own)."""
+    out = []
+    for j, column in enumerate(page.columns):
+        over = [(c.x1 - c.x0, k) for k, c in enumerate(cells) if _covers(c, column)]
+        out.append(max(over)[1] if over else -1 - j)
+    return out
 
 
 def _covers(cell: _HeaderCell, column: tuple[float, float]) -> bool:

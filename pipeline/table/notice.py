@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import regex
+
 from ..model import ListTable, PageLayout
 from ..text.glyphs import unify_ideographs
 
@@ -39,7 +41,11 @@ MAX_ISSUER_CHARS = 30
 
 
 def read_notice(pages: list[PageLayout], table: ListTable, paginated: bool = True) -> dict:
-    """Return doc_no, date (ISO), title, issuers, list_title, parent_doc_no (nulls if absent).
+    """Return doc_no, date (ISO), title, issuers, list_title, parent_doc_no (nulls if absent),
+    and list_notes (the list's own notes after its items: ``ListTable.notes`` and the
+    lines under the table that the profile's ``list_note`` starts; [] if none).
+
+    A title row printed inside the table (``ListTable.title``) is the list title.
 
     ``paginated``: the pages are a PDF's, whose running headers and footers
     (the same line at the same height on several pages) are not notice text;
@@ -65,9 +71,32 @@ def read_notice(pages: list[PageLayout], table: ListTable, paginated: bool = Tru
         "date": date,
         "title": title,
         "issuers": _issuers(raw_lines, title_at, date_at),
-        "list_title": _list_title(lines, above_table),
+        "list_title": table.title or _list_title(lines, above_table),
         "parent_doc_no": _first(_DOC_NO.findall(table.header_text)),
+        "list_notes": [*table.notes, *_notes_below(pages, table, furniture)],
     }
+
+
+def _notes_below(pages: list[PageLayout], table: ListTable, furniture: set[str]) -> list[str]:
+    """Lines under the table on its pages from one the profile calls a note of the
+    list (备注：…, 注：…) on, each such note with the lines after it joined."""
+    pattern = getattr(table.profile, "list_note", None)
+    if not pattern:
+        return []
+    rx = regex.compile(pattern)  # (profiles' patterns are the regex package's)
+    notes: list[str] = []
+    on = set(table.pages)
+    for page in pages:
+        if page.number not in on or page.table_top is None:
+            continue
+        going = False
+        for text in _texts([ln for ln in page.outside if ln.top > page.table_top], furniture):
+            if rx.match(text):
+                notes.append(text)
+                going = True
+            elif going:
+                notes[-1] += text
+    return notes
 
 
 def _texts(lines, furniture: set[str]) -> list[str]:

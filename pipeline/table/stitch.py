@@ -11,10 +11,16 @@ row of its own.
 
 Rows cut by page breaks, with a 序号 column: a row fragment that opens a page
 continues the item above when its 序号 is empty or repeats the item's 序号;
-every cell of it continues the same cell above.  A fragment that closes a page
-with an empty 序号 starts an item whose 序号 is printed on the next page (a
-vertically centred 序号 can fall there).  Anywhere else, a row without a 序号
-cannot be placed with confidence.  Without a 序号 column, a row is cut where
+every cell of it continues the same cell above (a sheet's first row never
+continues another sheet).  A fragment that closes a page with an empty 序号
+starts an item whose 序号 is printed on the next page (a vertically centred 序号
+can fall there).  Anywhere else a row without a 序号 starts an item as printed
+(``clean_items`` warns), except, for a profile with ``sub_items``, a row whose
+``item_start`` cell is empty too: that is one more printed row of the item
+above.  An item printed over several rows (子项 rows under a merged 序号, or
+such rows without one) keeps each printed row (``RawItem.sub_rows``).
+
+Without a 序号 column, a row is cut where
 no rule closes the table at the foot of a page (``Fragment.open_bottom``,
 from the ruling), or where the first row of the next page is empty in a
 column that every other row fills (not a category column): that row continues
@@ -37,7 +43,6 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..errors import LayoutError
 from ..model import Cell, Fragment, Line, ListTable, RawItem, seq_number
 from ..settings import DEFAULT_LAYOUT, LayoutSettings
 
@@ -47,22 +52,26 @@ MIN_FILLED_ROWS = 5
 
 @dataclass
 class _Row:
-    """One list row as printed: its 序号 text and the row fragments (units) it is made of."""
+    """One list row as printed: its 序号 text and the row fragments (units) it is made
+    of, each a ``kind``: "start", "cut" (the rest of a row cut by a page break) or
+    "sub" (one more printed row of the same item)."""
 
     seq_text: str
     units: list[Fragment] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
 
 
 def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> list[RawItem]:
     """Return one ``RawItem`` per list row, with its lines per field and page span.
 
-    Raises ``LayoutError`` naming the page and row of a fragment that is neither
-    a new item nor a continuation.  Rows are made fragment by fragment (the
-    split rows of one fragment are let go once stitched), so what is held
-    besides the items does not grow with the list.
+    Never raises for what a publisher printed: a row without a 序号 is an item
+    (or a row of one) as printed, and ``clean_items`` warns.  Rows are made
+    fragment by fragment (the split rows of one fragment are let go once
+    stitched), so what is held besides the items does not grow with the list.
     """
     key_col = table.fields.get(table.profile.key_field)
-    units = _list_rows(table.fragments, key_col)
+    keep_rows = bool(getattr(table.profile, "sub_items", False))
+    units = _list_rows(table.fragments, key_col, keep_rows)
     category = _category_columns(table.fragments, key_col)
     rows = (_rows_by_key(units, table, key_col) if key_col is not None
             else _rows_by_rules(units, _filled_columns(table.fragments) - category))
@@ -72,29 +81,58 @@ def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> li
         first = row.units[0]
         item = RawItem(row.seq_text, {f: [] for f in table.fields}, first.page,
                        row.units[-1].page, first.index + 1)
+        numbers = table.source_rows.get(first.page)
+        if numbers and first.band_start < len(numbers):
+            item.source_row = numbers[first.band_start]
         for unit in row.units:
             for name, j in table.fields.items():
                 item.lines[name].extend(unit.column_lines(j))
+        if keep_rows:
+            item.sub_rows = _printed_rows(row, table.fields)
         if filler is not None:
             filler.add(row, item)
         items.append(item)
     if filler is not None:
         filler.close()
+        names = [name for _, name in filler.columns]
+        for item in items:  # a category merged over items holds in each of their rows
+            for sub in item.sub_rows or ():
+                for name in names:
+                    if not sub[name]:
+                        sub[name] = list(item.lines[name])
     return items
+
+
+def _printed_rows(row: _Row, fields: dict[str, int]) -> list[dict[str, list]] | None:
+    """The printed rows of an item made of several (field → lines each), or None: a
+    unit's own rows (under a merged key cell) or the unit as one row; the rest of a
+    row cut by a page break goes on in the row above."""
+    out: list[dict[str, list]] = []
+    for unit, kind in zip(row.units, row.kinds, strict=True):
+        parts = unit.sub_rows or [{j: unit.column_lines(j) for j in set(fields.values())}]
+        named = [{name: list(part.get(j, ())) for name, j in fields.items()} for part in parts]
+        if kind == "cut" and out:
+            for name, lines in named[0].items():
+                out[-1][name].extend(lines)
+            named = named[1:]
+        out.extend(named)
+    return out if len(out) > 1 else None
 
 
 # --------------------------------------------------------------------------- list rows
 
-def _list_rows(fragments: list[Fragment], key_col: int | None) -> Iterator[Fragment]:
+def _list_rows(fragments: list[Fragment], key_col: int | None,
+               keep_rows: bool = False) -> Iterator[Fragment]:
     """Split each fragment into its list rows (one band each, or one key cell's bands),
     numbered per page (``index``, ``last_on_page``); empty rows are left out.
 
     ``Fragment.merged`` of each row names the columns whose cell was merged
-    with other list rows (filled down into this one).
+    with other list rows (filled down into this one); ``keep_rows``: a list row
+    of several bands keeps each band's cells (``Fragment.sub_rows``).
     """
     prev: Fragment | None = None
     for frag in fragments:
-        for unit in _split(frag, key_col):
+        for unit in _split(frag, key_col, keep_rows):
             if unit.is_empty:
                 continue
             if prev is not None:
@@ -109,7 +147,8 @@ def _list_rows(fragments: list[Fragment], key_col: int | None) -> Iterator[Fragm
         yield prev
 
 
-def _split(frag: Fragment, key_col: int | None) -> Iterator[Fragment]:
+def _split(frag: Fragment, key_col: int | None, keep_rows: bool = False
+           ) -> Iterator[Fragment]:
     if frag.nbands <= 1:
         yield frag
         return
@@ -124,6 +163,8 @@ def _split(frag: Fragment, key_col: int | None) -> Iterator[Fragment]:
     at = dict.fromkeys(by_col, 0)  # per column, the first cell not yet left behind
     for b0, b1 in bounds:  # in band order: one sweep over each column's cells
         cells, merged = [], set()
+        sub: list[dict[int, list[Line]]] | None = (
+            [{} for _ in range(b1 - b0)] if keep_rows and b1 - b0 > 1 else None)
         for col, column in by_col.items():
             k = at[col]
             while k < len(column) and column[k].band1 <= b0:
@@ -137,6 +178,10 @@ def _split(frag: Fragment, key_col: int | None) -> Iterator[Fragment]:
                 continue
             if any(c.band0 < b0 or c.band1 > b1 for c in parts):
                 merged.add(col)
+            if sub is not None:  # each printed row holds the cells over it
+                for c in parts:
+                    for b in range(max(c.band0, b0), min(c.band1, b1)):
+                        sub[b - b0].setdefault(col, []).extend(c.lines)
             if len(parts) == 1:
                 # The very list object: rows under one merged cell share it.
                 cells.append(Cell(col, parts[0].col1, parts[0].lines))
@@ -150,7 +195,8 @@ def _split(frag: Fragment, key_col: int | None) -> Iterator[Fragment]:
                     lines.extend(c.lines)
             cells.append(Cell(col, max(c.col1 for c in parts), lines))
         yield Fragment(frag.page, 0, False, cells, 1, frozenset(merged),
-                       open_bottom=frag.open_bottom and b1 == frag.nbands)
+                       open_bottom=frag.open_bottom and b1 == frag.nbands,
+                       band_start=frag.band_start + b0, sub_rows=sub)
 
 
 def _category_columns(fragments: list[Fragment], key_col: int | None) -> set[int]:
@@ -189,12 +235,16 @@ def _cover(bounds: list[tuple[int, int]], nbands: int) -> list[tuple[int, int]]:
 
 def _rows_by_key(units: Iterable[Fragment], table: ListTable, seq_col: int) -> Iterator[_Row]:
     """The list rows, each once complete (the unit after it starts another)."""
-    pattern = table.profile.key_pattern
+    profile = table.profile
+    pattern = profile.key_pattern
+    start_col = (table.fields.get(profile.item_start)
+                 if getattr(profile, "sub_items", False) and profile.item_start else None)
     before: _Row | None = None  # the row before ``prev``
     prev: _Row | None = None
     for frag in units:
         seq = "".join(frag.column_text(seq_col).split())
-        opens_page = frag.index == 0
+        # (a sheet's first row opens no page: sheets are parts of the list, not pages)
+        opens_page = frag.index == 0 and frag.page not in table.page_names
         wrapped = prev is not None and opens_page and _wrapped_seq(before, prev, seq, pattern)
         if prev is not None and opens_page and (not seq or not prev.seq_text or _same_seq(
                 seq, prev.seq_text, pattern) or wrapped):
@@ -203,15 +253,17 @@ def _rows_by_key(units: Iterable[Fragment], table: ListTable, seq_col: int) -> I
             elif wrapped:
                 prev.seq_text += seq  # "4" | "、", "1" | "2．": the 序号 wrapped at the break
             prev.units.append(frag)
+            prev.kinds.append("cut")
             continue
-        if not seq and not frag.last_on_page:
-            raise LayoutError(
-                "a row has no 序号 and does not continue a row from the previous page",
-                page=frag.page, row=frag.index + 1, column="序号",
-                hint="the row may be a stray line of the table; compare with the PDF")
+        if (not seq and prev is not None and start_col is not None
+                and not frag.column_text(start_col).strip()
+                and not (table.paginated and frag.last_on_page)):
+            prev.units.append(frag)  # no 序号, no item name: one more row of the item
+            prev.kinds.append("sub")
+            continue
         if prev is not None:
             yield prev
-        before, prev = prev, _Row(seq, [frag])
+        before, prev = prev, _Row(seq, [frag], ["start"])
     if prev is not None:
         yield prev
 
@@ -255,10 +307,11 @@ def _rows_by_rules(units: Iterable[Fragment], filled: set[int]) -> Iterator[_Row
                 prev.units[-1].open_bottom
                 or any(not unit.column_lines(j) for j in filled)):
             prev.units.append(unit)
+            prev.kinds.append("cut")
             continue
         if prev is not None:
             yield prev
-        prev = _Row("", [unit])
+        prev = _Row("", [unit], ["start"])
     if prev is not None:
         yield prev
 
