@@ -73,7 +73,9 @@ def read_notice(pages: list[PageLayout], table: ListTable, paginated: bool = Tru
         "issuers": _issuers(raw_lines, title_at, date_at),
         "list_title": table.title or _list_title(lines, above_table),
         "parent_doc_no": _first(_DOC_NO.findall(table.header_text)),
-        "list_notes": [*table.notes, *_notes_below(pages, table, furniture)],
+        # (the same note under every sheet's table is one note of the list)
+        "list_notes": list(dict.fromkeys([*table.notes, *_notes_below(pages, table,
+                                                                       furniture)])),
     }
 
 
