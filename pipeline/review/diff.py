@@ -25,7 +25,9 @@ merge and reorder items):
    where they came from or went.
 
 The rows of a list read by the generic profile are paired by ``_match_rows``
-(equal cells, a code column, similarity; 序号 only breaks ties).
+(equal cells, a code column, similarity; 序号 only breaks ties), and so are the
+items of a 权责清单 (profile power), keyed by their ``row`` (the item's position
+in the list: its printed 序号 is text and restarts on each sheet).
 
 Every decision is kept with its score in ``Diff.pairs`` (written as the
 ``matches`` table).  Text fields are compared with white space removed: line
@@ -108,6 +110,7 @@ class Version:
     rows: dict[str, list[dict]]
     generic: bool = False  # read by the generic profile: columns are the list's own
     columns: list[dict] = field(default_factory=list)  # the ``columns`` table's rows
+    family: str = "assist"  # the profile's tables (``Profile.tables``): assist, generic, power
 
     def item(self, seq: int) -> dict:
         """The items row with 序号 ``seq``."""
@@ -232,7 +235,7 @@ def diff_versions(old: Path, new: Path, *, settings: MatchSettings = DEFAULT_MAT
     written before those tables existed.
     """
     a, b = _load(Path(old)), _load(Path(new))
-    if a.generic != b.generic:
+    if a.family != b.family:
         raise InputError(
             f"the two versions were read by different list profiles ({a.notice.get('profile')} "
             f"and {b.notice.get('profile')}): they are not versions of one list",
@@ -261,9 +264,10 @@ def _load(path: Path) -> Version:
         raise InputError("no items.parquet: not an extracted version folder", file=str(path),
                          hint="run `python -m pipeline extract PDF --out DIR` first")
     notice = _read_json(path / "notice.json") or {}
-    generic, columns = _profile_of(path, notice)
+    family, columns = _profile_of(path, notice)
+    generic = family != "assist"  # (power lists are compared as the generic ones)
     rows: dict[str, list[dict]] = {}
-    for table in schema.version_tables(generic, columns):
+    for table in schema.version_tables(family, columns):
         f = path / f"{table.name}.parquet"
         if not f.is_file():
             continue
@@ -278,13 +282,19 @@ def _load(path: Path) -> Version:
                              hint="re-extract with this pipeline version")
         df = df[[c for c in table.column_names if c in df.columns]]
         rows[table.name] = df.astype(object).where(df.notna(), None).to_dict("records")
+    if family == "power":  # keyed by (sheet, row): the row is the item's number here
+        for name in ("items", *schema.PARSED_TABLES):
+            for r in rows.get(name, ()):
+                r["seq"] = r["row"]
+                if "law_note" in r:
+                    r["note"] = r["law_note"]
     seqs = [r["seq"] for r in rows["items"]]
     if any(s is None for s in seqs) or len(set(seqs)) != len(seqs):
         dup = sorted({s for s in seqs if s is not None and seqs.count(s) > 1})
         raise InputError(f"items.seq must be unique and non-null (duplicates: {dup})",
                          file=str(path), column="seq",
                          hint="validate the folder: `python -m pipeline validate DIR`")
-    version = Version(path, "", notice, None, rows, generic, columns)
+    version = Version(path, "", notice, None, rows, generic, columns, family)
     for r in rows["items"]:
         for f in version.fields:
             r[f] = r.get(f) or ""
@@ -298,25 +308,26 @@ def _load(path: Path) -> Version:
     return version
 
 
-def _profile_of(path: Path, notice: dict) -> tuple[bool, list[dict]]:
-    """Whether the folder holds a generic list, and its ``columns`` rows (if written)."""
+def _profile_of(path: Path, notice: dict) -> tuple[str, list[dict]]:
+    """The family of the folder's tables (assist, generic, power), and its ``columns``
+    rows (if written)."""
     import pandas as pd
 
     from ..profiles import load_profiles
 
     profile = load_profiles().get(notice.get("profile") or "")
-    generic = bool(profile and profile.generic)
+    family = profile.tables if profile is not None else "assist"
     f = path / "columns.parquet"
     if not f.is_file():
-        if generic:
-            raise InputError("no columns.parquet: a generic list's folder must have one",
+        if family != "assist":
+            raise InputError(f"no columns.parquet: a {family} list's folder must have one",
                              file=str(path), hint="re-extract with this pipeline version")
-        return False, []
+        return family, []
     try:
         df = pd.read_parquet(f)
     except Exception as exc:  # pyarrow raises several unrelated types
         raise InputError(f"cannot read {f.name}: {exc}", file=str(path)) from exc
-    return generic, df.astype(object).where(df.notna(), None).to_dict("records")
+    return family, df.astype(object).where(df.notna(), None).to_dict("records")
 
 
 def _read_json(path: Path) -> dict | None:
