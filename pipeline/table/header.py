@@ -185,7 +185,9 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
                 f"the table has {len(page.columns)} columns, expected {ncols} as on page "
                 f"{table.pages[0]}", page=page.number,
                 hint="a column rule may be missing on this page")
-        first_row = 0
+        # A title row atop the header again (a workbook's next sheet printed) goes too.
+        first_row = 1 if (len(rows) > 1 and _is_title_row(rows[0], ncols)
+                          and _repeats_header(rows[1], header_texts, table.profile)) else 0
         while first_row < len(rows) and _repeats_header(rows[first_row], header_texts,
                                                         table.profile):
             first_row += 1

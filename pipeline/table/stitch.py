@@ -245,6 +245,13 @@ def _rows_by_key(units: Iterable[Fragment], table: ListTable, seq_col: int) -> I
         seq = "".join(frag.column_text(seq_col).split())
         # (a sheet's first row opens no page: sheets are parts of the list, not pages)
         opens_page = frag.index == 0 and frag.page not in table.page_names
+        if (opens_page and start_col is not None and prev is not None
+                and not prev.units[-1].open_bottom and frag.column_text(start_col).strip()
+                and prev.units[-1].column_text(start_col).strip()):
+            # An item name atop the page and one at the foot of the last, a rule closing
+            # the table between them: two items (one printed without its 序号), not a
+            # row cut by the page break.
+            opens_page = False
         wrapped = prev is not None and opens_page and _wrapped_seq(before, prev, seq, pattern)
         if prev is not None and opens_page and (not seq or not prev.seq_text or _same_seq(
                 seq, prev.seq_text, pattern) or wrapped):

@@ -309,7 +309,7 @@ def gold_of(plist: PowerList, sheets: bool = True) -> dict:
     row = 0
     read = [s for s in plist.sheets if s.has_list and not s.hidden]
     for sheet in read:
-        stated_type = next((t for t in TYPES if sheet.name.startswith(t)), None)
+        stated_type = sheets and next((t for t in TYPES if sheet.name.startswith(t)), None)
         for item in sheet.items:
             if item.hidden:
                 continue

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from tests.render.power import VARIANTS, Item, PowerList, gold_of, make_list
 
+#: Height of one line of 10 pt text in a row (points).
+LINE_PT = 13.5
 #: Column widths (Excel characters) by field.
 WIDTHS = {"seq": 6, "item_name": 16, "sub_item_name": 14, "power_type": 10, "basis": 48,
           "exercising_body": 14, "level_authority": 12, "responsibility": 40,
@@ -74,6 +76,28 @@ def _item_cells(cells: list, r: int, item: Item, cols) -> int:
     return r + n
 
 
+def _heights(plist: PowerList, cells: list[tuple]) -> dict[int, float]:
+    """Row heights (points) as Excel's autofit leaves them: each row fits its own cells,
+    and the rows under a merged cell together fit it (what a printout needs: a row
+    too low for its text is cut in print)."""
+    widths = [WIDTHS.get(c.field, 12) for c in plist.columns]
+
+    def lines(text: str, j: int, cs: int) -> int:
+        per_line = max(1, int(sum(widths[j:j + cs]) / 2) - 1)  # a CJK character is 2 wide
+        return sum(max(1, -(-len(p) // per_line)) for p in (text or "").split("\n"))
+
+    need = {}
+    for r, j, text, rs, cs, _ in cells:
+        if rs == 1:
+            need[r] = max(need.get(r, 1), lines(text, j, cs))
+    for r, j, text, rs, cs, _ in cells:
+        if rs > 1:
+            short = lines(text, j, cs) - sum(need.get(k, 1) for k in range(r, r + rs))
+            for k in range(r, r + rs):
+                need[k] = need.get(k, 1) + max(0, short) / rs
+    return {r: round(n * LINE_PT + 4, 1) for r, n in need.items()}
+
+
 def write_xlsx(plist: PowerList, path: Path) -> Path:
     """``plist`` as an .xlsx: one worksheet per sheet (hidden ones hidden), a title row
     merged across, the header, items (an item's rows under its merged cells)."""
@@ -108,6 +132,16 @@ def write_xlsx(plist: PowerList, path: Path) -> Path:
             dim = ws.column_dimensions[get_column_letter(j + 1)]
             dim.width = WIDTHS.get(c.field, 12)
             dim.hidden = c.hidden
+        for r, height in _heights(plist, cells).items():
+            ws.row_dimensions[r + 1].height = height
+        # Printed as offices print these lists: landscape, one page wide, the header
+        # repeated on every page.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        first = 2 if plist.title_row else 1
+        ws.print_title_rows = f"{first}:{header}"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
