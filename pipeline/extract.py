@@ -129,26 +129,22 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
 
 
 def _parse(items: list[dict], table) -> dict[str, list[dict]]:
-    """``parse_items`` for the list's items; for a profile keyed by (sheet, row) the
-    rows carry that key, and citations the power family's columns.
-
-    (Until ``parse_items`` keys rows by a profile's key fields and takes its
-    ``parsers`` — B's branch — the items are numbered here and the default
-    citation parser's rows are given the family's columns.)
-    """
-    if not table.profile.key_as_printed:
-        return parse_items(items, table.columns)
-    parsed = parse_items([{**item, "seq": i} for i, item in enumerate(items)], table.columns)
-    out: dict[str, list[dict]] = {}
-    for name, rows in parsed.items():
-        out[name] = []
-        for r in rows:
-            item = items[r.pop("seq")]
-            if name == "citations" and "parsed" not in r:
-                r = {"law_type": None, "law_note": r.pop("note", None), "item": None,
-                     "article_text": None, "parsed": True, **r}
-            out[name].append({"sheet": item["sheet"], "row": item["row"], **r})
-    return out
+    """``parse_items`` with the profile's parsers, rows keyed by its key fields (a
+    权责清单's by (sheet, row)); a cell the citation parser could not read (kept whole,
+    ``parsed`` false) is warned about, naming the cell."""
+    profile = table.profile
+    key = schema.POWER_KEY if profile.key_as_printed else (profile.key_field,)
+    rows = parse_items(items, table.columns, dict(profile.parsers), key)
+    unread = [r for r in rows.get("citations", ()) if r.get("parsed") is False]
+    if unread:
+        seqs = {tuple(i[k] for k in key): i.get("seq") for i in items}
+        for r in unread:
+            at = tuple(r[k] for k in key)
+            where = f"sheet '{r['sheet']}', " if r.get("sheet") else ""
+            table.warnings.append(
+                f"{where}item {at[-1]} (序号 {seqs.get(at)!r}), column {r['field']}: the "
+                "citation parser could not read the cell; kept whole in citations.article_text")
+    return rows
 
 
 def _with_note(error: PipelineError, fmt: Format | None) -> PipelineError:

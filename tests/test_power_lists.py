@@ -71,6 +71,10 @@ def test_every_generated_power_file_extracts_to_its_gold(name, made, extracted):
                                    strict=True)]
     assert subs == [{k: squash(v) if isinstance(v, str) else v for k, v in r.items()}
                     for r in gold["sub_items"]]
+    cited = [{"row": c["row"], "field": c["field"], "law_type": c["law_type"], "law": c["law"],
+              "article_ref": c["article_ref"]} for c in got.rows["citations"]]
+    assert cited == gold["citations"]
+    assert all(c["parsed"] for c in got.rows["citations"])
     assert len(notice["warnings"]) == gold["warnings"], notice["warnings"]
     assert notice["list_title"] == gold["list_title"]
     assert [squash(n) for n in notice["list_notes"]] == [squash(n) for n in gold["list_notes"]]

@@ -346,10 +346,27 @@ def gold_of(plist: PowerList, sheets: bool = True) -> dict:
                           "read": sheet.has_list and not sheet.hidden,
                           "items": count if sheet.has_list and not sheet.hidden else None,
                           "stated_count": int(m.group(1)) if m else None})
-    return {"items": items, "sub_items": subs, "warnings": warnings,
+    citations = [{"row": it["row"], "field": "basis", **c}
+                 for it in items for c in _cited(it["basis"] or "")]
+    return {"items": items, "sub_items": subs, "warnings": warnings, "citations": citations,
             "sheets": accounted if sheets else None, "list_title": plist.title,
             "list_notes": [plist.note.replace("：", " ", 1)] if plist.note else [],
             "fields": ["sheet", "row", "seq", *KNOWN, *extras.values()]}
+
+
+def _cited(cell: str) -> list[dict]:
+    """The citations this generator writes into a basis cell, one per article: a
+    "【type】《law》（note）" line, then "第X条(第Y款)：text" lines."""
+    out, law = [], None
+    for line in cell.split("\n"):
+        m = re.match(r"【(.+?)】《(.+?)》", line)
+        if m:
+            law = {"law_type": m.group(1), "law": m.group(2)}
+            continue
+        m = re.match(r"(第[^：]+?条(?:第[^：]+?款)?)：", line)
+        if m and law:
+            out.append({**law, "article_ref": m.group(1)})
+    return out
 
 
 def _value(cells: dict[str, str], f: str, visible: list[Col]) -> str:
