@@ -277,3 +277,15 @@ def test_assist_and_csrc_headers_are_not_claimed_by_the_power_profile(tmp_path):
     plist = make_list(VARIANTS["title_row"])
     assert run(write_xlsx(plist, tmp_path / "p.xlsx"), profile="generic").notice[
         "profile"] == "generic"
+
+
+def test_a_basis_cell_the_citation_parser_cannot_read_is_kept_whole_with_a_warning(tmp_path):
+    plist = make_list(VARIANTS["title_row"])
+    plist.sheets[0].items[4].cells["basis"] = "按照上级有关文件规定执行"
+    got = run(write_xlsx(plist, tmp_path / "p.xlsx"))
+    unread = [c for c in got.rows["citations"] if not c["parsed"]]
+    assert [(c["row"], c["law"], c["article_text"]) for c in unread] == [
+        (5, None, "按照上级有关文件规定执行")]
+    assert got.notice["warnings"] == [
+        "sheet '权责清单', item 5 (序号 '5'), column basis: the citation parser could not read "
+        "the cell; kept whole in citations.article_text"]
