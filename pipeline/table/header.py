@@ -137,12 +137,12 @@ def _scan(pages: list[PageLayout], profiles, layout: LayoutSettings, start: int,
             best = None
             for profile in profiles:
                 n_header = _count_header_rows(rows, profile, page)
+                if n_header == len(rows):
+                    continue
                 title, top = _title(rows[:n_header], page)
                 cells = _header_cells(page, rows[top:n_header])
                 if pending and _same_extent(pending, cells, page, layout):
                     cells = pending + cells
-                if n_header == len(rows):
-                    continue
                 if not cells and _same_columns(unclaimed, page.columns, layout):
                     continue  # that table goes on without its header: not a headerless list
                 claimed = _recognise(page, cells, profile)
