@@ -172,3 +172,16 @@ def test_a_profile_with_an_unknown_field_in_requires_is_refused(tmp_path):
     (tmp_path / "p.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(PipelineError, match="no_such_field"):
         load_profiles(tmp_path)
+
+
+# --------------------------------------------------------------------------- notes
+
+def test_generic_trailing_note_row_is_a_note_of_the_list_not_an_item():
+    page = _table([["序号", "证明名称", "开具单位"], ["1", "居住证明", "派出所"],
+                   ["2", "亲属关系证明", "派出所"], ["备注", "本清单以外的证明一律取消。", None]],
+                  spans={(3, 1): (1, 2)})
+    table, items = _read([page], "assist", "generic")
+    assert [i["seq"] for i in items] == [1, 2]
+    assert read_notice([page], table, paginated=False)["list_notes"] == [
+        "备注 本清单以外的证明一律取消。"]
+    assert table.warnings == []
