@@ -23,7 +23,7 @@ import itertools
 import statistics
 
 from ..errors import LayoutError
-from ..model import Fragment, Line, OcrMarks, Page, PageLayout
+from ..model import ClippedCell, Fragment, Line, OcrMarks, Page, PageLayout
 from ..settings import DEFAULT_LAYOUT, LayoutSettings
 from .cells import group_rows
 
@@ -39,7 +39,10 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
     verticals, horizontals = _rules(page.edges, layout)
     region = _largest_region(verticals, layout)
     if region is None:
-        return PageLayout(page.number, [], [], _lines_outside(page.chars, layout))
+        hidden = _cell_lines(page.hidden, layout)
+        return PageLayout(page.number, [], [], _lines_outside(page.chars, layout),
+                          clipped=[ClippedCell(-1, [], "".join(ln.text for ln in hidden))]
+                          if hidden else [])
     x0, top, x1, bottom, region_verticals = region
     xs = _cluster([v["x0"] for v in region_verticals], layout.snap_tolerance)
     ys, open_bands = _row_boundaries(horizontals, x0, top, x1, bottom, layout)
@@ -70,12 +73,44 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
             cell = grid.cell_at(_anchor(ch), (ch["top"] + ch["bottom"]) / 2)
             inside[cell].append(ch)
 
-    rows = grid.rows([_cell_lines(chars, layout) for chars in inside])
+    cell_lines = [_cell_lines(chars, layout) for chars in inside]
+    rows = grid.rows(cell_lines)
     if rows and any(b1 >= bottom and b0 > top for b0, b1 in open_bands):
         rows[-1].open_bottom = True  # no rule under the last row: the page break cut it
     _mark_short_lines(rows, xs, layout)
     columns = [(xs[j], xs[j + 1]) for j in range(len(xs) - 1)]
-    return PageLayout(page.number, columns, rows, _lines_outside(outside, layout), top)
+    return PageLayout(page.number, columns, rows, _lines_outside(outside, layout), top,
+                      tuple(ys), _clipped_cells(page.hidden, grid, rows, cell_lines, layout))
+
+
+def _clipped_cells(hidden: list[dict], grid: _Grid, rows: list[Fragment],
+                   cell_lines: list[list[Line]], layout: LayoutSettings) -> list[ClippedCell]:
+    """The cells whose text the page's clipping hides in part (see ``readers.clipping``).
+
+    A hidden character belongs to the cell its clipping box lies in (a
+    spreadsheet clips each cell's text to the cell); one hidden by a box that
+    is not one cell's (the page's, the table's) belongs to no cell (column -1).
+    """
+    if not hidden:
+        return []
+    by_cell: dict[int, list[dict]] = {}
+    inset = layout.snap_tolerance
+    for ch in hidden:
+        x0, top, x1, bottom = ch["clip"]
+        corners = {grid.cell_at(x, y) for x in (x0 + inset, x1 - inset)
+                   for y in (top + inset, bottom - inset)}
+        inside = (grid.xs[0] - inset <= x0 and x1 <= grid.xs[-1] + inset
+                  and grid.ys[0] - inset <= top and bottom <= grid.ys[-1] + inset)
+        by_cell.setdefault(corners.pop() if inside and len(corners) == 1 else -1, []).append(ch)
+    column_of = {id(c.lines): c.col0 for r in rows for c in r.cells}
+    out = []
+    for k, chars in sorted(by_cell.items()):
+        text = "".join(ln.text for ln in _cell_lines(chars, layout))
+        if k < 0:
+            out.append(ClippedCell(-1, [], text))
+        else:
+            out.append(ClippedCell(column_of.get(id(cell_lines[k]), -1), cell_lines[k], text))
+    return out
 
 
 def _anchor(ch: dict) -> float:
