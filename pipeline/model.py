@@ -109,6 +109,9 @@ class Fragment:
     # No rule closes the table under this row at the foot of its page: the
     # page break cut it (PDF ruling; set by ``readers.grid``).
     open_bottom: bool = False
+    # Columns with no rule under this row at the foot of its page where others
+    # have one: a cell merged over rows that the page break cut (PDF ruling).
+    open_columns: frozenset[int] = frozenset()
 
     def column_lines(self, j: int) -> list[Line]:
         return [line for c in self.cells if c.col0 == j for line in c.lines]

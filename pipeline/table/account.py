@@ -156,11 +156,11 @@ def _clipped(pages: list[PageLayout], table: ListTable, raw_items: list[RawItem]
                 item_of[id(ln)] = (n, item, name)
     label = {c.field: c.label for c in table.columns}
     listed = set(table.pages)
-    loose: dict[int, int] = {}  # page → hidden characters in no cell of the list
+    loose: dict[int, str] = {}  # page → hidden text in no cell of the list
     for number, cell in cells:
         found = next((item_of[id(ln)] for ln in cell.lines if id(ln) in item_of), None)
         if found is None or number not in listed:
-            loose[number] = loose.get(number, 0) + len(cell.hidden)
+            loose[number] = loose.get(number, "") + cell.hidden
             continue
         row, item, name = found
         shown = "".join(ln.text for ln in cell.lines)
@@ -173,6 +173,8 @@ def _clipped(pages: list[PageLayout], table: ListTable, raw_items: list[RawItem]
             f"page {number}, row {row} of the list{key}, column {label.get(name) or name}: "
             f"the cell is cut off in print; its text layer holds {len(cell.hidden)} more "
             f"characters than the page shows ({hidden!r}); kept as shown")
-    for number, count in sorted(loose.items()):
-        account.notes.append(f"page {number}: {count} characters of the text layer are "
-                             "hidden by clipping (not shown on the page) and were left out")
+    for number, text in sorted(loose.items()):
+        shown = text[:SHOWN_HIDDEN] + ("…" if len(text) > SHOWN_HIDDEN else "")
+        account.notes.append(f"page {number}: {len(text)} characters of the text layer are "
+                             f"hidden by clipping (not shown on the page) and were left out "
+                             f"({shown!r})")

@@ -112,8 +112,21 @@ def join_bands(pages: list[PageLayout], layout: LayoutSettings = DEFAULT_LAYOUT)
                              _over_then_down(pages, tables[start:], layout)) if h is not None]
         if found:
             plan = max(found, key=lambda h: sum(len(b) for b in h.bands))
-            return _joined(pages, plan, layout)
-    return Banding(pages)
+            banding = _joined(pages, plan, layout)
+            banding.pages = [_unruled(p) for p in banding.pages]
+            return banding
+    return Banding([_unruled(p) for p in pages])
+
+
+def _unruled(page: PageLayout) -> PageLayout:
+    """A page whose table has one column, unless joined as a band, as a page of text:
+    a list is never one column, and the stages after this one read such a page's text
+    as they did before one-column tables were found (``readers.grid``)."""
+    if len(page.columns) != 1:
+        return page
+    lines = [ln for frag in page.rows for c in frag.cells for ln in c.lines]
+    outside = sorted([*page.outside, *lines], key=lambda ln: ln.top)
+    return PageLayout(page.number, [], [], outside, clipped=page.clipped)
 
 
 @dataclass
@@ -241,11 +254,10 @@ def _joined(pages: list[PageLayout], plan: _Plan, layout: LayoutSettings) -> Ban
         others = []
         for b, band in enumerate(plan.bands[1:], start=1):
             index = band[i]
-            if index is None:
+            page = pages[index] if index is not None else None
+            if page is None:
                 missing.setdefault(base.number, []).append(b + 1)
-                continue
-            page = pages[index]
-            if not _same_rows(base, page):
+            elif not _same_rows(base, page):
                 unjoined[page.number] = (f"its rows do not line up with page {base.number}'s "
                                          "(another number of rows, or other heights)")
             elif not _same_columns(head[b], page, layout):
@@ -253,12 +265,20 @@ def _joined(pages: list[PageLayout], plan: _Plan, layout: LayoutSettings) -> Ban
                                          f"its band (page {head[b].number})")
             else:
                 others.append((page, repeated[b - 1]))
+                continue
+            # (the band's columns stay, empty: the list keeps its columns on every page)
+            others.append((_blank(head[b]), repeated[b - 1]))
         replaced[base_index] = _join(base, others)
-        joined[base.number] = [p.number for p, _ in others]
+        joined[base.number] = [p.number for p, _ in others if p.rows]
     band_pages = {i for band in plan.bands[1:] for i in band if i is not None}
     out = [replaced.get(i, p) for i, p in enumerate(pages) if i not in band_pages]
     return Banding(out, [[pages[i].number for i in band if i is not None] for band in plan.bands],
                    plan.order, joined, unjoined, missing, repeated)
+
+
+def _blank(head: PageLayout) -> PageLayout:
+    """A band's columns without rows, for a page of the band that is missing."""
+    return PageLayout(head.number, head.columns, [], [])
 
 
 def _spans(page: PageLayout):
@@ -304,6 +324,7 @@ def _join(base: PageLayout, others: list[tuple[PageLayout, int]]) -> PageLayout:
     clipped = list(base.clipped)
     outside = list(base.outside)
     open_bottom = bool(base.rows) and base.rows[-1].open_bottom
+    open_columns = set(base.rows[-1].open_columns) if base.rows else set()
     for page, skip in others:
         offset = len(columns) - skip
         shift = columns[-1][1] - page.columns[skip][0]
@@ -318,10 +339,13 @@ def _join(base: PageLayout, others: list[tuple[PageLayout, int]]) -> PageLayout:
                 c.column += offset
                 clipped.append(c)
         outside += page.outside
-        open_bottom = open_bottom or (bool(page.rows) and page.rows[-1].open_bottom)
+        if page.rows:
+            open_bottom = open_bottom or page.rows[-1].open_bottom
+            open_columns.update(j + offset for j in page.rows[-1].open_columns if j >= skip)
     rows = group_rows(spans, len(base.row_edges) - 1)
     if rows:
         rows[-1].open_bottom = open_bottom
+        rows[-1].open_columns = frozenset(open_columns)
     outside.sort(key=lambda ln: ln.top)
     return PageLayout(base.number, columns, rows, outside, base.table_top, base.row_edges,
                       clipped)
