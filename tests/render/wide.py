@@ -109,13 +109,27 @@ class Printed:
 
     path: Path
     bands: list[list[int]]
-    row_pages: int
+    rows_on: list[list[int]]  # per run of rows (one page of each band): the rows it prints
     items: list[dict]
     clipped: list[tuple[int, str]] = field(default_factory=list)
 
     @property
+    def row_pages(self) -> int:
+        return len(self.rows_on)
+
+    @property
     def pages(self) -> int:
         return self.row_pages * len(self.bands)
+
+    def crossing_runs(self, wide: WideList) -> int:
+        """Category runs printed on two runs of rows or more (merged cells cut by a break)."""
+        page_of: dict[int, list[int]] = {}
+        for p, rows in enumerate(self.rows_on):
+            for i in rows:
+                page_of.setdefault(i, []).append(p)
+        return sum(len({p for i in rows for p in page_of[i]}) > 1
+                   for runs in _runs(wide).values()
+                   for rows in _group_rows(runs).values())
 
 
 # --------------------------------------------------------------------------- the list
@@ -309,7 +323,15 @@ def render_bands(wide: WideList, out_pdf: Path, printing: Printing = Printing())
               measure, frame)
         c.showPage()
     c.save()
-    return Printed(out_pdf, bands, len(pages), expected_items(wide, shown), clipped)
+    return Printed(out_pdf, bands, [[fr.index for fr in frs] for frs in pages],
+                   expected_items(wide, shown), clipped)
+
+
+def _group_rows(run_of: dict[int, int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for i, run in run_of.items():
+        out.setdefault(run, []).append(i)
+    return out
 
 
 def _runs(wide: WideList) -> dict[int, dict[int, int]]:
