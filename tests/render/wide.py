@@ -424,3 +424,18 @@ def _draw(c, wide: WideList, printing: Printing, band: list[int], b: int, r: int
                 if y0 + (q + 1) * lead <= part_bottom + 0.01:
                     text(ln.text, (xs[k] + xs[k + 1] - ln.width) / 2, y0 + q * lead)
             n = m + 1
+
+
+def render_long_bands(out_pdf: Path, pages: int, *, seed: int = 7,
+                      printing: Printing | None = None) -> Printed:
+    """A wide list of about ``pages`` printed pages (at least that many) in three column
+    bands, down then over (A4 portrait, the 15 columns at 0.85 of their width), for
+    benchmarks: issue 19's 750-page 权责清单 is ``render_long_bands(path, 750)``."""
+    printing = printing or Printing()
+    probe = render_bands(wide_list(seed, 30, width=0.85), Path(out_pdf), printing)
+    rows = max(1, round(pages / probe.pages * 30))
+    while True:
+        made = render_bands(wide_list(seed, rows, width=0.85), Path(out_pdf), printing)
+        if made.pages >= pages:
+            return made
+        rows = max(rows + 1, round(rows * pages / made.pages))
