@@ -185,3 +185,34 @@ def test_unread_pages_of_another_table_after_the_list_are_named_in_a_warning(tmp
     assert f"warning: {tmp_path / 'v'}: {where} a table that was not read: 5 columns " in \
         run.stderr
     assert notice["item_count"] == 30
+
+
+def test_a_page_of_text_after_the_list_is_named_not_read(tmp_path):
+    """Text after the list began (a page of explanations, not a table) is not part of
+    the list: it is named, so that no page is left without a word."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from tests.render.generic import random_spec, render_list
+    from tests.render.pdf_reportlab import register_font
+
+    lst = render_list(random_spec("proof", 4, 12), tmp_path / "list.pdf")
+    text = tmp_path / "text.pdf"
+    c = Canvas(str(text), pagesize=(595.28, 841.89))
+    c.setFont(register_font("uming"), 12)
+    c.drawString(72, 760, "说明：本清单所列证明事项，各单位不得另行索要其他证明材料。")
+    c.drawString(280, 40, "- 9 -")
+    c.showPage()
+    c.save()
+    n = len(lst.layout.pages)
+    extraction = _extract(_spliced(tmp_path / "both.pdf", [(lst.path, range(n)), (text, [0])]))
+    assert extraction.notice["unread_pages"] == [{
+        "pages": [n + 1, n + 1], "kind": "text",
+        "why": "text outside any table, not part of the list"}]
+    assert extraction.warnings == [f"page {n + 1} holds text that was not read: text outside "
+                                   "any table, not part of the list"]
+
+
+def test_every_page_of_the_2021_notice_is_the_notice_or_the_list(pdf_2021):
+    notice = json.loads((pdf_2021 / "notice.json").read_text(encoding="utf-8"))
+    assert notice["unread_pages"] == [] and notice["clipped_cells"] == []
+    assert notice["column_bands"] is None
