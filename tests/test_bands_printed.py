@@ -216,3 +216,29 @@ def test_every_page_of_the_2021_notice_is_the_notice_or_the_list(pdf_2021):
     notice = json.loads((pdf_2021 / "notice.json").read_text(encoding="utf-8"))
     assert notice["unread_pages"] == [] and notice["clipped_cells"] == []
     assert notice["column_bands"] is None
+
+
+def test_a_framed_box_beside_text_is_text_not_a_one_column_table(tmp_path):
+    """One-column tables are found for bands of one column; a framed box with text
+    beside it (a notice's boxed note) is text as before, not a table refused for the
+    characters beside it, and the page is the notice's."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from tests.render.generic import random_spec, render_list
+    from tests.render.pdf_reportlab import register_font
+
+    lst = render_list(random_spec("proof", 4, 12), tmp_path / "list.pdf")
+    notice = tmp_path / "notice.pdf"
+    c = Canvas(str(notice), pagesize=(595.28, 841.89))
+    c.setFont(register_font("uming"), 12)
+    c.rect(300, 600, 200, 120)
+    c.drawString(310, 700, "联系人：张三")
+    for k in range(5):
+        c.drawString(72, 700 - 20 * k, f"各有关单位：现将清单印发给你们，请遵照执行{k}。")
+    c.showPage()
+    c.save()
+    n = len(lst.layout.pages)
+    extraction = _extract(_spliced(tmp_path / "both.pdf", [(notice, [0]), (lst.path, range(n))]))
+    assert extraction.notice["table_pages"] == [2, n + 1]
+    assert extraction.notice["unread_pages"] == []
+    assert len(extraction.rows["items"]) == 12

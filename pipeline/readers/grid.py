@@ -37,12 +37,11 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
     extent (it belongs to no cell, so the table cannot be read with confidence).
     """
     verticals, horizontals = _rules(page.edges, layout)
-    region = _largest_region(verticals, layout) or _one_column(verticals, layout)
+    region = _largest_region(verticals, layout)
+    one_column = region is None
+    region = region or _one_column(verticals, layout)
     if region is None:
-        hidden = _cell_lines(page.hidden, layout)
-        return PageLayout(page.number, [], [], _lines_outside(page.chars, layout),
-                          clipped=[ClippedCell(-1, [], "".join(ln.text for ln in hidden))]
-                          if hidden else [])
+        return _no_table(page, layout)
     x0, top, x1, bottom, region_verticals = region
     xs = _cluster([v["x0"] for v in region_verticals], layout.snap_tolerance)
     ys, open_bands = _row_boundaries(horizontals, x0, top, x1, bottom, layout)
@@ -58,6 +57,8 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
             stray.append(ch)  # (turned text in the margin, such as a page number, is furniture)
         else:
             outside.append(ch)
+    if len(stray) > layout.max_stray_chars and one_column:
+        return _no_table(page, layout)  # (a framed box beside text: not a column band)
     if len(stray) > layout.max_stray_chars:
         sample = "".join(c["text"] for c in stray[:20])
         raise LayoutError(
@@ -90,6 +91,14 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
     columns = [(xs[j], xs[j + 1]) for j in range(len(xs) - 1)]
     return PageLayout(page.number, columns, rows, _lines_outside(outside, layout), top,
                       tuple(ys), _clipped_cells(hidden, grid, rows, cell_lines, layout))
+
+
+def _no_table(page: Page, layout: LayoutSettings) -> PageLayout:
+    """A page without table: its text is all outside (hidden text in no cell)."""
+    hidden = _cell_lines(page.hidden, layout)
+    return PageLayout(page.number, [], [], _lines_outside(page.chars, layout),
+                      clipped=[ClippedCell(-1, [], "".join(ln.text for ln in hidden))]
+                      if hidden else [])
 
 
 def _cut_by_break(ch: dict, grid: _Grid, layout: LayoutSettings) -> int | None:
