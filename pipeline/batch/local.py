@@ -145,7 +145,7 @@ def _write(extraction, outcome: Outcome, options: Options) -> None:
 
         # Notices validated in parallel (--jobs) keep every core busy already.
         result = validate_extraction(tmp, write=False, workers=1 if options.jobs > 1 else None)
-        outcome.warnings = result.warning_lines()
+        outcome.warnings += result.warning_lines()
         dest = folder
         if not result.success:
             outcome.status = "invalid"
