@@ -76,8 +76,11 @@ def stitch_rows(table: ListTable, layout: LayoutSettings = DEFAULT_LAYOUT) -> li
     keep_rows = bool(getattr(table.profile, "sub_items", False))
     units = _list_rows(table.fragments, key_col, keep_rows)
     category = _category_columns(table.fragments, key_col)
-    rows = (_rows_by_key(units, table, key_col) if key_col is not None
-            else _rows_by_rules(units, _filled_columns(table.fragments) - category))
+    # (a profile keeping 子项 rows tells a cut row from a row without 序号 by them too)
+    filled = (_filled_columns(table.fragments) - category - {key_col}
+              if key_col is None or (keep_rows and table.paginated) else set())
+    rows = (_rows_by_key(units, table, key_col, filled) if key_col is not None
+            else _rows_by_rules(units, filled))
     filler = _FillDown(table, category) if table.profile.fill_down else None
     items = []
     for row in rows:
@@ -237,8 +240,10 @@ def _cover(bounds: list[tuple[int, int]], nbands: int) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- with a 序号
 
-def _rows_by_key(units: Iterable[Fragment], table: ListTable, seq_col: int) -> Iterator[_Row]:
-    """The list rows, each once complete (the unit after it starts another)."""
+def _rows_by_key(units: Iterable[Fragment], table: ListTable, seq_col: int,
+                 filled: set[int] = frozenset()) -> Iterator[_Row]:
+    """The list rows, each once complete (the unit after it starts another);
+    ``filled``: columns every whole row fills (see ``_rows_by_rules``)."""
     profile = table.profile
     pattern = profile.key_pattern
     start_col = (table.fields.get(profile.item_start)
@@ -251,10 +256,12 @@ def _rows_by_key(units: Iterable[Fragment], table: ListTable, seq_col: int) -> I
         opens_page = frag.index == 0 and frag.page not in table.page_names
         if (opens_page and start_col is not None and prev is not None
                 and not prev.units[-1].open_bottom and frag.column_text(start_col).strip()
-                and prev.units[-1].column_text(start_col).strip()):
+                and prev.units[-1].column_text(start_col).strip()
+                and all(frag.column_lines(j) for j in filled)):
             # An item name atop the page and one at the foot of the last, a rule closing
-            # the table between them: two items (one printed without its 序号), not a
-            # row cut by the page break.
+            # the table between them and the top row whole (the rest of a row cut by
+            # the break — Word draws a rule at the cut — lacks the cells that fitted):
+            # two items (one printed without its 序号), not a row cut by the page break.
             opens_page = False
         wrapped = prev is not None and opens_page and _wrapped_seq(before, prev, seq, pattern)
         if prev is not None and opens_page and (not seq or not prev.seq_text or _same_seq(
