@@ -103,6 +103,9 @@ def test_power_items_are_the_lists_items_keyed_by_version_and_row(site):
                            key=lambda t: (t[0], t[2]))
     assert _rows(conn, "select count(*), count(distinct version || '/' || row) "
                        "from power_items") == [(8, 8)]
+    # item ids in document order (序号 is text: "1", "2,3", "" do not sort as printed)
+    assert _rows(conn, "select version, row from power_items order by item_id") == sorted(
+        (r["version"], r["row"]) for r in _power_items())
     # the assist items keep their own ids and columns beside them
     assert _rows(conn, "select count(*) from items") == [(54,)]
 

@@ -116,13 +116,13 @@ def _dataset_families(dataset: Path) -> list[_Family]:
 
     families = []
     for folder in [dataset, *sorted(p for p in dataset.iterdir() if p.is_dir())]:
-        tables = {p.name: _read_table(p) for p in sorted(folder.iterdir()) if _is_table(p)}
+        root = folder == dataset
+        tables = {p.name: _read_table(p, root) for p in sorted(folder.iterdir()) if _is_table(p)}
         if not tables:
             continue
         if names.VERSIONS not in tables or names.ITEMS not in tables:
             raise PipelineError("the dataset has no versions or items table", file=str(folder),
                                 hint="rebuild it: python -m pipeline dataset")
-        root = folder == dataset
         profile = ROOT_PROFILE if root else folder.name
         families.append(_Family(profile, "" if root else f"{profile}_", tables))
     return families
@@ -132,12 +132,14 @@ def _is_table(path: Path) -> bool:
     return path.is_dir() and any(p.name.startswith(f"{names.VERSION}=") for p in path.iterdir())
 
 
-def _read_table(folder: Path) -> pd.DataFrame:
+def _read_table(folder: Path, contract: bool) -> pd.DataFrame:
+    """A dataset table, rows by version then key: the schema's key for the assist
+    family (``contract``), document order (as the dataset holds them) for the others."""
     import pandas as pd
 
     df = pd.read_parquet(folder)
     df[names.VERSION] = df[names.VERSION].astype(str)
-    table = schema.TABLES.get(folder.name)
+    table = schema.TABLES.get(folder.name) if contract else None
     key = [k for k in (table.key if table else ()) if k in df.columns]
     df = df[[names.VERSION, *(c for c in df.columns if c != names.VERSION)]]
     return df.sort_values([names.VERSION, *key], kind="stable", ignore_index=True)
