@@ -215,18 +215,17 @@ def _diff_tables(root: Path, family: _Family, versions: pd.DataFrame,
     lists: dict[Any, list[str]] = {}
     for version, title in zip(mine[names.VERSION], _list_titles(mine), strict=True):
         lists.setdefault(title, []).append(version)
-    # (diff rows name items by 序号: they link to items only where seq is the item key)
-    by_seq = ids if family.key == "seq" else {}
+    # (a diff numbers items by the family's key too: seq, or a 权责清单's row)
     parts: dict[str, list[pd.DataFrame]] = {n: [] for n in names.DIFF_TABLES}
     for same_list in lists.values():
         for old, new in pairwise(sorted(same_list)):
             for name, df in diff_versions(root / old, root / new).tables().items():
                 if name in parts:
-                    parts[name].append(_between(df, old, new, by_seq))
+                    parts[name].append(_between(df, old, new, ids))
     out = {}
     for name, frames in parts.items():
         out[name] = (pd.concat(frames, ignore_index=True) if frames else
-                     _between(schema.TABLES[name].frame([]), "", "", by_seq))
+                     _between(schema.TABLES[name].frame([]), "", "", ids))
     return out
 
 
