@@ -38,6 +38,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _serve(root: Path, db: Path, *sources: Path):
+    """``site serve`` of the folders under ``root`` in a child: yields its URL once it
+    answers, stops it after."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.site", "serve", "--port", str(_free_port()),
+         "--extracted", str(root), "--db", str(db),
+         *(a for src in sources for a in ("--sources", str(src)))],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.poll() else url
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory):
     """Both notices extracted by the real chain into one root; their items by version."""
@@ -59,26 +84,7 @@ def extracted(tmp_path_factory):
 def site_url(extracted, tmp_path_factory):
     root, _ = extracted
     db = tmp_path_factory.mktemp("site") / "lists.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.site", "serve", "--port", str(_free_port()),
-         "--extracted", str(root), "--db", str(db), "--sources", str(ROOT / "raw"),
-         "--sources", str(FIXTURES)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        url = proc.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.poll() else url
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    yield from _serve(root, db, ROOT / "raw", FIXTURES)
 
 
 @pytest.fixture(scope="module")
@@ -156,25 +162,7 @@ def family_site_url(tmp_path_factory):
     for which in POWER_LISTS:
         write_power_version(root, which)
     db = tmp_path_factory.mktemp("family-site") / "lists.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.site", "serve", "--port", str(_free_port()),
-         "--extracted", str(root), "--db", str(db), "--sources", str(ROOT / "raw")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        url = proc.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.poll() else url
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    yield from _serve(root, db, ROOT / "raw")
 
 
 @pytest.mark.slow
