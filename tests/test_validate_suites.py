@@ -34,13 +34,20 @@ def _of(name: str, kind: str, suite: str = "assist") -> list[dict]:
 
 
 def _assist_derived():
-    from pipeline.profiles import load_profiles
-    from pipeline.quality.validate import _derive
-
     suite = load_suites().suite("assist")
     notice = {"profile": "assist", "source_format": "pdf"}
     assert load_profiles()["assist"].suite == "assist"
     return _derive(gold_frames_filled(GOLD_2021), schema.VALIDATED_TABLES, notice, ROOT, suite)
+
+
+def _derive(frames: dict, tables: tuple, notice: dict, path: Path, suite):
+    """The derived frames of ``frames`` as validation builds them for a folder at ``path``."""
+    from pipeline.quality.validate.derive import derive_frames
+    from pipeline.quality.validate.folder import Folder
+
+    profile = load_profiles()[notice["profile"]]
+    return derive_frames(Folder(path, notice, profile, suite.name, tables, frames, None, ""),
+                         suite)
 
 
 @pytest.mark.parametrize("path", SUITE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -148,7 +155,6 @@ def test_every_expectation_says_what_it_checks(path):
 def test_every_column_a_suite_names_exists_in_a_good_extraction(suite, tmp_path):
     """A misspelt column would make a check error on every folder; derived columns
     (leading _) must be ones validate computes."""
-    from pipeline.quality.validate import _derive
     from tests.test_validate_generic import generic_tables, make_generic
     from tests.test_validate_ocr import ocr_frame
 

@@ -1,0 +1,149 @@
+"""The ``cells`` and ``columns`` frames: one row per cell, and one per column, of every
+table of a folder, so that a check every column needs (not null, not empty, no layout
+debris, its type) is one expectation whatever the columns are — a generic list's
+columns are only known from its ``columns`` table.
+
+    cell_frames(frames, tables, profile_required, fill) → cells, its per-column flags,
+                                                          columns, its per-column rows
+
+A check on ``cells`` or ``columns`` is reported once per table and column it covers
+(``items.basis_text: not_empty: …``), as if it had been stated for each (``run``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ... import schema
+from .rows import column_values
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Frames built from every table of the folder.
+CELLS, COLUMNS = "cells", "columns"
+#: The pandas dtypes a schema type reads back as from Parquet, and their short names.
+TYPE_NAMES = {"int": "Int64Dtype", "str": "StringDtype", "float": "Float64Dtype",
+              "bool": "BooleanDtype"}
+_SHORT_TYPES = {v: k for k, v in TYPE_NAMES.items()}
+
+
+def cell_frames(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ...],
+                profile_required: set[str], fill: float | None
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The ``cells`` frame and its per-column flags (``_cells_frame``), and the
+    ``columns`` frame (``_columns_frame``; the OCR cells table's columns too where the
+    folder has one), twice: it is its own per-column frame."""
+    cells, flags = _cells_frame(frames, tables, profile_required, fill)
+    typed = (*tables, schema.OCR_CELLS) if schema.OCR_CELLS.name in frames else tables
+    columns = _columns_frame(frames, typed)
+    return cells, flags, columns, columns
+
+
+def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ...],
+                 profile_required: set[str], fill: float | None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per cell of every table: its key, ``_table``, ``_column`` ("items.name"),
+    ``_value`` (text; numbers as digits), and its column's flags:
+
+    - ``_text``: a text column;
+    - ``_not_null``: the schema says the column is never null;
+    - ``_required``: where not null the cell holds text: in ``items`` the profile's
+      required fields, or for a generic list the key and every column filled in at
+      least ``fill`` of the rows (cells.json ``meta.required_fill``); in every
+      other table each text column.
+
+    Returns the frame and its per-column flags (one row per table column).
+    """
+    import pandas as pd
+
+    keys = sorted({k for t in tables for k in t.key})
+    flag_names = ("_text", "_not_null", "_required")
+    data: dict[str, list] = {k: [] for k in (*keys, "_table", "_column", "_value", *flag_names)}
+    flags = []
+    for table in tables:
+        df = frames.get(table.name)
+        n = 0 if df is None else len(df)
+        key_values = {k: column_values(df, k) if n else [] for k in keys}
+        for column in table.columns:
+            text = column.type == "str"
+            present = df is not None and column.name in df.columns
+            if table.name != "items":
+                required = text
+            elif fill is not None:
+                required = text and (column.name in table.key or (
+                    present and n > 0 and _filled(df[column.name]) >= fill))
+            else:
+                required = text and column.name in profile_required
+            qualified = f"{table.name}.{column.name}"
+            row = {"_table": table.name, "_column": qualified, "_text": text,
+                   "_not_null": not column.nullable, "_required": required,
+                   "_present": present}
+            flags.append(row)
+            if not present or not n:
+                continue
+            values = column_values(df, column.name)
+            data["_value"] += values if text else [None if v is None else str(v)
+                                                   for v in values]
+            for k in keys:
+                data[k] += key_values[k] if k in df.columns else [None] * n
+            for name in ("_table", "_column", *flag_names):
+                data[name] += [row[name]] * n
+    types = {**{k: _key_dtype(tables, k) for k in keys}, "_table": "string",
+             "_column": "string", "_value": "string", **dict.fromkeys(flag_names, "boolean")}
+    cells = pd.DataFrame({name: _array(values, types[name]) for name, values in data.items()})
+    per_column = pd.DataFrame(flags, columns=["_table", "_column", *flag_names, "_present"])
+    for name in (*flag_names, "_present"):
+        per_column[name] = per_column[name].astype("boolean")
+    return cells, per_column
+
+
+def _array(values: list, dtype: str):
+    import pandas as pd
+
+    try:
+        return pd.array(values, dtype=dtype)
+    except (TypeError, ValueError):  # a key of the wrong type: its type check says so
+        return pd.array([None if v is None else str(v) for v in values], dtype="string")
+
+
+def _key_dtype(tables: tuple[schema.Table, ...], key: str) -> str:
+    for table in tables:
+        for column in table.columns:
+            if column.name == key:
+                return schema.PANDAS_DTYPES[column.type].replace("str", "string")
+    return "string"
+
+
+def _filled(values: pd.Series) -> float:
+    """Share of cells holding text."""
+    text = values.astype("string").str.strip()
+    return float((text.notna() & (text != "")).mean())
+
+
+def _columns_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ...]
+                   ) -> pd.DataFrame:
+    """One row per column the schema gives each table: ``_present``, the type it was
+    read back as (``_dtype``: int, str, float, bool or the pandas name) and the
+    schema's (``_expected``), each also as the pandas name (``_dtype_name`` …)."""
+    import pandas as pd
+
+    rows = []
+    for table in tables:
+        df = frames.get(table.name)
+        if df is None:
+            continue  # the file check has failed already
+        for column in table.columns:
+            present = column.name in df.columns
+            name = type(df[column.name].dtype).__name__ if present else None
+            rows.append({"_table": table.name, "_column": f"{table.name}.{column.name}",
+                         "_present": present,
+                         "_dtype": _SHORT_TYPES.get(name, name) if present else None,
+                         "_dtype_name": name,
+                         "_expected": column.type, "_expected_name": TYPE_NAMES[column.type]})
+    frame = pd.DataFrame(rows, columns=["_table", "_column", "_present", "_dtype",
+                                        "_dtype_name", "_expected", "_expected_name"])
+    for name in frame.columns:
+        frame[name] = frame[name].astype("boolean" if name == "_present" else "string")
+    return frame
+
