@@ -41,6 +41,7 @@ from pathlib import Path
 from ... import schema
 from .derive import derive_frames
 from .folder import DEFAULT_PROFILE, OCR_CELLS, read_folder
+from .notice import SHEETS, UNREAD_PAGES
 from .report import REPORT_HTML, REPORT_JSON
 from .result import Check, ValidationResult
 from .run import run_suite
@@ -91,7 +92,7 @@ def validate_extraction(folder: Path, *, expected_items: int | None = None,
         elapsed_s=0.0, suite=suite.name,
         expectations={name: loaded for name, (_, loaded) in suite.counts.items()
                       if name in derived.frames},
-        ocr_cells=derived.ocr_cells,
+        ocr_cells=derived.ocr_cells, reader_warnings=_reader_warnings(read.notice),
         notice={k: read.notice.get(k) for k in NOTICE_KEYS},
         great_expectations_version=suites.gx_version)
     result.elapsed_s = round(time.perf_counter() - start, 3)
@@ -101,6 +102,16 @@ def validate_extraction(folder: Path, *, expected_items: int | None = None,
 
 
 def _table_order(name: str, tables: tuple[schema.Table, ...]) -> int:
-    """Checks are listed notice.json first, then table by table as the schema orders them."""
-    names = ["notice.json", *(t.name for t in tables), schema.COLUMNS.name, OCR_CELLS]
+    """Checks are listed notice.json first (pages and sheets it says were read), then
+    table by table as the schema orders them."""
+    names = ["notice.json", UNREAD_PAGES, SHEETS, *(t.name for t in tables),
+             schema.COLUMNS.name, OCR_CELLS]
     return names.index(name) if name in names else len(names)
+
+
+def _reader_warnings(notice: dict) -> list[str]:
+    """notice.json ``warnings`` as text (one entry each; a single string is one)."""
+    warnings = notice.get("warnings")
+    if warnings is None:
+        return []
+    return [str(w) for w in (warnings if isinstance(warnings, list) else [warnings])]

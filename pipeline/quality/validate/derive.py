@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from ... import schema
 from .folder import OCR_CELLS, Folder
 from .frames import CELLS, COLUMNS, cell_frames
+from .notice import notice_frames
+from .printed import printed_keys
 from .rows import column_values, file_inside, plain
 
 if TYPE_CHECKING:
@@ -47,104 +49,151 @@ class Derived:
 
 def derive_frames(folder: Folder, suite: Suite) -> Derived:
     """Each table of ``folder`` with the derived ``_`` columns its suite checks (see
-    the suites' meta), the ``cells`` and ``columns`` frames of every table, and the
-    OCR'd cells flagged for a person to check."""
+    the suites' meta), the frames built from notice.json (``notice_frames``), the
+    ``cells`` and ``columns`` frames of every table, and the OCR'd cells flagged for a
+    person to check."""
     import pandas as pd
 
     frames, tables, notice = folder.frames, folder.tables, folder.notice
-    items = frames.get("items")
-    seqs = set(column_values(items, "seq")) - {None} if items is not None else set()
-    lookup = _CellLookup(items)
+    items = _Items(frames.get("items"), _items_key(tables))
     out: dict[str, pd.DataFrame] = {}
     keys = {t.name: t.key for t in tables}
-    if items is not None:
-        out["items"] = _derive_items(items.copy(), frames, notice)
+    if items.frame is not None:
+        key_pattern = folder.profile.key_pattern if folder.profile is not None else None
+        out["items"] = _derive_items(items, frames, notice, key_pattern)
     for table in tables:
         if table.name == "items" or table.name not in frames:
             continue
         df = frames[table.name].copy()
-        seq = column_values(df, "seq")
-        group = _groups(df)
-        df["_item_exists"] = pd.array([s in seqs for s in seq], dtype="boolean")
+        columns, links = items.links(df)
+        counts = items.counts(columns)
+        group = [(*link, f) for link, f in zip(links, _fields(df), strict=True)]
+        df["_item_exists"] = pd.array([counts[k] > 0 for k in links], dtype="boolean")
+        df["_item_unique"] = pd.array([counts[k] == 1 for k in links], dtype="boolean")
         df["_position"] = pd.array(_positions(group), dtype="Int64")
         if table.name == "tasks":
-            _derive_tasks(df, group, lookup.cells(df, "tasks_text"))
+            _derive_tasks(df, group, items.cells(df, columns, links, "tasks_text"))
         elif table.name == "citations":
-            _derive_citations(df, lookup.cells(df, "basis_text"))
+            _derive_citations(df, items.cells(df, columns, links, "basis_text"))
         out[table.name] = df
     if OCR_CELLS in frames:
-        out[OCR_CELLS] = _derive_ocr(frames[OCR_CELLS].copy(), seqs, folder.path)
+        out[OCR_CELLS] = _derive_ocr(frames[OCR_CELLS].copy(), items, folder.path)
         keys[OCR_CELLS] = schema.OCR_CELLS.key
+    for name, (frame, key) in notice_frames(notice, items.frame).items():
+        out[name], keys[name] = frame, key
     required = (set(folder.profile.required)
                 if folder.profile is not None and not folder.profile.generic else set())
-    fill = (suite.meta.get(CELLS) or {}).get("required_fill")
+    meta = suite.meta.get(CELLS) or {}
+    required |= set(meta.get("required_fields") or ())
     per_column = {}
     out[CELLS], per_column[CELLS], out[COLUMNS], per_column[COLUMNS] = cell_frames(
-        frames, tables, required, fill)
+        frames, tables, required, meta.get("required_fill"))
     sizes = {t.name: len(frames[t.name]) for t in tables if t.name in frames}
-    if OCR_CELLS in frames:
-        sizes[OCR_CELLS] = len(frames[OCR_CELLS])
+    sizes.update({name: len(out[name]) for name in out if name not in sizes})
     flagged = _flagged_cells(out.get(OCR_CELLS), frames.get(schema.COLUMNS.name))
     return Derived(out, keys, per_column, sizes, flagged)
 
 
-def _derive_items(df: pd.DataFrame, frames: dict[str, pd.DataFrame],
-                  notice: dict) -> pd.DataFrame:
+def _items_key(tables: tuple[schema.Table, ...]) -> tuple[str, ...]:
+    """The key of the items table (``seq``; ``sheet``, ``row`` for a 权责清单)."""
+    for table in tables:
+        if table.name == "items":
+            return table.key or ("seq",)
+    return ("seq",)
+
+
+class _Items:
+    """The items table as the other tables refer to it: by the items key columns a
+    row of theirs carries (``seq``; ``sheet`` and ``row`` for a 权责清单)."""
+
+    def __init__(self, frame: pd.DataFrame | None, key: tuple[str, ...]):
+        self.frame = frame
+        self.key = key
+        self._counts: dict[tuple[str, ...], Counter] = {}
+        self._first: dict[tuple[str, ...], dict[tuple, int]] = {}
+
+    def links(self, df: pd.DataFrame | None) -> tuple[tuple[str, ...], list[tuple]]:
+        """The items key columns ``df`` carries, and per row their values."""
+        if df is None:
+            return ("seq",), []
+        columns = tuple(c for c in self.key if c in df.columns) or ("seq",)
+        return columns, _keys(df, columns)
+
+    def counts(self, columns: tuple[str, ...]) -> Counter:
+        """Items per value of ``columns`` (0: no such item; 2 or more: not unique)."""
+        if columns not in self._counts:
+            self._counts[columns] = Counter(_keys(self.frame, columns))
+        return self._counts[columns]
+
+    def cells(self, df: pd.DataFrame, columns: tuple[str, ...], links: list[tuple],
+              default: str) -> list:
+        """Per row of ``df``, the items cell it was parsed from: in the row's ``field``
+        (generic lists, 权责清单), or in the fixed column ``default`` of a specific
+        profile."""
+        if self.frame is None:
+            return [None] * len(df)
+        if columns not in self._first:
+            first: dict[tuple, int] = {}
+            for i, k in enumerate(_keys(self.frame, columns)):
+                first.setdefault(k, i)
+            self._first[columns] = first
+        index = self._first[columns]
+        cache: dict[str, list] = {}
+        out = []
+        for link, name in zip(links, _fields(df), strict=True):
+            name = name or default
+            if name not in cache:
+                cache[name] = column_values(self.frame, name) if name in self.frame else []
+            i = index.get(link)
+            out.append(cache[name][i] if i is not None and cache[name] else None)
+        return out
+
+
+def _keys(df: pd.DataFrame | None, columns: tuple[str, ...]) -> list[tuple]:
+    """Per row of ``df``, the values of ``columns`` ([] without the frame)."""
+    if df is None:
+        return []
+    return list(zip(*(column_values(df, c) for c in columns), strict=True))
+
+
+def _fields(df: pd.DataFrame) -> list:
+    """Per row, the items column it was parsed from (``field``; None where the table
+    has no such column: a specific profile's fixed column)."""
+    return column_values(df, "field") if "field" in df.columns else [None] * len(df)
+
+
+def _derive_items(items: _Items, frames: dict[str, pd.DataFrame], notice: dict,
+                  key_pattern: str | None) -> pd.DataFrame:
+    """Items: row number, rows of each parsed table, the previous item's last page, the
+    source format, and what the printed 序号 says (``_seq_…``, see ``_printed_keys``)."""
     import pandas as pd
 
-    seq = column_values(df, "seq")
+    df = items.frame.copy()
     df["_row_number"] = pd.array(range(1, len(df) + 1), dtype="Int64")
     for name, column in (("tasks", "_task_rows"), ("citations", "_citation_rows"),
                          ("departments", "_department_rows")):
-        counts = Counter(column_values(frames.get(name), "seq"))
-        df[column] = pd.array([counts.get(s, 0) for s in seq], dtype="Int64")
+        columns, links = items.links(frames.get(name))
+        counts = Counter(links)
+        df[column] = pd.array([counts.get(k, 0) for k in _keys(df, columns)], dtype="Int64")
     ends = column_values(df, "page_end")
     df["_previous_page_end"] = pd.array([None, *ends[:-1]][:len(df)], dtype="Int64")
     source_format = notice.get("source_format") or LEGACY_FORMAT
     df["_source_format"] = pd.array([str(source_format)] * len(df), dtype="string")
+    for name, (values, dtype) in printed_keys(df, key_pattern).items():
+        df[name] = pd.array(values, dtype=dtype)
     return df
 
 
-def _derive_ocr(df: pd.DataFrame, seqs: set, folder: Path) -> pd.DataFrame:
+def _derive_ocr(df: pd.DataFrame, items: _Items, folder: Path) -> pd.DataFrame:
     """OCR'd cells: does the item exist, is the crop a file inside the folder."""
     import pandas as pd
 
-    df["_item_exists"] = pd.array([s in seqs for s in column_values(df, "seq")], dtype="boolean")
+    columns, links = items.links(df)
+    counts = items.counts(columns)
+    df["_item_exists"] = pd.array([counts[k] > 0 for k in links], dtype="boolean")
     df["_crop_exists"] = pd.array([None if not crop else file_inside(folder, crop) is not None
                                    for crop in column_values(df, "crop")], dtype="boolean")
     return df
-
-
-def _groups(df: pd.DataFrame) -> list:
-    """Per row, the items cell it was parsed from: seq, and in a generic list the
-    items column (``field``)."""
-    if "field" in df.columns:
-        return list(zip(column_values(df, "seq"), column_values(df, "field"), strict=True))
-    return [(s,) for s in column_values(df, "seq")]
-
-
-class _CellLookup:
-    """The items cell a parsed row came from: by seq, in the row's ``field`` (generic
-    lists) or in the fixed column of a specific profile."""
-
-    def __init__(self, items: pd.DataFrame | None):
-        self.items = items
-        self.row = ({} if items is None
-                    else {s: i for i, s in enumerate(column_values(items, "seq"))})
-
-    def cells(self, df: pd.DataFrame, default: str) -> list:
-        if self.items is None:
-            return [None] * len(df)
-        fields = column_values(df, "field") if "field" in df.columns else [default] * len(df)
-        columns: dict[str, list] = {}
-        out = []
-        for seq, name in zip(column_values(df, "seq"), fields, strict=True):
-            if name not in columns:
-                columns[name] = column_values(self.items, name) if name in self.items else []
-            i = self.row.get(seq)
-            out.append(columns[name][i] if i is not None and columns[name] else None)
-        return out
-
 
 
 def _derive_tasks(df: pd.DataFrame, group: list, cells: list) -> None:

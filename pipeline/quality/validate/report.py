@@ -101,6 +101,11 @@ def _html(result: ValidationResult, data: dict, folder: Path) -> str:
         out.append(f"<h2>Warnings and notes ({len(result.warnings)})</h2><ul>")
         out += [f"<li>{e(w)}</li>" for w in result.warnings]
         out.append("</ul>")
+    if result.reader_warnings:
+        out.append(f"<h2>Warnings of the reader, from notice.json "
+                   f"({len(result.reader_warnings)})</h2><ul>")
+        out += [f"<li>{e(w)}</li>" for w in result.reader_warnings]
+        out.append("</ul>")
     order = [c.table for c in result.checks]
     for table in dict.fromkeys(order):
         checks = [c for c in result.checks if c.table == table]

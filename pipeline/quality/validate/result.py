@@ -68,6 +68,9 @@ class ValidationResult:
     suite: str = ""
     expectations: dict[str, int] = field(default_factory=dict)  # frame → expectations run
     ocr_cells: list[dict] = field(default_factory=list)  # flagged OCR'd cells, for a person
+    #: The reader's own warnings (notice.json ``warnings``: publisher defects it kept as
+    #: printed), shown as written; ``extract`` has printed them already.
+    reader_warnings: list[str] = field(default_factory=list)
     notice: dict = field(default_factory=dict)
     great_expectations_version: str = ""
 

@@ -227,7 +227,9 @@ def _to_check(ctx: _RunContext, table: str, expectation, config, result) -> Chec
     kwargs, meta = config.kwargs, config.meta or {}
     columns = _columns_of(kwargs)
     expected = str(meta.get("expected", config.type)).format_map(_Wording(ctx.wording))
-    check = Check(table, str(meta.get("check", config.type)), ", ".join(columns) or None,
+    # meta "column": the column a check on a derived one is about, as the report names it
+    shown = meta["column"] if "column" in meta else ", ".join(columns) or None
+    check = Check(table, str(meta.get("check", config.type)), shown,
                   False, _severity(expectation), "", expected, expectation=config.type,
                   each_row=bool(meta.get("each_row")))
     absent = [c for c in columns if c not in frame.columns]
@@ -250,13 +252,14 @@ def _to_check(ctx: _RunContext, table: str, expectation, config, result) -> Chec
         show = meta.get("show") or columns
         check.rows_total = total
         check.rows = [row_key(frame, i, keys) for i in index[:MAX_ROWS]]
-        samples = [_sample(frame, i, keys, show, named, own=columns)
+        names = meta.get("labels") or None  # derived columns as the report names them
+        samples = [_sample(frame, i, keys, show, named, names, own=columns)
                    for i in index[:MAX_SAMPLES]]
         check.found = f"{total} of {res.get('element_count', len(frame))} rows"
         if samples:
             check.found += ": " + "; ".join(samples)
         if check.each_row:
-            check.details = [_sample(frame, i, keys, show, named, own=columns)
+            check.details = [_sample(frame, i, keys, show, named, names, own=columns)
                              for i in index]
     else:
         check.found = _observed(config.type, res)
