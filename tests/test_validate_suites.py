@@ -165,7 +165,9 @@ def test_every_column_a_suite_names_exists_in_a_good_extraction(suite, tmp_path)
         frames = make_generic()
         tables = generic_tables(frames)
     frames["ocr_cells"] = ocr_frame()
-    notice = {"profile": suite, "source_format": "pdf"}
+    notice = {"profile": suite, "source_format": "pdf",  # with every frame it may give
+              "unread_pages": [{"pages": [3, 4], "why": "x"}],
+              "sheets": [{"name": "行政许可（2项）", "read": True, "stated_count": 2}]}
     derived = _derive(frames, tables, notice, tmp_path, loaded).frames
     for name in loaded.frames:
         frame = derived[name]

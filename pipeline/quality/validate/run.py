@@ -253,13 +253,15 @@ def _to_check(ctx: _RunContext, table: str, expectation, config, result) -> Chec
         check.rows_total = total
         check.rows = [row_key(frame, i, keys) for i in index[:MAX_ROWS]]
         names = meta.get("labels") or None  # derived columns as the report names them
-        samples = [_sample(frame, i, keys, show, named, names, own=columns)
+        limit = int(meta.get("quote_chars") or SAMPLE_CHARS)
+        samples = [_sample(frame, i, keys, show, named, names, own=columns, limit=limit)
                    for i in index[:MAX_SAMPLES]]
         check.found = f"{total} of {res.get('element_count', len(frame))} rows"
         if samples:
             check.found += ": " + "; ".join(samples)
         if check.each_row:
-            check.details = [_sample(frame, i, keys, show, named, names, own=columns)
+            check.details = [_sample(frame, i, keys, show, named, names, own=columns,
+                                     limit=limit)
                              for i in index]
     else:
         check.found = _observed(config.type, res)
@@ -426,10 +428,11 @@ def _observed(kind: str, res: dict) -> str:
 
 def _sample(frame: pd.DataFrame, index, keys: list[str], columns: list[str],
             named: dict[str, str], names: dict[str, str] | None = None,
-            own: list[str] | None = None) -> str:
+            own: list[str] | None = None, limit: int = SAMPLE_CHARS) -> str:
     """One offending row: its key, then its values (a pattern's match shown in context);
     ``names`` renames columns in the text (a cell's ``_value`` is shown by its column);
-    an empty value of a column shown only for context (not in ``own``) is left out."""
+    an empty value of a column shown only for context (not in ``own``) is left out;
+    values quoted to ``limit`` characters (an expectation's meta ``quote_chars``)."""
     import pandas as pd
 
     row = frame.loc[index]
@@ -452,7 +455,7 @@ def _sample(frame: pd.DataFrame, index, keys: list[str], columns: list[str],
         elif column in keys:
             continue  # already in the label
         else:
-            parts.append(f"{shown} {_quote(text) if isinstance(value, str) else text}")
+            parts.append(f"{shown} {_quote(text, limit) if isinstance(value, str) else text}")
     return f"{label}: {', '.join(parts)}" if parts else label
 
 
@@ -465,9 +468,9 @@ def _first_match(text: str, named: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
-def _quote(text: str) -> str:
+def _quote(text: str, limit: int = SAMPLE_CHARS) -> str:
     text = text.replace("\n", "⏎")
-    if len(text) > SAMPLE_CHARS:
-        text = text[:SAMPLE_CHARS] + "…"
+    if len(text) > limit:
+        text = text[:limit] + "…"
     return f"'{text}'"
 
