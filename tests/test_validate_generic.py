@@ -42,7 +42,8 @@ def make_generic(n: int = 24, keyed: bool = False) -> dict[str, pd.DataFrame]:
     items, citations = [], []
     for i in range(1, n + 1):
         law = f"分类管理办法{'甲乙丙'[i % 3]}"
-        items.append({"seq": i, "category": "农、林、牧、渔业(A)" if i <= n // 2 else "采矿业(B)",
+        items.append({"seq": i, "seq_text": str(i),
+                      "category": "农、林、牧、渔业(A)" if i <= n // 2 else "采矿业(B)",
                       "code": f"{i:02d}", "name": f"第{i}类行业\n（含附属活动）",
                       "basis": f"《{law}》第{i}条", "remarks": "暂停上市" if i % 10 == 3 else "",
                       "page_start": 1 + (i - 1) // 10, "page_end": 1 + (i - 1) // 10})
@@ -116,6 +117,8 @@ def test_an_empty_cell_in_a_column_printed_full_fails(tmp_path):
 
 def test_a_repeated_or_skipped_seq_is_the_publishers_a_warning_naming_the_row(tmp_path):
     frames = make_generic(keyed=True)
+    if "seq_text" in frames["items"]:  # (the 序号 as printed, where the schema keeps it)
+        _set(frames["items"], 6, "seq_text", "5")
     _set(frames["items"], 6, "seq", 5)  # printed 1 … 5, 5, 7 …: kept as printed
     frames["citations"].loc[frames["citations"]["seq"] == 6, "seq"] = 5
     result = validate_extraction(_folder(frames, tmp_path / "x"))
@@ -126,17 +129,19 @@ def test_a_repeated_or_skipped_seq_is_the_publishers_a_warning_naming_the_row(tm
         repeated + _expected("seq_unique_in_sheet")] * 2
     follows = [w for w in warned if "seq_follows" in w]
     assert [w.split(";")[0] for w in follows] == [
-        "items.seq: seq_follows: seq 5: 序号 '5', expected 6",  # the repeat …
-        "items.seq: seq_follows: seq 7: 序号 '7', expected 6"]  # … and the number after it
+        "items.seq: seq_follows: seq 5: 序号 '5', next in sequence 6",  # the repeat …
+        "items.seq: seq_follows: seq 7: 序号 '7', next in sequence 6"]  # … and the number after it
     # the citations of the two items printed as 5 are told apart by nothing: not a failure
     assert not [c for c in result.checks if c.table == "citations" and not c.success]
     frames = make_generic(keyed=True)
+    if "seq_text" in frames["items"]:
+        _set(frames["items"], 24, "seq_text", "25")
     frames["items"].loc[frames["items"]["seq"] == 24, "seq"] = 25
     frames["citations"].loc[frames["citations"]["seq"] == 24, "seq"] = 25
     result = validate_extraction(_folder(frames, tmp_path / "y"))
     assert result.success, result.failure_lines()
     assert [w.split(";")[0] for w in result.warning_lines() if "seq_follows" in w] == [
-        "items.seq: seq_follows: seq 25: 序号 '25', expected 24"]
+        "items.seq: seq_follows: seq 25: 序号 '25', next in sequence 24"]
 
 
 def _expected(check: str, suite: str = "generic", frame: str = "items") -> str:
@@ -193,7 +198,8 @@ def make_power_like(n: int = 12) -> dict[str, pd.DataFrame]:
     from pipeline.profiles import Column
 
     columns = [Column(f, label, role, j) for j, (f, label, role) in enumerate(POWER_LIKE)]
-    items = [{"seq": i, "name": f"种畜禽生产经营许可（第{i}类）", "power_type": "行政许可",
+    items = [{"seq": i, "seq_text": str(i), "name": f"种畜禽生产经营许可（第{i}类）",
+              "power_type": "行政许可",
               "implementing_basis": POWER_LIKE_BASIS,
               "responsible_unit": "市农业农村局（畜牧兽医科、执法支队）",
               "duties": "1.受理阶段责任：公示应当提交的材料。\n2.审查阶段责任：审查申请材料。",

@@ -83,11 +83,9 @@ def derive_frames(folder: Folder, suite: Suite) -> Derived:
         out[name], keys[name] = frame, key
     required = (set(folder.profile.required)
                 if folder.profile is not None and not folder.profile.generic else set())
-    meta = suite.meta.get(CELLS) or {}
-    required |= set(meta.get("required_fields") or ())
     per_column = {}
     out[CELLS], per_column[CELLS], out[COLUMNS], per_column[COLUMNS] = cell_frames(
-        frames, tables, required, meta.get("required_fill"))
+        frames, tables, required, suite.meta.get(CELLS) or {})
     sizes = {t.name: len(frames[t.name]) for t in tables if t.name in frames}
     sizes.update({name: len(out[name]) for name in out if name not in sizes})
     flagged = _flagged_cells(out.get(OCR_CELLS), frames.get(schema.COLUMNS.name))

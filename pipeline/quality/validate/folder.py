@@ -73,8 +73,9 @@ def _default_profile() -> Profile:
 
 def _profile_and_tables(folder: Path, notice: dict, checks: list[Check]
                         ) -> tuple[Profile | None, tuple[schema.Table, ...]]:
-    """The profile named by the folder, and the tables its suite checks: a specific
-    profile's fixed tables, or a generic list's from its columns.parquet."""
+    """The profile named by the folder, and the tables its suite checks: the assist
+    profile's fixed tables, or those the schema builds from the folder's columns.parquet
+    (a generic list's, a 权责清单's)."""
     from ...profiles import load_profiles
 
     name = notice.get("profile")
@@ -83,11 +84,18 @@ def _profile_and_tables(folder: Path, notice: dict, checks: list[Check]
     if name is not None and profile is None:
         checks.append(Check("notice.json", "profile", None, False, "error", repr(name),
                             "a profile of pipeline/profiles (the one that read the list)"))
-    if profile is None or not profile.generic:
+    if profile is None or _family(profile) in (False, "assist"):
         return (profile if name is not None else _default_profile()), schema.VALIDATED_TABLES
     rows = _columns_rows(folder, checks)
-    tables = [t for t in schema.generic_tables(rows) if t.name != schema.COLUMNS.name]
+    tables = [t for t in schema.version_tables(_family(profile), rows)
+              if t.name != schema.COLUMNS.name]
     return profile, tuple(tables)
+
+
+def _family(profile: Profile) -> str | bool:
+    """The schema family of the profile's versions (its ``tables``: assist, generic,
+    power; a profile loader without families: whether it is generic)."""
+    return getattr(profile, "tables", None) or profile.generic
 
 
 def _columns_rows(folder: Path, checks: list[Check]) -> list[dict]:

@@ -3,7 +3,7 @@ table of a folder, so that a check every column needs (not null, not empty, no l
 debris, its type) is one expectation whatever the columns are — a generic list's
 columns are only known from its ``columns`` table.
 
-    cell_frames(frames, tables, profile_required, fill) → cells, its per-column flags,
+    cell_frames(frames, tables, profile_required, meta) → cells, its per-column flags,
                                                           columns, its per-column rows
 
 A check on ``cells`` or ``columns`` is reported once per table and column it covers
@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ... import schema
+from .printed import PRINTED_COLUMN
 from .rows import column_values
 
 if TYPE_CHECKING:
@@ -28,37 +29,48 @@ TYPE_NAMES = {"int": "Int64Dtype", "str": "StringDtype", "float": "Float64Dtype"
 _SHORT_TYPES = {v: k for k, v in TYPE_NAMES.items()}
 
 
+#: The columns holding a 序号 as printed: a publisher's numbering, not text to check for
+#: layout debris or emptiness (its own checks are warnings: ``printed``).
+PRINTED_KEYS = frozenset({schema.SEQ.name, PRINTED_COLUMN})
+
+
 def cell_frames(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ...],
-                profile_required: set[str], fill: float | None
+                profile_required: set[str], meta: dict
                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The ``cells`` frame and its per-column flags (``_cells_frame``), and the
     ``columns`` frame (``_columns_frame``; the OCR cells table's columns too where the
-    folder has one), twice: it is its own per-column frame."""
-    cells, flags = _cells_frame(frames, tables, profile_required, fill)
+    folder has one), twice: it is its own per-column frame.  ``meta``: the suite's
+    cells.json meta (``required_fill``, ``required_fields``, ``text_optional_in``)."""
+    required = set(profile_required) | set(meta.get("required_fields") or ())
+    cells, flags = _cells_frame(frames, tables, required, meta.get("required_fill"),
+                                frozenset(meta.get("text_optional_in") or ()))
     typed = (*tables, schema.OCR_CELLS) if schema.OCR_CELLS.name in frames else tables
     columns = _columns_frame(frames, typed)
     return cells, flags, columns, columns
 
 
 def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ...],
-                 profile_required: set[str], fill: float | None
+                 profile_required: set[str], fill: float | None, optional: frozenset[str]
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per cell of every table: its key, ``_table``, ``_column`` ("items.name"),
     ``_value`` (text; numbers as digits), and its column's flags:
 
     - ``_text``: a text column;
+    - ``_printed_key``: a 序号 as printed (``PRINTED_KEYS``);
     - ``_not_null``: the schema says the column is never null;
     - ``_required``: where not null the cell holds text: in ``items`` the profile's
-      required fields, or for a generic list the key and every column filled in at
-      least ``fill`` of the rows (cells.json ``meta.required_fill``); in every
-      other table each text column.
+      required fields (and cells.json ``meta.required_fields``), or for a generic list
+      the key and every column filled in at least ``fill`` of the rows (cells.json
+      ``meta.required_fill``); in every other table each text column, unless the table
+      is one of ``optional`` (``meta.text_optional_in``: cells as printed, such as an
+      item's sub-item rows); never a 序号 as printed (an empty one is the publisher's).
 
     Returns the frame and its per-column flags (one row per table column).
     """
     import pandas as pd
 
     keys = sorted({k for t in tables for k in t.key})
-    flag_names = ("_text", "_not_null", "_required")
+    flag_names = ("_text", "_printed_key", "_not_null", "_required")
     data: dict[str, list] = {k: [] for k in (*keys, "_table", "_column", "_value", *flag_names)}
     flags = []
     for table in tables:
@@ -68,7 +80,10 @@ def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ..
         for column in table.columns:
             text = column.type == "str"
             present = df is not None and column.name in df.columns
-            if table.name != "items":
+            printed_key = text and column.name in PRINTED_KEYS
+            if printed_key or table.name in optional:
+                required = False
+            elif table.name != "items":
                 required = text
             elif fill is not None:
                 required = text and (column.name in table.key or (
@@ -77,7 +92,8 @@ def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ..
                 required = text and column.name in profile_required
             qualified = f"{table.name}.{column.name}"
             row = {"_table": table.name, "_column": qualified, "_text": text,
-                   "_not_null": not column.nullable, "_required": required,
+                   "_printed_key": printed_key, "_not_null": not column.nullable,
+                   "_required": required,
                    "_present": present}
             flags.append(row)
             if not present or not n:

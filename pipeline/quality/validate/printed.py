@@ -4,8 +4,8 @@ of the extraction).
 
     printed_keys(items, key_pattern) → {column: (values, dtype)}
 
-- ``_seq_printed``: the 序号 as printed (``seq_text`` where the table has it, else ``seq``
-  as text; "" where the publisher left it empty);
+- ``_seq_printed``: the 序号 as printed (``seq_text`` where the table has it and it is not
+  null, else ``seq`` as text; "" where the publisher left it empty);
 - ``_seq_form``: ``number`` (one number, as the profile's key pattern prints it: "12",
   "（12）", "12."), ``several`` (a list or range standing for several items: "2,3", "2、3",
   "2-3"), ``empty`` or ``other``;
@@ -46,8 +46,11 @@ def printed_keys(items: pd.DataFrame, key_pattern: str | None) -> dict[str, tupl
     group is the number."""
     import regex
 
-    column = PRINTED_COLUMN if PRINTED_COLUMN in items.columns else "seq"
-    printed = ["" if v is None else str(v).strip() for v in column_values(items, column)]
+    # seq_text where written (null, or no such column: the key column says it), else seq
+    printed = ["" if v is None else str(v).strip()
+               for v in (text if text is not None else seq for text, seq in zip(
+                   column_values(items, PRINTED_COLUMN), column_values(items, "seq"),
+                   strict=True))]
     sheets = column_values(items, "sheet")
     pattern = regex.compile(key_pattern or _PLAIN)
     forms, firsts, lasts = [], [], []
