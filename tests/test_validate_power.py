@@ -46,12 +46,13 @@ def _column_rows() -> list[dict]:
     return rows
 
 
-def make_power() -> dict[str, pd.DataFrame]:
+def make_power(permits: int = 3, penalties: int = 5) -> dict[str, pd.DataFrame]:
     """A good extraction: 3 permits (the second printed over two sub-item rows), then 5
-    penalties numbered 1–5 again on their own sheet."""
+    penalties numbered 1–5 again on their own sheet (other counts: bench/validate.py)."""
     items, subs, citations, tasks = [], [], [], []
-    for row, (sheet, seq) in enumerate([(PERMIT, n) for n in range(1, 4)]
-                                       + [(PENALTY, n) for n in range(1, 6)], start=1):
+    for row, (sheet, seq) in enumerate([(PERMIT, n) for n in range(1, permits + 1)]
+                                       + [(PENALTY, n) for n in range(1, penalties + 1)],
+                                       start=1):
         kind = "许可" if sheet == PERMIT else "处罚"
         items.append({
             "sheet": sheet, "row": row, "seq": str(seq),
