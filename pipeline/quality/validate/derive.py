@@ -71,9 +71,13 @@ def derive_frames(folder: Folder, suite: Suite) -> Derived:
         df["_item_exists"] = pd.array([counts[k] > 0 for k in links], dtype="boolean")
         df["_item_unique"] = pd.array([counts[k] == 1 for k in links], dtype="boolean")
         df["_position"] = pd.array(_positions(group), dtype="Int64")
-        if table.name == "tasks":
-            _derive_tasks(df, group, items.cells(df, columns, links, "tasks_text"))
-        elif table.name == "citations":
+        # (only what the suite names: comparing a row with its cell costs the most)
+        wanted = suite.columns.get(table.name, frozenset())
+        if table.name == "tasks" and wanted & _TASK_COLUMNS:
+            cells = (items.cells(df, columns, links, "tasks_text")
+                     if "_text_in_cell" in wanted else None)
+            _derive_tasks(df, group, cells)
+        elif table.name == "citations" and wanted & _CITATION_COLUMNS:
             _derive_citations(df, items.cells(df, columns, links, "basis_text"))
         out[table.name] = df
     if OCR_CELLS in frames:
@@ -194,7 +198,15 @@ def _derive_ocr(df: pd.DataFrame, items: _Items, folder: Path) -> pd.DataFrame:
     return df
 
 
-def _derive_tasks(df: pd.DataFrame, group: list, cells: list) -> None:
+#: Derived columns of tasks and citations (computed where the suite names one of them).
+_TASK_COLUMNS = frozenset({"_level1_before", "_parent_expected", "_marker_number",
+                           "_marker_expected", "_group_size", "_text_in_cell"})
+_CITATION_COLUMNS = frozenset({"_article_expected", "_article_valid", "_paragraph_expected",
+                               "_paragraph_valid", "_numerals_valid", "_law_in_cell",
+                               "_ref_in_cell"})
+
+
+def _derive_tasks(df: pd.DataFrame, group: list, cells: list | None) -> None:
     """Per task: a level-1 task above it in its item?  its expected parent?  its marker
     number and the number it should carry; the size of its numbering group.
 
@@ -202,7 +214,7 @@ def _derive_tasks(df: pd.DataFrame, group: list, cells: list) -> None:
     on or start again at 1.  Level-2 numbers start at 1 under each level-1 task.
     After a wrong number the count follows the printed one, so a gap is reported
     once, at the task where it occurs.  ``group``: per row, the cell it came from;
-    ``cells``: that cell's text.
+    ``cells``: that cell's text (None: ``_text_in_cell`` is not wanted).
     """
     import pandas as pd
 
@@ -239,9 +251,10 @@ def _derive_tasks(df: pd.DataFrame, group: list, cells: list) -> None:
     df["_marker_number"] = pd.array(numbers, dtype="Int64")
     df["_marker_expected"] = pd.array(expected, dtype="Int64")
     df["_group_size"] = pd.array([sizes[g] for g in groups], dtype="Int64")
-    df["_text_in_cell"] = pd.array(
-        [_contains(c, t) for c, t in zip(cells, column_values(df, "text"), strict=True)],
-        dtype="boolean")
+    if cells is not None:
+        df["_text_in_cell"] = pd.array(
+            [_contains(c, t) for c, t in zip(cells, column_values(df, "text"), strict=True)],
+            dtype="boolean")
 
 
 _ARTICLE = re.compile(r"\A第?([^第条款项]+)条")

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from ... import schema
 from .printed import PRINTED_COLUMN
-from .rows import column_values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,18 +64,20 @@ def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ..
       is one of ``optional`` (``meta.text_optional_in``: cells as printed, such as an
       item's sub-item rows); never a 序号 as printed (an empty one is the publisher's).
 
+    A cell no check can fail is left out (the counts reported are the tables' rows):
+    a null in a column that may be null, an empty text where text is not required.
+
     Returns the frame and its per-column flags (one row per table column).
     """
     import pandas as pd
 
     keys = sorted({k for t in tables for k in t.key})
     flag_names = ("_text", "_printed_key", "_not_null", "_required")
-    data: dict[str, list] = {k: [] for k in (*keys, "_table", "_column", "_value", *flag_names)}
-    flags = []
+    order = [*keys, "_table", "_column", "_value", *flag_names]
+    pieces, flags = [], []
     for table in tables:
         df = frames.get(table.name)
         n = 0 if df is None else len(df)
-        key_values = {k: column_values(df, k) if n else [] for k in keys}
         for column in table.columns:
             text = column.type == "str"
             present = df is not None and column.name in df.columns
@@ -98,29 +99,36 @@ def _cells_frame(frames: dict[str, pd.DataFrame], tables: tuple[schema.Table, ..
             flags.append(row)
             if not present or not n:
                 continue
-            values = column_values(df, column.name)
-            data["_value"] += values if text else [None if v is None else str(v)
-                                                   for v in values]
-            for k in keys:
-                data[k] += key_values[k] if k in df.columns else [None] * n
+            values = df[column.name]
+            keep = values.notna() if column.nullable else pd.Series(True, index=df.index)
+            if text and not required:
+                keep &= values.astype("string").fillna("x") != ""
+            kept = values[keep]
+            piece = df.loc[keep, [k for k in keys if k in df.columns]].copy()
+            piece["_value"] = (kept if text else kept.astype("string")).astype("string")
             for name in ("_table", "_column", *flag_names):
-                data[name] += [row[name]] * n
+                piece[name] = row[name]
+            pieces.append(piece)
+    cells = (pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
+             ).reindex(columns=order)
     types = {**{k: _key_dtype(tables, k) for k in keys}, "_table": "string",
              "_column": "string", "_value": "string", **dict.fromkeys(flag_names, "boolean")}
-    cells = pd.DataFrame({name: _array(values, types[name]) for name, values in data.items()})
+    for name in order:
+        cells[name] = _cast(cells[name], types[name])
     per_column = pd.DataFrame(flags, columns=["_table", "_column", *flag_names, "_present"])
     for name in (*flag_names, "_present"):
         per_column[name] = per_column[name].astype("boolean")
     return cells, per_column
 
 
-def _array(values: list, dtype: str):
+def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    """``values`` as ``dtype``; a key of the wrong type as text (its type check says so)."""
     import pandas as pd
 
     try:
-        return pd.array(values, dtype=dtype)
-    except (TypeError, ValueError):  # a key of the wrong type: its type check says so
-        return pd.array([None if v is None else str(v) for v in values], dtype="string")
+        return values.astype(dtype)
+    except (TypeError, ValueError):
+        return values.map(lambda v: None if pd.isna(v) else str(v)).astype("string")
 
 
 def _key_dtype(tables: tuple[schema.Table, ...], key: str) -> str:

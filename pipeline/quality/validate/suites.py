@@ -50,6 +50,9 @@ class Suite:
     frames: dict[str, Any]  # frame name → ExpectationSuite (common frames included)
     meta: dict[str, dict]  # frame name → the file's "meta"
     counts: dict[str, tuple[int, int]]  # frame name → (expectations in file, loaded)
+    #: frame name → the columns its expectations name (derived columns not named by any
+    #: are not computed)
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -169,7 +172,7 @@ def _build_suite(suites: Suites, name: str) -> Suite:
         paths += [p for p in sorted(common.glob("*.json")) if p.name not in own]
     if not paths:
         raise PipelineError("no suite files (<frame>.json) in the suite folder", file=str(folder))
-    frames, metas, counts = {}, {}, {}
+    frames, metas, counts, columns = {}, {}, {}, {}
     gx_logger = logging.getLogger("great_expectations")
     for path in paths:
         data = _read_json_file(path)
@@ -193,7 +196,28 @@ def _build_suite(suites: Suites, name: str) -> Suite:
         frames[path.stem] = suites.context.suites.add(suite)  # gives each expectation an id
         metas[path.stem] = data.get("meta") or {}
         counts[path.stem] = (len(configs), len(suite.expectations))
-    return Suite(name, frames, metas, counts)
+        columns[path.stem] = _named_columns(configs)
+    return Suite(name, frames, metas, counts, columns)
+
+
+def _named_columns(configs: list[dict]) -> frozenset[str]:
+    """The columns expectations name: as checked, compared, shown or in a row condition."""
+    out: set[str] = set()
+    for config in configs:
+        kwargs = config.get("kwargs") or {}
+        meta = config.get("meta") or {}
+        out.update(str(c) for c in (kwargs.get("column"), kwargs.get("column_A"),
+                                    kwargs.get("column_B"), *(kwargs.get("column_list") or ()),
+                                    *(meta.get("show") or ())) if c)
+        stack = [kwargs.get("row_condition")]
+        while stack:
+            condition = stack.pop()
+            if isinstance(condition, dict):
+                stack.extend(condition.get("conditions") or [])
+                name = (condition.get("column") or {}).get("name")
+                if name:
+                    out.add(str(name))
+    return frozenset(out)
 
 
 def _expand_tokens(value, path: Path):
