@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 
 from pipeline import schema
+from pipeline.cells.power_citations import parse_power_citations
+from pipeline.cells.tasks import parse_tasks
 from pipeline.profiles import load_profiles
 from pipeline.quality.validate import validate_extraction
 from tests.folders import write_folder
@@ -34,7 +36,6 @@ COLUMNS = [("seq", "序号", "key", 1), ("item_name", "事项名称", "text", 1)
 BASIS = ("【法律】《中华人民共和国畜牧法》（2005年12月29日通过 2022年10月30日修订）\n"
          "第二十二条第一款：从事种畜禽生产经营的单位、个人，应当取得种畜禽生产经营许可证。")
 DUTIES = "1.受理阶段责任：公示应当提交的材料。\n2.审查阶段责任：审查申请材料。"
-PROVISION = "从事种畜禽生产经营的单位、个人，应当取得种畜禽生产经营许可证。"
 
 
 def _column_rows() -> list[dict]:
@@ -62,18 +63,9 @@ def make_power(permits: int = 3, penalties: int = 5) -> dict[str, pd.DataFrame]:
             "exercising_body": "市农业农村局", "level_authority": "地州市级\n负责本级",
             "responsibility": DUTIES, "accountability": "因不正确履行行政职责的，依法追责。",
             "handling_time_limit": "20个工作日", "remarks": ""})
-        for n, (law_type, law, ref, article) in enumerate(
-                [("法律", "中华人民共和国畜牧法", "第二十二条第一款", 22)], start=1):
-            citations.append({"sheet": sheet, "row": row, "field": "basis", "citation_no": n,
-                              "law_type": law_type, "law": law,
-                              "law_note": "2005年12月29日通过 2022年10月30日修订",
-                              "article_ref": ref, "article": article, "paragraph": 1,
-                              "item": None, "parsed": True, "article_text": PROVISION})
-        for n, text in enumerate(DUTIES.replace("1.", "").replace("2.", "").split("\n"),
-                                 start=1):
-            tasks.append({"sheet": sheet, "row": row, "field": "responsibility", "task_no": n,
-                          "level": 1, "section": None, "marker": f"{n}.", "parent_no": None,
-                          "text": text})
+        key = {"sheet": sheet, "row": row}
+        citations += [{**key, "field": "basis", **r} for r in parse_power_citations(BASIS)]
+        tasks += [{**key, "field": "responsibility", **r} for r in parse_tasks(DUTIES)]
     for sub_no, name in enumerate(("新办", "延续"), start=1):
         subs.append({**{k: v for k, v in items[1].items() if k not in ("seq",)},
                      "sub_no": sub_no, "sub_item_name": name, "remarks": ""})
@@ -125,11 +117,17 @@ def test_a_good_power_list_passes_its_own_suite(tmp_path):
 
 
 def _unparsed(frames) -> None:
-    cites = frames["citations"]
-    at = cites.index[(cites["row"] == 7)][0]
-    cites.loc[at, ["law_type", "law", "law_note", "article_ref", "article", "paragraph",
-                   "parsed", "article_text"]] = [None, None, None, None, None, None, False,
-                                                 "依据《畜牧法》有关规定执行"]
+    """Row 7's basis: a cell the parser cannot read (kept whole, parsed false)."""
+    cell = "依据《畜牧法》有关规定执行"
+    _item(frames, 7, basis=cell)
+    (unread,) = parse_power_citations(cell)
+    assert unread["parsed"] is False
+    rows = [r for r in frames["citations"].to_dict("records") if r["row"] != 7]
+    rows.append({"sheet": PENALTY, "row": 7, "field": "basis", **unread})
+    rows.sort(key=lambda r: (r["row"], r["citation_no"]))
+    (table,) = [t for t in schema.version_tables("power", _column_rows())
+                if t.name == "citations"]
+    frames["citations"] = table.frame(rows)
 
 
 #: Each publisher defect: how to make it, and the start of the warning naming its row.
