@@ -14,11 +14,12 @@ Times ``validate_extraction`` on folders built once in the run:
   suite's files copied as expectations/power/: ``--baseline-suite``).
 
 Each figure is the median of ``--repeats`` timed validations in one process after a
-warm-up run (great_expectations imported and the suite built before timing), with one
-worker and with two; with ``--against DIR`` (another checkout, e.g. main's) the same
-folders are validated by that tree's code in the same rounds, alternating, so that a
-loaded machine weighs on both alike.  Prints a Markdown table; writes
-``bench/validate-results.json``.
+warm-up run (great_expectations imported and the suite built before timing): wall clock
+with one worker and with two, and with one worker the process's CPU time, which a
+machine loaded by others disturbs less.  With ``--against DIR`` (another checkout, e.g.
+main's) the same folders are validated by that tree's code in the same rounds,
+alternating, so that a loaded machine weighs on both alike.  Prints a Markdown table;
+writes ``bench/validate-results.json``.
 """
 
 from __future__ import annotations
@@ -50,13 +51,14 @@ expectations = Path(sys.argv[4]) if sys.argv[4] else None
 load_suites(expectations)
 kwargs = dict(workers=workers, expectations=expectations)
 result = validate_extraction(folder, **kwargs)  # warm-up: the suite is built
-times = []
+times, cpu = [], []
 for _ in range(repeats):
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     validate_extraction(folder, **kwargs)
     times.append(time.perf_counter() - start)
-print(json.dumps({"times": times, "success": result.success, "checks": len(result.checks),
-                  "items": result.items}))
+    cpu.append(time.process_time() - start_cpu)
+print(json.dumps({"times": times, "cpu": cpu, "success": result.success,
+                  "checks": len(result.checks), "items": result.items}))
 """
 
 # Builds the generated folders (argv: out dir, rows); prints the cases built.
@@ -146,6 +148,7 @@ def _baseline_suites(tmp: Path, generic: Path) -> Path:
 
 def _time_case(folder: Path, runs: dict[str, tuple[Path, str]], args) -> dict:
     times: dict[str, dict[int, list[float]]] = {k: {1: [], 2: []} for k in runs}
+    cpu: dict[str, list[float]] = {k: [] for k in runs}  # this process's CPU, one worker
     facts = {}
     for _ in range(max(1, args.rounds)):
         for workers in (1, 2):
@@ -159,12 +162,17 @@ def _time_case(folder: Path, runs: dict[str, tuple[Path, str]], args) -> dict:
                                      f"{run.stderr[-800:]}")
                 data = json.loads(run.stdout.splitlines()[-1])
                 times[name][workers] += data["times"]
+                if workers == 1:
+                    cpu[name] += data["cpu"]
                 facts[name] = {k: data[k] for k in ("success", "checks", "items")}
     out = {}
     for name in runs:
         out[name] = {**facts[name], **{f"workers_{w}_s": round(statistics.median(t), 3)
-                                       for w, t in times[name].items()}}
+                                       for w, t in times[name].items()},
+                     "cpu_1_worker_s": round(statistics.median(cpu[name]), 3)}
     if "before" in out:
+        out["ratio_cpu"] = round(out["this"]["cpu_1_worker_s"]
+                                 / out["before"]["cpu_1_worker_s"], 2)
         out["ratio_workers_1"] = round(out["this"]["workers_1_s"]
                                        / out["before"]["workers_1_s"], 2)
         out["ratio_workers_2"] = round(out["this"]["workers_2_s"]
@@ -181,15 +189,16 @@ def _machine() -> dict:
 
 
 def _markdown(results: dict) -> str:
-    rows = ["| list | items | checks | 1 worker | 2 workers | before, 1 worker | before, "
-            "2 workers | ratio (1 / 2 workers) |", "| --- | ---: | ---: | ---: | ---: | ---: | "
-            "---: | --- |"]
+    rows = ["| list | items | checks | CPU, 1 worker | wall, 1 / 2 workers | before: CPU | "
+            "before: wall, 1 / 2 workers | ratio: CPU; wall 1 / 2 |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for case, data in results["cases"].items():
         this, before = data["this"], data.get("before")
         rows.append(
-            f"| {case} | {this['items']} | {this['checks']} | {this['workers_1_s']:.3f} s | "
-            f"{this['workers_2_s']:.3f} s | "
-            + (f"{before['workers_1_s']:.3f} s | {before['workers_2_s']:.3f} s | "
+            f"| {case} | {this['items']} | {this['checks']} | {this['cpu_1_worker_s']:.3f} s | "
+            f"{this['workers_1_s']:.3f} / {this['workers_2_s']:.3f} s | "
+            + (f"{before['cpu_1_worker_s']:.3f} s | {before['workers_1_s']:.3f} / "
+               f"{before['workers_2_s']:.3f} s | {data['ratio_cpu']}; "
                f"{data['ratio_workers_1']} / {data['ratio_workers_2']} |" if before
                else "– | – | – |"))
     machine = results["machine"]
