@@ -60,7 +60,8 @@ def derive_frames(folder: Folder, suite: Suite) -> Derived:
     keys = {t.name: t.key for t in tables}
     if items.frame is not None:
         key_pattern = folder.profile.key_pattern if folder.profile is not None else None
-        out["items"] = _derive_items(items, frames, notice, key_pattern)
+        out["items"] = _derive_items(items, frames, notice, key_pattern,
+                                     suite.columns.get("items", frozenset()))
     for table in tables:
         if table.name == "items" or table.name not in frames:
             continue
@@ -113,6 +114,13 @@ class _Items:
         self.key = key
         self._counts: dict[tuple[str, ...], Counter] = {}
         self._first: dict[tuple[str, ...], dict[tuple, int]] = {}
+        self._own: dict[tuple[str, ...], list[tuple]] = {}
+
+    def own(self, columns: tuple[str, ...]) -> list[tuple]:
+        """Per item, the values of ``columns`` (computed once)."""
+        if columns not in self._own:
+            self._own[columns] = _keys(self.frame, columns)
+        return self._own[columns]
 
     def links(self, df: pd.DataFrame | None) -> tuple[tuple[str, ...], list[tuple]]:
         """The items key columns ``df`` carries, and per row their values."""
@@ -124,7 +132,7 @@ class _Items:
     def counts(self, columns: tuple[str, ...]) -> Counter:
         """Items per value of ``columns`` (0: no such item; 2 or more: not unique)."""
         if columns not in self._counts:
-            self._counts[columns] = Counter(_keys(self.frame, columns))
+            self._counts[columns] = Counter(self.own(columns))
         return self._counts[columns]
 
     def cells(self, df: pd.DataFrame, columns: tuple[str, ...], links: list[tuple],
@@ -136,7 +144,7 @@ class _Items:
             return [None] * len(df)
         if columns not in self._first:
             first: dict[tuple, int] = {}
-            for i, k in enumerate(_keys(self.frame, columns)):
+            for i, k in enumerate(self.own(columns)):
                 first.setdefault(k, i)
             self._first[columns] = first
         index = self._first[columns]
@@ -165,24 +173,28 @@ def _fields(df: pd.DataFrame) -> list:
 
 
 def _derive_items(items: _Items, frames: dict[str, pd.DataFrame], notice: dict,
-                  key_pattern: str | None) -> pd.DataFrame:
+                  key_pattern: str | None, wanted: frozenset[str]) -> pd.DataFrame:
     """Items: row number, rows of each parsed table, the previous item's last page, the
-    source format, and what the printed 序号 says (``_seq_…``, see ``_printed_keys``)."""
+    source format, and what the printed 序号 says (``_seq_…``, see ``printed``); the
+    counts and the 序号's only where the suite names them (``wanted``)."""
     import pandas as pd
 
     df = items.frame.copy()
     df["_row_number"] = pd.array(range(1, len(df) + 1), dtype="Int64")
     for name, column in (("tasks", "_task_rows"), ("citations", "_citation_rows"),
                          ("departments", "_department_rows")):
+        if column not in wanted:
+            continue
         columns, links = items.links(frames.get(name))
         counts = Counter(links)
-        df[column] = pd.array([counts.get(k, 0) for k in _keys(df, columns)], dtype="Int64")
+        df[column] = pd.array([counts.get(k, 0) for k in items.own(columns)], dtype="Int64")
     ends = column_values(df, "page_end")
     df["_previous_page_end"] = pd.array([None, *ends[:-1]][:len(df)], dtype="Int64")
     source_format = notice.get("source_format") or LEGACY_FORMAT
     df["_source_format"] = pd.array([str(source_format)] * len(df), dtype="string")
-    for name, (values, dtype) in printed_keys(df, key_pattern).items():
-        df[name] = pd.array(values, dtype=dtype)
+    if any(name.startswith("_seq_") for name in wanted):
+        for name, (values, dtype) in printed_keys(df, key_pattern).items():
+            df[name] = pd.array(values, dtype=dtype)
     return df
 
 
