@@ -47,8 +47,9 @@ def test_table_pages_left_unread_fail_naming_the_pages(make, tmp_path):
 def test_no_unread_pages_pass_and_a_folder_without_the_key_checks_nothing(make, tmp_path):
     result = validate_extraction(make(tmp_path / "v", unread_pages=[]))
     assert result.success, result.failure_lines()
-    (check,) = [c for c in result.checks if c.table == "unread_pages"]
-    assert check.success and check.check == "table_pages_read"
+    checks = [c for c in result.checks if c.table == "unread_pages"]
+    assert [(c.check, c.success) for c in checks] == [("table_pages_read", True),
+                                                      ("text_pages_read", True)]
     older = validate_extraction(make(tmp_path / "w"))  # written before pages were counted
     assert older.success and not [c for c in older.checks if c.table == "unread_pages"]
     assert "unread_pages" not in older.expectations
@@ -101,3 +102,21 @@ def test_the_readers_warnings_are_shown_in_the_reports(tmp_path):
     html = (folder / REPORT_HTML).read_text(encoding="utf-8")
     assert "Warnings of the reader, from notice.json (2)" in html
     assert "序号 &#x27;2,3&#x27; kept as printed" in html
+
+
+def test_unread_pages_of_text_are_a_warning_and_null_means_no_pages(tmp_path):
+    text = [{"pages": [15, 15], "kind": "text", "why": "text outside any table"}]
+    result = validate_extraction(_generic(tmp_path / "v", unread_pages=text))
+    assert result.success, result.failure_lines()
+    (line,) = [w for w in result.warning_lines() if "text_pages_read" in w]
+    assert line.startswith("unread_pages.pages: text_pages_read: pages 15: kind 'text', why "
+                           "'text outside any table'; expected")
+    both = [{"pages": [3, 4], "kind": "table", "why": "a table whose columns differ"}, *text]
+    result = validate_extraction(_generic(tmp_path / "w", unread_pages=both))
+    assert [line.split(":")[:2] for line in result.failure_lines()] == [
+        ["unread_pages.pages", " table_pages_read"]]
+    assert "pages 3–4" in result.failure_lines()[0] and "pages 15" not in \
+        result.failure_lines()[0]
+    # a source without pages (Word, Excel, web) records null: nothing to check
+    result = validate_extraction(_generic(tmp_path / "x", unread_pages=None))
+    assert result.success and "unread_pages" not in result.expectations

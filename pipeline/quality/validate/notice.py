@@ -3,10 +3,11 @@ them like any table (``expectations/common/``):
 
     notice_frames(notice, items) → {frame name: (frame, key columns)}
 
-- ``unread_pages`` (issue 19): one row per run of table pages the list did not read
-  (notice.json ``unread_pages``: ``{"pages": [first, last], "why": …}``): ``pages``
-  ("251–750"), ``first``, ``last``, ``why``.  No such key (a folder written before the
-  reader accounted for its pages): no frame, nothing checked.
+- ``unread_pages`` (issue 19): one row per run of pages the list did not read
+  (notice.json ``unread_pages``: ``{"pages": [first, last], "kind": "table" | "text",
+  "why": …}``): ``pages`` ("251–750"), ``first``, ``last``, ``kind`` ("table" where not
+  said), ``why``.  No such key, or null (a folder written before the reader accounted
+  for its pages; a source without pages): no frame, nothing checked.
 - ``sheets``: one row per sheet of a workbook (notice.json ``sheets``): ``sheet`` (its
   name), ``why`` (why it was left out, if it was), ``_read`` (the list was read from it:
   notice.json ``read``, else whether items carry its name), ``_stated_count`` (the
@@ -35,7 +36,7 @@ def notice_frames(notice: dict, items: pd.DataFrame | None
     """The frames notice.json gives (see the module docstring); a key notice.json does
     not hold gives none."""
     out = {}
-    if UNREAD_PAGES in notice:
+    if notice.get(UNREAD_PAGES) is not None:
         out[UNREAD_PAGES] = (_unread_pages(notice[UNREAD_PAGES]), ("pages",))
     if isinstance(notice.get(SHEETS), list):
         out[SHEETS] = (_sheets(notice[SHEETS], items), ("sheet",))
@@ -50,6 +51,7 @@ def _unread_pages(value) -> pd.DataFrame:
     for entry in entries:
         pages = entry.get("pages") if isinstance(entry, dict) else None
         why = entry.get("why") if isinstance(entry, dict) else None
+        kind = entry.get("kind") if isinstance(entry, dict) else None
         if (isinstance(pages, list) and len(pages) == 2
                 and all(isinstance(p, int) and not isinstance(p, bool) for p in pages)):
             first, last = pages
@@ -58,10 +60,11 @@ def _unread_pages(value) -> pd.DataFrame:
             first = last = None
             label = str(pages if pages is not None else entry)
         rows.append({"pages": label, "first": first, "last": last,
+                     "kind": "table" if kind is None else str(kind),
                      "why": None if why is None else str(why)})
-    frame = pd.DataFrame(rows, columns=["pages", "first", "last", "why"])
+    frame = pd.DataFrame(rows, columns=["pages", "first", "last", "kind", "why"])
     for name, dtype in (("pages", "string"), ("first", "Int64"), ("last", "Int64"),
-                        ("why", "string")):
+                        ("kind", "string"), ("why", "string")):
         frame[name] = frame[name].astype(dtype)
     return frame
 
