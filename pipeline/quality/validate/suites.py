@@ -104,9 +104,22 @@ class Suites:
                         continue
                     regex = regex.replace(LABELS_TOKEN, alternation)
                 named[group][label] = regex
-        out: dict[str, Any] = {g: list(v.values()) or ["(?!)"] for g, v in named.items()}
+        # One alternation per group: great_expectations searches every cell once per
+        # regex of a list, and a cell matches the alternation where it matches any.
+        out: dict[str, Any] = {g: [_alternation(v.values())] for g, v in named.items()}
         out["_named"] = named
         return out
+
+
+_GLOBAL_FLAGS = re.compile(r"\A\(\?([aiLmsux]+)\)")
+
+
+def _alternation(regexes) -> str:
+    """``regexes`` as one regex matching where any of them matches (a leading ``(?m)``
+    scoped to its own branch); none: a regex that never matches."""
+    branches = [_GLOBAL_FLAGS.sub(r"(?\1:", r, count=1) + ")" if _GLOBAL_FLAGS.match(r)
+                else f"(?:{r})" for r in regexes]
+    return "|".join(branches) or "(?!)"
 
 
 _LOCK = threading.Lock()
