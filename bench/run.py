@@ -155,6 +155,7 @@ lap("import pandas + pyarrow")
 import great_expectations
 lap("import great_expectations")
 import pipeline.quality.validate as validate
+import pipeline.quality.validate.run as running
 suites = validate.load_suites()
 lap("great_expectations context")
 from pipeline.profiles import load_profiles
@@ -165,18 +166,18 @@ from pipeline.output.write import write_tables
 folder = Path(sys.argv[2])
 write_tables(frames, folder, {"notice.json": extraction.notice})
 lap("build frames + write (pyarrow)")
-real = validate._run_frame
+real = running._run_frame
 def timed(ctx, suite, name):
     global t
     lap("validate: read tables + derive" if name == next(iter(suite.frames)) else "_")
     result = real(ctx, suite, name)
     lap(f"validate: frame {name} ({len(suite.frames[name].expectations)} expectations)")
     return result
-validate._run_frame = timed
+running._run_frame = timed
 validate.validate_extraction(folder, workers=1)
 lap("validate: report")
 out.pop("_", None)
-validate._run_frame = real
+running._run_frame = real
 validate.validate_extraction(folder)
 lap("validate as extract runs it (two workers where two cores)")
 print(json.dumps(out))

@@ -145,7 +145,8 @@ def test_kill_between_the_two_renames_of_a_swap(good_folder, tmp_path):
 KILL_AT = """
 import os, pathlib, runpy, signal, sys
 stage = sys.argv.pop(1)
-import pipeline.quality.validate as validate, pipeline.output.write as write
+import pipeline.output.write as write
+import pipeline.quality.validate.report as report, pipeline.quality.validate.run as validate
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
 def hook(module, name, nth=1, after=False, when=lambda *a: True):
@@ -166,7 +167,7 @@ if stage == "write":  # tables written, notice.json not yet
 elif stage == "validate":  # in the middle of the suites: one frame checked
     hook(validate, "_run_frame", nth=2)
 elif stage == "report":  # validation.json written, validation.html not yet
-    hook(validate, "_write_atomic", nth=2)
+    hook(report, "_write_atomic", nth=2)
 elif stage == "manifest":
     hook(write, "_write_manifest")
 elif stage == "before-swap":

@@ -61,3 +61,19 @@ def test_real_extraction_of_each_replica_passes(gold, tmp_path):
     else:
         assert report["expected_items"] is None
         assert any("no expected item count is recorded" in w for w in report["warnings"])
+
+
+def test_validate_exits_1_naming_table_pages_the_list_left_unread(tmp_path):
+    from tests.test_validate_generic import generic_notice, make_generic
+
+    frames = make_generic()
+    notice = {**generic_notice(frames),
+              "unread_pages": [{"pages": [3, 9], "why": "a table whose columns differ"}]}
+    folder = write_folder(frames, notice, tmp_path / "v")
+    proc = _run("validate", str(folder))
+    assert proc.returncode == 1, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {folder}: unread_pages.pages: table_pages_read: found 1 of 1 "
+                      "rows: pages 3–9: why 'a table whose columns differ'; expected every page "
+                      "that holds table ruling or text read into the list (these pages were not: "
+                      "columns or items printed there are missing); rows: pages 3–9"]
