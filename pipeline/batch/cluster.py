@@ -37,6 +37,8 @@ from ..errors import PipelineError
 from .local import Options, Outcome
 from .worker import MARK_PREFIX, Finished, _mark_root, _see_root, _unmark_root, extract_on_worker
 
+#: A -W option for multiprocessing's resource tracker (see ``_connect``).
+_QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 #: ``local`` or ``local:N``.
 _LOCAL = re.compile(r"local(?::(\d+))?")
 #: Seconds to reach the scheduler, and to wait for its first worker.
@@ -111,6 +113,11 @@ def _connect(address: str):
     local = _LOCAL.fullmatch(address)
     if local:
         n = int(local.group(1) or os.cpu_count() or 1)
+        # multiprocessing's resource tracker (started for the nannies' queues, with this
+        # interpreter's -W options) warns at exit of a queue's semaphore that a worker
+        # stopped by Ctrl-C left behind; it removes it itself: not the user's concern.
+        if _QUIET_TRACKER not in sys.warnoptions:
+            sys.warnoptions.append(_QUIET_TRACKER)
         # One thread a worker: each notice has its reader process (and its page workers)
         # already.  Logs at ERROR only: a worker lost is said once, by ``_watch_workers``.
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
@@ -155,10 +162,11 @@ def _share(client, files: list[Path], options: Options, workers: dict):
              "absolute": (str(Path(given_root).absolute()),
                           sorted({str(Path(f).absolute().parent) for f in files}))}
     name, token = MARK_PREFIX + secrets.token_hex(8), secrets.token_hex(16)
-    # The mark is written where the user looks: from here when this machine sees the
-    # root, else by one worker (a client outside the cluster).
+    # The mark is written where the user looks: from here when this machine has the
+    # root's folder, else by one worker (a client outside the cluster, without the share).
     seer = "this machine"
-    if _mark_root(forms["absolute"][0], name, token) is not None:
+    root = Path(forms["absolute"][0])
+    if not root.parent.is_dir() or _mark_root(str(root), name, token) is not None:
         first = sorted(workers)[0]
         seer = f"worker {first}"
         failed = client.run(_mark_root, forms["absolute"][0], name, token, workers=[first],
