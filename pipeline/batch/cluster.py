@@ -5,7 +5,8 @@
 ``address`` is a scheduler (``tcp://host:8786``) or ``local`` / ``local:N``: a
 LocalCluster of N single-threaded worker processes started for the run (N = the cores).
 Each notice is one task, run on a worker by ``worker.extract_on_worker`` exactly as a
-local batch runs it (same sandboxed child, limits, validation, folder swapped in whole).
+local batch runs it (same sandboxed child, limits, validation, folder swapped in whole);
+the task is plain bytes to the scheduler, which needs nothing of this project.
 Dask reschedules the task of a worker that dies (``distributed.scheduler.allowed-failures``
 times, default 3); a notice whose every try killed its worker is its own failed outcome,
 and the others go on.
@@ -35,7 +36,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import PipelineError
 from .local import Options, Outcome
-from .worker import MARK_PREFIX, Finished, _mark_root, _see_root, _unmark_root, extract_on_worker
+from .worker import MARK_PREFIX, Finished, _mark_root, _see_root, _unmark_root, task_payload
 
 #: A -W option for multiprocessing's resource tracker (see ``_connect``).
 _QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
@@ -223,10 +224,13 @@ def _choose_form(answers: dict, workers: dict, root: str, seer: str) -> str:
 def _run(client, files: list[Path], options: Options, mark: str,
          progress: Callable[[int, int, Outcome], None] | None,
          say: Callable[[str], None], local: bool) -> list[Finished]:
+    import pickle
+
     from distributed import as_completed
 
     total = len(files)
-    futures = [client.submit(extract_on_worker, path, options, mark, pure=False,
+    # (a task is pickle.loads of the call: see worker.task_payload)
+    futures = [client.submit(pickle.loads, task_payload(path, options, mark), pure=False,
                              key=f"extract-{i:06d}-{Path(path).name}"[:120])
                for i, path in enumerate(files)]
     index = {future.key: i for i, future in enumerate(futures)}
@@ -254,7 +258,9 @@ def _finished(future, path: Path) -> Finished:
     from distributed import KilledWorker
 
     if future.status == "finished":
-        return future.result()
+        import pickle
+
+        return pickle.loads(future.result())  # (from our own workers: see _share)
     error = future.exception() if future.status == "error" else None
     if isinstance(error, KilledWorker):
         import dask

@@ -2,6 +2,9 @@
 
     extract_on_worker(path, options, mark) → Finished   (one task: the notice's Outcome and
                                                            where, when and at what cost)
+    task_payload(path, options, mark) → bytes          what the Dask task carries: the task
+                                                       is ``pickle.loads(payload)``, whose
+                                                       value is the pickled ``Finished``
 
 The notice goes through ``local._extract_one``: the same checks, the same sandboxed
 child with the same limits, validation in the temporary folder, the folder swapped in
@@ -20,6 +23,7 @@ unpickles a task, never by a local extract.
 from __future__ import annotations
 
 import os
+import pickle
 import socket
 import time
 from dataclasses import dataclass
@@ -70,6 +74,32 @@ def dask_setup(worker) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def task_payload(path: Path, options: Options, mark: str | None) -> bytes:
+    """The pickled call of ``extract_on_worker(path, options, mark)`` for ``pickle.loads``.
+
+    The scheduler unpickles every task it is given: a task naming a function of this
+    project would need the project on the scheduler too (a shared cluster's may not have
+    it).  ``pickle.loads`` of bytes needs nothing; the call runs when a worker (which has
+    the project: checked at the start) unpickles them, and answers plain bytes.
+    """
+    return pickle.dumps(_Call(str(path), options, mark), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _Call:
+    """Unpickled, calls ``_run_pickled`` with its arguments (``__reduce__``)."""
+
+    def __init__(self, *args):
+        self.args = args
+
+    def __reduce__(self):
+        return _run_pickled, self.args
+
+
+def _run_pickled(path: str, options: Options, mark: str | None) -> bytes:
+    return pickle.dumps(extract_on_worker(Path(path), options, mark),
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _allow_children() -> None:
