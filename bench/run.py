@@ -23,7 +23,9 @@ Every figure is the wall-clock time of a fresh ``python`` process, as a user run
 - ``pages in parallel``: bare pdfplumber over every page in one process against the
   same pages split between two processes (what parallel page parsing could gain);
 - where the time goes: import time of each heavy library in a fresh process, and the
-  stages of one extraction timed in one process (each suite frame on its own).
+  stages of one extraction timed in one process (each suite frame on its own);
+- ``cluster``: one 40-notice batch (text PDFs, Word, Excel, one scan) on ``--jobs 2`` and on
+  a 2-worker local Dask cluster (``bench/cluster.py``; ``--cluster-notices 0`` skips it).
 
 Prints a Markdown table (paste it into README) and writes ``bench/results.json``.
 Exit status 0 whether or not the targets are met (the table says); 1 if a command fails.
@@ -58,6 +60,7 @@ TARGETS = (
     ("peak_rss_mb", "<", 300, "peak memory of one extraction < 300 MB"),
     ("csrc_ratio", "<=", 3.0, "CSRC list: extract --validate ≤ 3× bare pdfplumber"),
     ("long_memory_ratio", "<=", 1.2, "500-page list: peak memory ≤ 1.2× a 50-page one"),
+    ("cluster_ratio", "<=", 1.15, "batch on a 2-worker local cluster ≤ 1.15× --jobs 2"),
 )
 #: The real list of issue 13 (read where it is; never copied into the repository).
 CSRC_PDF = ROOT.parent / "shared" / "real" / "csrc-2018q3.pdf"
@@ -165,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="passed to every extract command (a loaded machine needs more)")
     p.add_argument("--long-pages", default=",".join(map(str, LONG_PAGES)), metavar="A,B",
                    help="pages of the two generated long lists (default 50,500)")
+    p.add_argument("--cluster-notices", type=int, default=40, metavar="N",
+                   help="notices of the cluster batch (default 40; 0 skips it)")
     args = p.parse_args(argv)
     pdf = args.pdf.resolve()
     if not pdf.is_file():
@@ -175,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         flags += ["--timeout", f"{args.timeout:g}"] if args.timeout else []
         long_pages = tuple(int(x) for x in args.long_pages.split(","))
         results = _measure(pdf, args.copies, max(1, args.repeats), flags,
-                           max(1, args.batch_rounds), long_pages)
+                           max(1, args.batch_rounds), long_pages, args.cluster_notices)
     except _Failed as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -192,7 +197,8 @@ class _Failed(Exception):
 
 
 def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
-             batch_rounds: int = 2, long_pages: tuple[int, int] = LONG_PAGES) -> dict:
+             batch_rounds: int = 2, long_pages: tuple[int, int] = LONG_PAGES,
+             cluster_notices: int = 40) -> dict:
     machine = _machine()
     with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
         tmp = Path(tmp)
@@ -242,6 +248,12 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
         _log(f"long lists: typeset {long_pages[0]} and {long_pages[1]} pages, peak memory "
              "of extract")
         long = _long_lists(tmp / "long", flags, long_pages)
+        cluster = {"skipped": "--cluster-notices 0"}
+        if cluster_notices > 0:
+            from cluster import measure_cluster  # (bench/cluster.py, beside this file)
+
+            cluster = measure_cluster(tmp / "cluster", cluster_notices, batch_rounds, flags,
+                                      log=_log)
     bare_s = statistics.median(bare)
     figures = {
         "bare_s": bare_s,
@@ -263,6 +275,7 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
     else:
         figures["batch_speedup"] = None
     figures["peak_rss_mb"] = memory["largest_process_mb"]
+    figures["cluster_ratio"] = cluster.get("ratio")
     figures = {k: None if v is None else round(v, 3) for k, v in figures.items()}
     return {
         "when": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -279,6 +292,7 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
         "memory": memory,
         "csrc": csrc,
         "long_lists": long,
+        "cluster": cluster,
         "pages_in_parallel": parallel,
         "imports_s": imports,
         "stages_s": stages,
@@ -536,6 +550,12 @@ def _markdown(r: dict) -> str:
     else:
         rows.append(("long lists", long.get("skipped") or long.get("error", "?"), "",
                      "≤ 1.2×", ""))
+    if "cluster" in r:
+        from cluster import markdown as cluster_rows
+
+        more = cluster_rows(r["cluster"])
+    else:
+        more = []
     mach = r["machine"]
     lines = [f"Benchmark of {r['when'][:10]} on `{r['pdf']['file']}` ({r['pdf']['pages']} pages), "
              f"{mach['cpus']} CPUs, Python {mach['python']}, commit {mach['commit']}; median of "
@@ -544,7 +564,7 @@ def _markdown(r: dict) -> str:
              f"{_loads(mach)}.", "",
              "| run | time | vs bare pdfplumber | target | met |",
              "| --- | --- | --- | --- | --- |"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines += ["| " + " | ".join(row) + " |" for row in rows] + more
     par = r.get("pages_in_parallel") or {}
     if par:
         lines += ["", "Pages in parallel (bare pdfplumber, every page in one process against "

@@ -14,6 +14,28 @@ from pathlib import Path
 
 #: Items per list: a page or two of table.
 ITEMS = 5
+#: Workers started with ``--preload tests.clusterbatch`` kill themselves (SIGKILL) as they
+#: start reading a file with this in its name: a notice that kills every worker reading it.
+POISON = "kills-its-worker"
+
+
+async def dask_setup(worker) -> None:
+    """(Dask's preload hook) Arm the worker with the poison plugin (``POISON``)."""
+    await worker.plugin_add(_poison_plugin(), name="poison")
+
+
+def _poison_plugin():
+    import os
+    import signal
+
+    from distributed import WorkerPlugin
+
+    class Poison(WorkerPlugin):
+        def transition(self, key, start, finish, **kwargs):
+            if finish == "executing" and POISON in str(key):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    return Poison()
 
 
 def make_batch(folder: Path, pdfs: int = 3, docx: int = 1, xlsx: int = 1, scans: int = 0,
@@ -54,13 +76,16 @@ class HandCluster:
         with HandCluster(tmp, workers=2) as cluster:   cluster.address, cluster.stop()
 
     ``wrap`` prefixes a worker's command (``unshare …``: a worker that sees other
-    folders).  Every process is started in its own session and stopped by its group.
+    folders); ``worker_flags`` go to every worker (``--preload tests.clusterbatch``).
+    Every process is started in its own session and stopped by its group.
     """
 
-    def __init__(self, folder: Path, workers: int = 2, wrap: dict[int, list[str]] | None = None):
+    def __init__(self, folder: Path, workers: int = 2, wrap: dict[int, list[str]] | None = None,
+                 worker_flags: tuple[str, ...] = ()):
         self.folder = Path(folder)
         self.workers = workers
         self.wrap = wrap or {}
+        self.worker_flags = worker_flags
         self.procs: list = []
         self.address = ""
 
@@ -90,7 +115,7 @@ class HandCluster:
         for i in range(self.workers):
             self.procs.append(subprocess.Popen(
                 [*self.wrap.get(i, []), dask, "worker", self.address, "--nthreads", "1",
-                 "--name", f"w{i}", "--no-dashboard"], **start))
+                 "--name", f"w{i}", "--no-dashboard", *self.worker_flags], **start))
         return self
 
     def wait(self, workers: int | None = None, timeout: float = 120) -> None:

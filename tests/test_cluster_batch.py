@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests import hostile
-from tests.clusterbatch import HandCluster, make_batch
+from tests.clusterbatch import POISON, HandCluster, make_batch
 
 pytestmark = pytest.mark.slow
 
@@ -138,6 +138,24 @@ def test_a_worker_killed_mid_write_loses_nothing(batch, tmp_path):
     _complete(root)
     for line in out.splitlines():  # every notice present, in the folder it names
         assert hostile.is_complete(Path(line.rsplit(" → ", 1)[1]))
+
+
+def test_a_notice_that_kills_every_worker_reading_it_is_its_one_error_line(batch, tmp_path):
+    poison = tmp_path / f"list-{POISON}.pdf"
+    shutil.copy(batch[0], poison)
+    root = tmp_path / "extracted"
+    with HandCluster(tmp_path, workers=2,
+                     worker_flags=("--preload", "tests.clusterbatch")) as cluster:
+        cluster.wait()
+        run = _extract([batch[1], poison, batch[2]], root, "--scheduler", cluster.address)
+    assert run.returncode == 1
+    errors = _lines(run, "error:")
+    assert len(errors) == 1, run.stderr
+    assert re.fullmatch(rf"error: {poison}: every worker that read it died \(4 tries, the last "
+                        r"tcp://\S+\); not tried again \(hint: .*\)", errors[0])
+    assert len(_lines(run, "note: worker")) == 4
+    assert len(run.stdout.splitlines()) == 2 and len(_folders(root)) == 2
+    _complete(root)
 
 
 def _unshare_works() -> bool:

@@ -52,7 +52,7 @@ def test_a_malformed_scheduler_address_is_a_usage_error(address, tmp_path):
 
 @pytest.mark.parametrize("address", ["local", "local:3", "tcp://10.0.0.5:8786",
                                      "tls://sched.example:8786", "sched:8786",
-                                     "tcp://[::1]:8786"])
+                                     "localhost:8786", "tcp://[::1]:8786"])
 def test_scheduler_addresses_as_dask_writes_them(address):
     assert parse_address(address) == address
 

@@ -95,7 +95,7 @@ def parse_address(text: str) -> str:
         if local.group(1) is not None and int(local.group(1)) < 1:
             raise ValueError("local:N needs at least one worker")
         return text
-    if text.startswith("local"):
+    if text.startswith("local:"):
         raise ValueError(f"{text!r}: write local or local:N (N workers)")
     scheme, _, rest = text.rpartition("://")
     if scheme and scheme not in ("tcp", "tls", "ucx", "ws", "wss", "inproc"):
