@@ -75,7 +75,8 @@ cluster-demo: $(STAMP) ## Start a Dask scheduler + 2 workers here, extract the s
 	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null; echo "cluster stopped"' EXIT; \
 	$(VENV)/bin/dask scheduler --port 0 --dashboard-address :0 \
 		--scheduler-file $(DEMO)/scheduler.json >$(DEMO)/scheduler.log 2>&1 & pids=$$!; \
-	for i in 1 2; do PYTHONPATH=$(CURDIR) $(VENV)/bin/dask worker --nthreads 1 --name demo-$$i \
+	for i in 1 2; do PYTHONPATH=$(CURDIR) DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False \
+		$(VENV)/bin/dask worker --nthreads 1 --name demo-$$i \
 		--scheduler-file $(DEMO)/scheduler.json >$(DEMO)/worker-$$i.log 2>&1 & pids="$$pids $$!"; done; \
 	for _ in $$(seq 100); do test -s $(DEMO)/scheduler.json && break; sleep 0.2; done; \
 	address=$$($(PY) -c 'import json,sys; print(json.load(open(sys.argv[1]))["address"])' \

@@ -38,6 +38,12 @@ from ..errors import PipelineError
 from .local import Options, Outcome
 from .worker import MARK_PREFIX, Finished, _mark_root, _see_root, _unmark_root, task_payload
 
+#: A LocalCluster's settings: its workers share the machine with the readers, so Dask's
+#: statistical profiler (a sample of the task's stack every 10 ms) is off and its monitors
+#: look less often (100 ms, 500 ms by default).
+LOCAL_CONFIG = {"distributed.worker.profile.enabled": False,
+                "distributed.worker.memory.monitor-interval": "1s",
+                "distributed.admin.system-monitor.interval": "2s"}
 #: A -W option for multiprocessing's resource tracker (see ``_connect``).
 _QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 #: ``local`` or ``local:N``.
@@ -109,10 +115,12 @@ def _connect(address: str):
     """(Client, LocalCluster or None) for ``address``."""
     import logging
 
+    import dask
     from distributed import Client, LocalCluster
 
     local = _LOCAL.fullmatch(address)
     if local:
+        dask.config.set(LOCAL_CONFIG)  # (this process exists for the batch: set for good)
         n = int(local.group(1) or os.cpu_count() or 1)
         # multiprocessing's resource tracker (started for the nannies' queues, with this
         # interpreter's -W options) warns at exit of a queue's semaphore that a worker
