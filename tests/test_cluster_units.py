@@ -142,3 +142,14 @@ def test_an_outcome_says_its_pages_and_cpu(tmp_path):
     assert outcome.pages == notice["page_count"] > 0
     assert outcome.cpu_s > 0
     assert Path(outcome.folder) == tmp_path / "v"
+
+
+def test_readers_on_a_worker_get_the_environment_a_local_batch_gives_them(monkeypatch):
+    # (a nanny's MALLOC_TRIM_THRESHOLD_=65536 made a scan's OCR take 1.7× the wall)
+    from pipeline.batch.worker import _undo_dask_environ
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as Dask's nanny sets it
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")  # the user's own value
+    _undo_dask_environ()
+    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ
+    assert os.environ["OMP_NUM_THREADS"] == "4"

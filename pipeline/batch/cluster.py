@@ -38,10 +38,12 @@ from ..errors import PipelineError
 from .local import Options, Outcome
 from .worker import MARK_PREFIX, Finished, _mark_root, _see_root, _unmark_root, task_payload
 
-#: A LocalCluster's settings: its workers share the machine with the readers, so Dask's
-#: statistical profiler (a sample of the task's stack every 10 ms) is off and its monitors
-#: look less often (100 ms, 500 ms by default).
-LOCAL_CONFIG = {"distributed.worker.profile.enabled": False,
+#: A LocalCluster's settings: its workers start with this machine's environment (not Dask's
+#: MALLOC_TRIM_THRESHOLD_ and one-thread BLAS: see ``worker._undo_dask_environ``); they
+#: share the machine with the readers, so Dask's statistical profiler (a sample of the
+#: task's stack every 10 ms) is off and its monitors look less often (100 ms, 500 ms).
+LOCAL_CONFIG = {"distributed.nanny.pre-spawn-environ": {},
+                "distributed.worker.profile.enabled": False,
                 "distributed.worker.memory.monitor-interval": "1s",
                 "distributed.admin.system-monitor.interval": "2s"}
 #: A -W option for multiprocessing's resource tracker (see ``_connect``).
