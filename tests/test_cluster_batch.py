@@ -158,6 +158,18 @@ def test_a_notice_that_kills_every_worker_reading_it_is_its_one_error_line(batch
     _complete(root)
 
 
+def test_on_a_scheduler_of_its_own_the_largest_file_is_read_first(batch, tmp_path):
+    # Each submit is its own message to the scheduler, which gives a task to an idle worker
+    # as it arrives: submitted in the order given, a scan given last started after the
+    # first notices in the new-user trial, whatever its priority.
+    files = sorted(batch, key=lambda p: p.stat().st_size)  # the largest last
+    with HandCluster(tmp_path, workers=1) as cluster:
+        cluster.wait()
+        run = _extract(files, tmp_path / "extracted", "--scheduler", cluster.address)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0].startswith(f"[1/5] {files[-1]}: ")
+
+
 def _unshare_works() -> bool:
     return shutil.which("unshare") is not None and subprocess.run(
         ["unshare", "--mount", "true"], capture_output=True).returncode == 0

@@ -241,12 +241,16 @@ def _run(client, files: list[Path], options: Options, mark: str,
     total = len(files)
     # Larger files first (Dask runs higher priorities first): a scan or a long list started
     # last ran alone for half of a 40-notice batch while the other worker had nothing left.
+    # Submitted in that order too: each submit is its own message, and a scheduler gives a
+    # task to an idle worker as it arrives, before the larger ones behind it are known.
     # (A task is pickle.loads of the call: see worker.task_payload.)
-    futures = [client.submit(pickle.loads, task_payload(path, options, mark), pure=False,
-                             key=f"extract-{i:06d}-{Path(path).name}"[:120],
-                             priority=_size(path))
-               for i, path in enumerate(files)]
-    index = {future.key: i for i, future in enumerate(futures)}
+    sizes = [_size(path) for path in files]
+    order = sorted(range(total), key=lambda i: -sizes[i])
+    futures = [client.submit(pickle.loads, task_payload(files[i], options, mark), pure=False,
+                             key=f"extract-{i:06d}-{Path(files[i]).name}"[:120],
+                             priority=sizes[i])
+               for i in order]
+    index = {future.key: i for i, future in zip(order, futures, strict=True)}
     results: dict[int, Finished] = {}
     try:
         for done, future in enumerate(as_completed(futures), 1):
