@@ -153,3 +153,31 @@ def test_readers_on_a_worker_get_the_environment_a_local_batch_gives_them(monkey
     _undo_dask_environ()
     assert "MALLOC_TRIM_THRESHOLD_" not in os.environ
     assert os.environ["OMP_NUM_THREADS"] == "4"
+
+
+# In a process that has imported Dask (a worker, the client, a test session), a forked
+# reader's error must still come back as the error it is: distributed installs tblib's
+# pickling for every exception class (copyreg), which the sandbox refuses to unpickle.
+READER_ERROR_AFTER_DASK = """
+from dataclasses import replace
+from pipeline.errors import LayoutError
+from pipeline.safety import sandbox
+from pipeline.settings import DEFAULT_LIMITS
+import distributed  # noqa: F401  (after: its tblib reducers cover the classes defined)
+
+def fail():
+    raise LayoutError("no table of the expected shape found", page=3, hint="look at it")
+
+sandbox._start_method = lambda limits: "fork"
+try:
+    sandbox.run_isolated(fail, label="bad.pdf", limits=replace(
+        DEFAULT_LIMITS, memory_mb=int(sandbox._vm_mb()) + 512))
+except Exception as err:
+    print(type(err).__name__, err.page, err.hint, str(err))
+"""
+
+
+def test_a_readers_error_crosses_unchanged_once_dask_is_imported():
+    run = subprocess.run([sys.executable, "-c", READER_ERROR_AFTER_DASK], cwd=hostile.ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.stdout.startswith("LayoutError 3 look at it bad.pdf"), run.stdout + run.stderr

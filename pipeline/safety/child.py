@@ -174,13 +174,31 @@ def run_child(func, args, limits: Limits, send: Callable[[bytes], None],
         answer = ("error", explain_exception(exc, limits, start_vm_mb))
     try:
         info.update(_own_usage())
-        data = pickle.dumps((*answer, notes[:50], info), protocol=pickle.HIGHEST_PROTOCOL)
+        data = _dumps((*answer, notes[:50], info))
     except BaseException as exc:
         err = (explain_exception(exc, limits, start_vm_mb) if isinstance(exc, MemoryError)
                else PipelineError(f"the reader's answer could not be sent "
                                   f"({type(exc).__name__}: {exc})"))
-        data = pickle.dumps(("error", err, notes[:50], info))
+        data = _dumps(("error", err, notes[:50], info))
     send(data)
+
+
+def _dumps(answer: tuple) -> bytes:
+    """The answer pickled, exceptions as Python pickles them (their class and arguments).
+    A forked child inherits its parent's copyreg reducers: in a process that imported Dask
+    every exception class has tblib's, which the parent's unpickler does not let cross."""
+    import copyreg
+    import io
+    from types import TracebackType
+
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {
+        kind: reduce for kind, reduce in copyreg.dispatch_table.items()
+        if kind is not TracebackType
+        and not (isinstance(kind, type) and issubclass(kind, BaseException))}
+    pickler.dump(answer)
+    return out.getvalue()
 
 
 def _own_usage() -> dict[str, float]:
