@@ -9,7 +9,9 @@ local batch runs it (same sandboxed child, limits, validation, folder swapped in
 the task is plain bytes to the scheduler, which needs nothing of this project.
 Dask reschedules the task of a worker that dies (``distributed.scheduler.allowed-failures``
 times, default 3); a notice whose every try killed its worker is its own failed outcome,
-and the others go on.
+and the others go on.  Dask blames every notice a dying worker holds, the one it was
+reading and the one waiting behind it: a notice that only ever died beside others is read
+once more at the end, alone, and fails only if its own workers die again.
 
 Before any work every worker is asked (``Client.run``) whether it sees the output root
 (a mark file one worker wrote there), can write in it and sees the input files' folders:
@@ -79,9 +81,10 @@ def extract_on_cluster(files: list[Path], options: Options, address: str,
             f"{_count(sum(w.get('nthreads', 1) for w in workers.values()), 'thread')}); "
             f"dashboard {client.dashboard_link}")
         files, options, mark = _share(client, files, options, workers)
-        _watch_workers(client, say)
+        alone = _watch_workers(client, say)
         watching = True
-        finished = _run(client, files, options, mark, progress, say, local=cluster is not None)
+        finished = _run(client, files, options, mark, progress, say,
+                        local=cluster is not None, alone=alone)
         say(_summary(finished, time.monotonic() - started, len(workers)))
         return [f.outcome for f in finished]
     finally:
@@ -233,10 +236,12 @@ def _choose_form(answers: dict, workers: dict, root: str, seer: str) -> str:
 
 def _run(client, files: list[Path], options: Options, mark: str,
          progress: Callable[[int, int, Outcome], None] | None,
-         say: Callable[[str], None], local: bool) -> list[Finished]:
+         say: Callable[[str], None], local: bool, alone: set[str]) -> list[Finished]:
+    """Every notice's Finished, in input order.  ``alone``: keys of tasks that were the only
+    notice on a worker that died (filled by ``_watch_workers`` as workers are lost)."""
     import pickle
 
-    from distributed import as_completed
+    from distributed import as_completed, wait
 
     total = len(files)
     # Larger files first (Dask runs higher priorities first): a scan or a long list started
@@ -246,26 +251,50 @@ def _run(client, files: list[Path], options: Options, mark: str,
     # (A task is pickle.loads of the call: see worker.task_payload.)
     sizes = [_size(path) for path in files]
     order = sorted(range(total), key=lambda i: -sizes[i])
-    futures = [client.submit(pickle.loads, task_payload(files[i], options, mark), pure=False,
-                             key=f"extract-{i:06d}-{Path(files[i]).name}"[:120],
+
+    def submit(i: int, again: str = ""):
+        return client.submit(pickle.loads, task_payload(files[i], options, mark), pure=False,
+                             key=f"extract-{i:06d}{again}-{Path(files[i]).name}"[:120],
                              priority=sizes[i])
-               for i in order]
+
+    futures = [submit(i) for i in order]
     index = {future.key: i for i, future in zip(order, futures, strict=True)}
     results: dict[int, Finished] = {}
+    suspects: dict[int, int] = {}  # notice → the tries its workers died in
+    done = 0
+
+    def finish(i: int, future, first_tries: int = 0) -> None:
+        nonlocal done
+        done += 1
+        results[i] = _finished(future, files[i], first_tries)
+        future.release()
+        if progress:
+            progress(done, total, results[i].outcome)
+
     try:
-        for done, future in enumerate(as_completed(futures), 1):
+        for future in as_completed(futures):
             i = index[future.key]
-            results[i] = _finished(future, files[i])
-            future.release()
-            if progress:
-                progress(done, total, results[i].outcome)
+            tries = _killed_tries(future)
+            if tries and future.key not in alone:
+                suspects[i] = tries  # (maybe only beside the notice that killed its workers)
+                future.release()
+                continue
+            finish(i, future)
+        # Dask blames every task a dying worker holds, not only the one it runs
+        # (dask/distributed#5234): a notice that only ever died beside others is read
+        # again, alone on the cluster, so that it fails only for what it does itself.
+        for i in sorted(suspects, key=lambda i: -sizes[i]):
+            say(f"note: {files[i]}: the workers it was given to all died with other notices "
+                "on them: read again, alone")
+            futures.append(future := submit(i, "a"))  # (a key of its own: tries anew)
+            wait(future)
+            finish(i, future, first_tries=suspects[i])
     except BaseException:  # Ctrl-C: nothing more starts
-        left = [f for f in futures if not f.done()]
-        client.cancel(left)
+        client.cancel([f for f in futures if not f.done()])
         where = ("" if local else "; those being read finish on their workers, each folder "
                  "written whole")
         say(f"interrupted: {len(results)} of {_count(total, 'notice')} done, "
-            f"{len(left)} cancelled{where}")
+            f"{total - len(results)} cancelled{where}")
         raise
     return [results[i] for i in range(total)]
 
@@ -277,23 +306,21 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _finished(future, path: Path) -> Finished:
-    """The task's answer, or a failed outcome saying why the cluster gave none."""
-    from distributed import KilledWorker
-
+def _finished(future, path: Path, first_tries: int = 0) -> Finished:
+    """The task's answer, or a failed outcome saying why the cluster gave none
+    (``first_tries``: a task read again alone, its workers died that often before)."""
     if future.status == "finished":
         import pickle
 
         return pickle.loads(future.result())  # (from our own workers: see _share)
     error = future.exception() if future.status == "error" else None
-    if isinstance(error, KilledWorker):
-        import dask
-
-        tries = int(dask.config.get("distributed.scheduler.allowed-failures")) + 1
-        message = (f"{path}: every worker that read it died ({tries} tries, the last "
-                   f"{getattr(error.last_worker, 'address', error.last_worker)}); not tried "
-                   "again (hint: a worker dies when it is killed or out of memory: see its "
-                   "log)")
+    tries = _killed_tries(future)
+    if tries:
+        before = f" beside other notices, then {tries} alone" if first_tries else ""
+        message = (f"{path}: every worker that read it died ({first_tries or tries} tries"
+                   f"{before}, the last {getattr(error.last_worker, 'address', error.last_worker)}"
+                   "); not tried again (hint: a worker dies when it is killed or out of memory: "
+                   "see its log)")
     elif error is not None:
         message = f"{path}: the cluster could not run it: {_brief(error)}"
     else:
@@ -301,20 +328,41 @@ def _finished(future, path: Path) -> Finished:
     return Finished(Outcome(path, "failed", message=message), "", "", 0.0, 0.0)
 
 
-def _watch_workers(client, say: Callable[[str], None]) -> None:
-    """Say when a worker is lost while reading notices (Dask runs them again elsewhere)."""
+def _killed_tries(future) -> int:
+    """How many workers died running the task, when that is why it failed (else 0)."""
+    from distributed import KilledWorker
+
+    error = future.exception() if future.status == "error" else None
+    if not isinstance(error, KilledWorker):
+        return 0
+    allowed = getattr(error, "allowed_failures", None)
+    if allowed is None:  # (older schedulers: this machine's setting)
+        import dask
+
+        allowed = dask.config.get("distributed.scheduler.allowed-failures")
+    return int(allowed) + 1
+
+
+def _watch_workers(client, say: Callable[[str], None]) -> set[str]:
+    """Say when a worker is lost while reading notices (Dask runs them again elsewhere);
+    return the set, filled as workers are lost, of the tasks that were alone on one."""
+    alone: set[str] = set()
+
     def on_event(event) -> None:
         _, message = event
         if (isinstance(message, dict) and message.get("action") == "remove-worker"
                 and not message.get("expected")):
             names = sorted(str(k) for k in message.get("processing-tasks") or ()
                            if str(k).startswith("extract-"))
+            if len(names) == 1:
+                alone.add(names[0])
             if names:
                 say(f"note: worker {message.get('worker')} was lost with "
                     f"{_count(len(names), 'notice')} to read "
                     f"({', '.join(n.split('-', 2)[2] for n in names)}): rescheduled")
 
     client.subscribe_topic("all", on_event)
+    return alone
 
 
 def _summary(finished: list[Finished], wall_s: float, workers: int) -> str:
