@@ -64,6 +64,26 @@ notebook: $(STAMP) ## Build extracted/dataset and run the analysis notebook on i
 	cp notebooks/analysis.ipynb extracted/analysis.ipynb
 	ANALYSIS_DATASET=$(CURDIR)/extracted/dataset $(VENV)/bin/jupyter-execute --inplace extracted/analysis.ipynb
 
+# A scheduler and two workers started here from .venv (as docs/cluster.md tells), a batch of
+# the sample notices on them, then every process stopped (logs in build/cluster-demo/).
+DEMO := build/cluster-demo
+DEMO_NOTICES := $(RAW) tests/fixtures/notice-2023-synthetic-INVENTED.pdf
+
+.PHONY: cluster-demo
+cluster-demo: $(STAMP) ## Start a Dask scheduler + 2 workers here, extract the sample notices on them, stop them
+	@mkdir -p $(DEMO) && rm -f $(DEMO)/scheduler.json && set -e; \
+	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null; echo "cluster stopped"' EXIT; \
+	$(VENV)/bin/dask scheduler --port 0 --dashboard-address :0 \
+		--scheduler-file $(DEMO)/scheduler.json >$(DEMO)/scheduler.log 2>&1 & pids=$$!; \
+	for i in 1 2; do PYTHONPATH=$(CURDIR) DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False \
+		$(VENV)/bin/dask worker --nthreads 1 --name demo-$$i \
+		--scheduler-file $(DEMO)/scheduler.json >$(DEMO)/worker-$$i.log 2>&1 & pids="$$pids $$!"; done; \
+	for _ in $$(seq 100); do test -s $(DEMO)/scheduler.json && break; sleep 0.2; done; \
+	address=$$($(PY) -c 'import json,sys; print(json.load(open(sys.argv[1]))["address"])' \
+		$(DEMO)/scheduler.json); \
+	echo "scheduler $$address, workers demo-1 and demo-2 (logs in $(DEMO)/)"; \
+	$(PY) -m pipeline extract $(DEMO_NOTICES) --validate --scheduler $$address
+
 .PHONY: site serve
 site: extract ## Build the site database extracted/site/lists.db from every version (extracts raw/ first)
 	$(PY) -m pipeline.site build

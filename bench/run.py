@@ -27,7 +27,9 @@ Every figure is the wall-clock time of a fresh ``python`` process, as a user run
 - ``pages in parallel``: bare pdfplumber over every page in one process against the
   same pages split between two processes (what parallel page parsing could gain);
 - where the time goes: import time of each heavy library in a fresh process, and the
-  stages of one extraction timed in one process (each suite frame on its own).
+  stages of one extraction timed in one process (each suite frame on its own);
+- ``cluster``: one 40-notice batch (text PDFs, Word, Excel, one scan) on ``--jobs 2`` and on
+  a 2-worker local Dask cluster (``bench/cluster.py``; ``--cluster-notices 0`` skips it).
 
 Prints a Markdown table (paste it into README) and writes ``bench/results.json``.
 Exit status 0 whether or not the targets are met (the table says); 1 if a command fails.
@@ -66,6 +68,7 @@ TARGETS = (
      "750-page list in column bands: extract --validate ≤ 1.2× bare pdfplumber"),
     ("bands_reader_memory_ratio", "<=", 1.2,
      "750-page list in column bands: the reader's peak memory ≤ 1.2× the 75-page one's"),
+    ("cluster_ratio", "<=", 1.15, "batch on a 2-worker local cluster ≤ 1.15× --jobs 2"),
 )
 #: The real list of issue 13 (read where it is; never copied into the repository).
 CSRC_PDF = ROOT.parent / "shared" / "real" / "csrc-2018q3.pdf"
@@ -207,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="passed to every extract command (a loaded machine needs more)")
     p.add_argument("--long-pages", default=",".join(map(str, LONG_PAGES)), metavar="A,B",
                    help="pages of the two generated long lists (default 50,500)")
+    p.add_argument("--cluster-notices", type=int, default=40, metavar="N",
+                   help="notices of the cluster batch (default 40; 0 skips it)")
     args = p.parse_args(argv)
     pdf = args.pdf.resolve()
     if not pdf.is_file():
@@ -217,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         flags += ["--timeout", f"{args.timeout:g}"] if args.timeout else []
         long_pages = tuple(int(x) for x in args.long_pages.split(","))
         results = _measure(pdf, args.copies, max(1, args.repeats), flags,
-                           max(1, args.batch_rounds), long_pages)
+                           max(1, args.batch_rounds), long_pages, args.cluster_notices)
     except _Failed as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -234,7 +239,8 @@ class _Failed(Exception):
 
 
 def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
-             batch_rounds: int = 2, long_pages: tuple[int, int] = LONG_PAGES) -> dict:
+             batch_rounds: int = 2, long_pages: tuple[int, int] = LONG_PAGES,
+             cluster_notices: int = 40) -> dict:
     machine = _machine()
     with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
         tmp = Path(tmp)
@@ -287,6 +293,12 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
         _log(f"lists in column bands: print {BAND_PAGES[0]} and {BAND_PAGES[1]} pages; bare "
              "pdfplumber and extract --validate on the longer, peak memory of each")
         bands = _bands(tmp / "bands", flags, BAND_PAGES)
+        cluster = {"skipped": "--cluster-notices 0"}
+        if cluster_notices > 0:
+            from cluster import measure_cluster  # (bench/cluster.py, beside this file)
+
+            cluster = measure_cluster(tmp / "cluster", cluster_notices, batch_rounds, flags,
+                                      log=_log)
     bare_s = statistics.median(bare)
     figures = {
         "bare_s": bare_s,
@@ -310,6 +322,7 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
     else:
         figures["batch_speedup"] = None
     figures["peak_rss_mb"] = memory["largest_process_mb"]
+    figures["cluster_ratio"] = cluster.get("ratio")
     figures = {k: None if v is None else round(v, 3) for k, v in figures.items()}
     return {
         "when": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -326,6 +339,7 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
         "memory": memory,
         "csrc": csrc,
         "long_lists": long,
+        "cluster": cluster,
         "bands": bands,
         "pages_in_parallel": parallel,
         "imports_s": imports,
@@ -626,6 +640,12 @@ def _markdown(r: dict) -> str:
     else:
         rows.append(("long lists", long.get("skipped") or long.get("error", "?"), "",
                      "≤ 1.2×", ""))
+    if "cluster" in r:
+        from cluster import markdown as cluster_rows
+
+        more = cluster_rows(r["cluster"])
+    else:
+        more = []
     rows += _band_rows(r.get("bands") or {}, met)
     mach = r["machine"]
     lines = [f"Benchmark of {r['when'][:10]} on `{r['pdf']['file']}` ({r['pdf']['pages']} pages), "
@@ -635,7 +655,7 @@ def _markdown(r: dict) -> str:
              f"{_loads(mach)}.", "",
              "| run | time | vs bare pdfplumber | target | met |",
              "| --- | --- | --- | --- | --- |"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines += ["| " + " | ".join(row) + " |" for row in rows] + more
     par = r.get("pages_in_parallel") or {}
     if par:
         lines += ["", "Pages in parallel (bare pdfplumber, every page in one process against "

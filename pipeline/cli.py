@@ -23,6 +23,7 @@ examples:
   python -m pipeline extract list.docx list.xlsx notice.html --validate
   python -m pipeline extract other-list.pdf --profile generic
   python -m pipeline extract raw/* --validate --jobs 2
+  python -m pipeline extract raw/* --validate --scheduler tcp://host:8786 --extracted /shared/x
   python -m pipeline validate extracted/2021-02-10_1a2b3c4d
   python -m pipeline diff extracted/OLD extracted/NEW
   python -m pipeline dataset
@@ -83,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
                          "replace a valid version (instead of going to FOLDER.invalid/)")
     ex.add_argument("--jobs", type=NON_NEGATIVE_INT, default=1, metavar="N",
                     help="notices extracted in parallel (default 1; 0 = one per core)")
+    ex.add_argument("--scheduler", type=_scheduler, metavar="ADDRESS",
+                    help="run the batch on a Dask cluster instead, one task per notice: a "
+                         "scheduler (tcp://host:8786) or local[:N] (N worker processes "
+                         "started for the run); --extracted and the files must be on a folder "
+                         "every worker shares (docs/cluster.md)")
     _limit_flags(ex)
     ex.set_defaults(func=_cmd_extract)
 
@@ -148,6 +154,15 @@ POSITIVE_INT = _number(int, 1, "a limit must be positive")
 POSITIVE = _number(float, 0.001, "a limit must be positive")
 NON_NEGATIVE_INT = _number(int, 0, "0 means one per core")
 NON_NEGATIVE = _number(float, 0, "0 gives no extra time")
+
+
+def _scheduler(text: str) -> str:
+    from .batch.cluster import parse_address
+
+    try:
+        return parse_address(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _limit_flags(p: argparse.ArgumentParser) -> None:
@@ -232,7 +247,12 @@ def _cmd_extract(args) -> int:
             print(outcome.folder, flush=True)
             print(f"{items}{valid}{note}", file=sys.stderr)
 
-    outcomes = extract_notices(args.pdfs, options, progress)
+    if args.scheduler:  # (dask is imported only here)
+        from .batch.cluster import extract_on_cluster
+
+        outcomes = extract_on_cluster(args.pdfs, options, args.scheduler, progress)
+    else:
+        outcomes = extract_notices(args.pdfs, options, progress)
     return 0 if all(o.ok for o in outcomes) else 1
 
 

@@ -60,6 +60,8 @@ class Outcome:
     reader_warnings: list[str] = field(default_factory=list)
     kept: Path | None = None  # the folder holding a valid version, left as it was
     profile: str = ""  # the list profile the table was read with (notice.json's ``profile``)
+    pages: int = 0  # pages read (notice.json's ``page_count``; 0 when not read)
+    cpu_s: float = 0.0  # CPU seconds of the reader (child and its page workers) + this thread
 
     @property
     def ok(self) -> bool:
@@ -102,9 +104,12 @@ def extract_notices(pdfs: list[Path], options: Options,
 
 
 def _extract_one(pdf: Path, options: Options) -> Outcome:
+    import time
+
     from ..extract import sha256_file
 
     pdf = Path(pdf)
+    started = time.thread_time()  # (this thread's: a cluster worker runs several at once)
     try:
         fmt = _check_input(pdf, options.limits)
         digest = sha256_file(pdf)
@@ -115,13 +120,16 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
                 return Outcome(pdf, "unchanged", done, int(notice.get("item_count") or 0),
                                "unchanged since its last extraction",
                                profile=str(notice.get("profile") or ""))
-        extraction = _parse(pdf, fmt, options)
+        stats: dict[str, float] = {}
+        extraction = _parse(pdf, fmt, options, stats)
         folder = Path(options.out or options.extracted_root / extraction.notice["version"])
         outcome = Outcome(pdf, "extracted", folder, len(extraction.rows.get("items", [])),
                           notes=list(extraction.notes),
                           reader_warnings=list(getattr(extraction, "warnings", [])),
-                          profile=str(extraction.notice.get("profile") or ""))
+                          profile=str(extraction.notice.get("profile") or ""),
+                          pages=int(extraction.notice.get("page_count") or 0))
         _write(extraction, outcome, options)
+        outcome.cpu_s = round(time.thread_time() - started + stats.get("cpu_s", 0.0), 3)
         return outcome
     except PipelineError as e:
         return Outcome(pdf, "failed", message=str(e.located(str(pdf))))
@@ -197,8 +205,9 @@ def _check_input(path: Path, limits: Limits):
     return fmt
 
 
-def _parse(path: Path, fmt, options: Options):
-    """Run the extraction chain in a child process with resource limits.
+def _parse(path: Path, fmt, options: Options, stats: dict[str, float]):
+    """Run the extraction chain in a child process with resource limits; ``stats``
+    gets the child's (``Isolated.stats``: ``cpu_s`` among them).
 
     A file read after conversion (``readers.prepare_source``) is converted
     first, by a sandboxed process of its own.  While the child reads the file,
@@ -225,7 +234,10 @@ def _parse(path: Path, fmt, options: Options):
             named = load_profiles().get(options.profile)
             if named is not None:
                 suites.suite(named.suite)
-        return job.result()
+        try:
+            return job.result()
+        finally:
+            stats.update(job.stats)
 
 
 def _previous(digest: str, options: Options) -> Path | None:
