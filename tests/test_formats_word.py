@@ -21,7 +21,8 @@ import zipfile
 import pytest
 
 from pipeline.errors import InputError, LayoutError
-from pipeline.readers.word import _format_number, read_word
+from pipeline.readers.word import read_word
+from pipeline.readers.wordstyles import _format_number
 from tests import hostile
 from tests.formats import extract_notice, needs_soffice
 from tests.formats.docx import CASES, DELETED, DELETED_ROW, HIDDEN, make_cases
