@@ -19,9 +19,10 @@ def pytest_configure(config):
 GOOD_PDF = hostile.ROOT / "tests" / "fixtures" / "notice-2023-synthetic-INVENTED.pdf"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def good_folder(tmp_path_factory):
-    """A real extraction of the invented 2023 notice, made once per test module."""
+    """A real extraction of the invented 2023 notice, made once per test session (per
+    worker under pytest-xdist): copy it before changing anything in it."""
     folder = tmp_path_factory.mktemp("good") / "v1"
     run = hostile.run_cli("extract", GOOD_PDF, "--out", folder)
     assert run.returncode == 0, run.stderr
@@ -37,6 +38,23 @@ def pdf_2021(tmp_path_factory):
                           timeout=300)
     assert run.returncode == 0, run.stderr
     return folder
+
+
+#: The real 85-page CSRC classification (never copied into the repository; CI has none).
+CSRC_PDF = hostile.ROOT.parent / "shared" / "real" / "csrc-2018q3.pdf"
+
+
+@pytest.fixture(scope="session")
+def csrc_folder(tmp_path_factory):
+    """../shared/real/csrc-2018q3.pdf extracted once per session (skipped where absent):
+    copy it before changing anything in it."""
+    if not CSRC_PDF.is_file():
+        pytest.skip(f"{CSRC_PDF} is not here (CI has no ../shared)")
+    out = tmp_path_factory.mktemp("csrc") / "v"
+    run = hostile.run_cli("extract", CSRC_PDF, "--out", out, timeout=600)
+    assert run.returncode == 0, run.stderr
+    (out.parent / "stderr.txt").write_text(run.stderr, encoding="utf-8")
+    return out
 
 
 @pytest.fixture
