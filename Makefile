@@ -40,8 +40,8 @@ diff: $(STAMP) ## Compare two versions: make diff OLD=folder-or-pdf NEW=folder-o
 dataset: $(STAMP) ## Combine every version in extracted/ into extracted/dataset/ (Hive-partitioned Parquet)
 	$(PY) -m pipeline dataset
 
-# Tests run on every core (pytest-xdist); TEST_JOBS=1 runs them in this process.
-TEST_JOBS ?= auto
+# Tests run on every logical core (pytest-xdist); TEST_JOBS=1 runs them in this process.
+TEST_JOBS ?= logical
 
 test: $(STAMP) ## Run the fast tests on every core (a few minutes; slow cases left out: make test-all)
 	$(PY) -m pytest -q -m "not slow" -n $(TEST_JOBS)
