@@ -21,6 +21,8 @@ import re
 from pipeline.text.numerals import parse_numeral
 from pipeline.text.spaces import squeeze_spaces
 
+from .brackets import pair_brackets
+
 #: Brackets of a title.  Only these nest for finding the end of a title;
 #: 〈〉 and <> inside a title are kept as printed.
 TITLE_OPEN, TITLE_CLOSE = "《", "》"
@@ -31,18 +33,19 @@ NOTE_OPEN, NOTE_CLOSE = "（(", "）)"
 #: 、, other lists use ，or ；.
 SEPARATORS = "、，,；;"
 
-# One number as printed: positional Chinese numerals or digits (validity is
-# decided by parse_numeral, so a misprint like 第十十五条 still reads as a reference).
-_NUM = r"[0-9０-９零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟]+"
+#: One number as printed (shared with the 权责清单 parser): positional Chinese numerals
+#: or digits (validity is decided by parse_numeral, so a misprint like 第十十五条 still
+#: reads as a reference).
+NUMERAL = r"[0-9０-９零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟]+"
 # One article reference.  第 before an article number is optional because
 # lists drop it by mistake ("三十九条"); a bare 第X款 (a paragraph of the article before,
 # printed as its own item) is a reference too.
 _REF = re.compile(
-    rf"(?:第?(?P<art>{_NUM})条)(?:第(?P<par>{_NUM})款)?(?:第{_NUM}项)?"
-    rf"|第(?P<par2>{_NUM})款(?:第{_NUM}项)?"
-    rf"|第{_NUM}项"
+    rf"(?:第?(?P<art>{NUMERAL})条)(?:第(?P<par>{NUMERAL})款)?(?:第{NUMERAL}项)?"
+    rf"|第(?P<par2>{NUMERAL})款(?:第{NUMERAL}项)?"
+    rf"|第{NUMERAL}项"
 )
-_REF_START = re.compile(f"第{_NUM}[条款项]")
+_REF_START = re.compile(f"第{NUMERAL}[条款项]")
 _SPACE = re.compile(r"\s+")
 _SPLIT = re.compile(f"[{re.escape(SEPARATORS)}]")
 
@@ -79,8 +82,8 @@ def _citations(text: str) -> list[tuple[str, str | None, list[str]]]:
         law, refs = _plain_citation(line)
         if law or refs:
             out.append((law, None, refs))
-    titles = _pairs(text, TITLE_OPEN, TITLE_CLOSE)
-    notes = _pairs(text, NOTE_OPEN, NOTE_CLOSE)
+    titles = pair_brackets(text, TITLE_OPEN, TITLE_CLOSE)
+    notes = pair_brackets(text, NOTE_OPEN, NOTE_CLOSE)
     pos = first
     while pos < len(text):
         end = _match_close(text, pos, titles)
@@ -108,21 +111,6 @@ def _citations(text: str) -> list[tuple[str, str | None, list[str]]]:
 def _find_title(text: str, pos: int) -> int:
     i = text.find(TITLE_OPEN, pos)
     return len(text) if i < 0 else i
-
-
-def _pairs(text: str, opening: str, closing: str) -> dict[int, int]:
-    """Index of the bracket closing each bracket in ``opening`` that is closed.
-
-    One pass with a stack, so that many unclosed brackets cost no rescans.
-    """
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in opening:
-            stack.append(i)
-        elif ch in closing and stack:
-            pairs[stack.pop()] = i
-    return pairs
 
 
 def _match_close(text: str, start: int, pairs: dict[int, int]) -> int:
