@@ -17,6 +17,7 @@ import pytest
 
 from tests import docrun
 from tests.docrun import ROOT, Block
+from tests.once import made_once
 
 README = ROOT / "README.md"
 README_MAX_BYTES = 10_000
@@ -104,16 +105,11 @@ def test_every_page_parses(page):
 
 @pytest.fixture(scope="session")
 def doc_files(tmp_path_factory):
-    """Input files the pages name, generated once per session on first use."""
-    cache = tmp_path_factory.mktemp("doc-files")
-    made: dict[str, Path] = {}
-
+    """Input files the pages name, each generated once per test run on first use."""
     def provide(name: str) -> Path:
-        if name not in made:
-            dest = cache / name
-            docrun.FILES[name](dest)
-            made[name] = dest
-        return made[name]
+        def make(folder: Path) -> None:
+            docrun.FILES[name](folder / name)
+        return made_once(tmp_path_factory, f"doc-{name}", make) / name
     return provide
 
 
