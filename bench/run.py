@@ -20,6 +20,10 @@ Every figure is the wall-clock time of a fresh ``python`` process, as a user run
   absent): ``extract --validate`` against bare pdfplumber table finding on the same file;
 - ``long lists``: a 50-page and a 500-page list typeset in the run (tests/render):
   peak memory (largest process) and time of ``extract``;
+- ``bands``: a wide 权责清单 printed in three column bands, down then over (tests/render
+  ``render_long_bands``), of 75 and 750 pages (issue 19): bare pdfplumber ``extract_tables``
+  and ``extract --validate`` on the 750-page one, one after the other in the same run;
+  peak memory (largest process, and the sandboxed reader alone) of each;
 - ``pages in parallel``: bare pdfplumber over every page in one process against the
   same pages split between two processes (what parallel page parsing could gain);
 - where the time goes: import time of each heavy library in a fresh process, and the
@@ -58,11 +62,17 @@ TARGETS = (
     ("peak_rss_mb", "<", 300, "peak memory of one extraction < 300 MB"),
     ("csrc_ratio", "<=", 3.0, "CSRC list: extract --validate ≤ 3× bare pdfplumber"),
     ("long_memory_ratio", "<=", 1.2, "500-page list: peak memory ≤ 1.2× a 50-page one"),
+    ("bands_ratio", "<=", 1.2,
+     "750-page list in column bands: extract --validate ≤ 1.2× bare pdfplumber"),
+    ("bands_reader_memory_ratio", "<=", 1.2,
+     "750-page list in column bands: the reader's peak memory ≤ 1.2× the 75-page one's"),
 )
 #: The real list of issue 13 (read where it is; never copied into the repository).
 CSRC_PDF = ROOT.parent / "shared" / "real" / "csrc-2018q3.pdf"
 #: Pages of the two generated long lists.
 LONG_PAGES = (50, 500)
+#: Pages of the two generated lists printed in column bands (issue 19).
+BAND_PAGES = (75, 750)
 
 GX_IMPORT = "import great_expectations"
 
@@ -82,6 +92,37 @@ from pathlib import Path
 from tests.render.generic import render_long_list
 made = render_long_list(Path(sys.argv[1]), int(sys.argv[2]))
 print(made.rows)
+"""
+
+# Print a wide list in column bands with tests/render (argv: out.pdf, pages); prints its rows.
+BANDS = """
+import sys
+from pathlib import Path
+from tests.render.wide import render_long_bands
+made = render_long_bands(Path(sys.argv[1]), int(sys.argv[2]))
+print(made.pages, len(made.items))
+"""
+
+# Runs a command, sampling the RSS of each process of its tree (psutil); prints the
+# largest process's peak and the sandboxed reader's (the largest child of the CLI), in KB.
+TREE_RSS = """
+import subprocess, sys, time
+import psutil
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+peak = {}
+root = psutil.Process(proc.pid)
+while proc.poll() is None:
+    try:
+        for p in [root, *root.children(recursive=True)]:
+            try:
+                peak[p.pid] = max(peak.get(p.pid, 0), p.memory_info().rss)
+            except psutil.Error:
+                pass
+    except psutil.Error:
+        pass
+    time.sleep(0.01)
+children = [v for pid, v in peak.items() if pid != proc.pid]
+print(proc.returncode, max(peak.values()) // 1024, max(children, default=0) // 1024)
 """
 
 BARE = """
@@ -242,6 +283,9 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
         _log(f"long lists: typeset {long_pages[0]} and {long_pages[1]} pages, peak memory "
              "of extract")
         long = _long_lists(tmp / "long", flags, long_pages)
+        _log(f"lists in column bands: print {BAND_PAGES[0]} and {BAND_PAGES[1]} pages; bare "
+             "pdfplumber and extract --validate on the longer, peak memory of each")
+        bands = _bands(tmp / "bands", flags, BAND_PAGES)
     bare_s = statistics.median(bare)
     figures = {
         "bare_s": bare_s,
@@ -257,6 +301,8 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
     figures["noop_ratio"] = figures["noop_s"] / bare_s
     figures["csrc_ratio"] = csrc.get("ratio")
     figures["long_memory_ratio"] = long.get("memory_ratio")
+    figures["bands_ratio"] = bands.get("ratio")
+    figures["bands_reader_memory_ratio"] = bands.get("reader_memory_ratio")
     if all("error" not in b for b in batch.values()):
         figures["batch_speedup"] = (batch["jobs2"]["notices_per_s"]
                                     / batch["jobs1"]["notices_per_s"])
@@ -279,6 +325,7 @@ def _measure(pdf: Path, copies: int, repeats: int, flags: list[str],
         "memory": memory,
         "csrc": csrc,
         "long_lists": long,
+        "bands": bands,
         "pages_in_parallel": parallel,
         "imports_s": imports,
         "stages_s": stages,
@@ -328,6 +375,48 @@ def _csrc(out: Path, repeats: int, flags: list[str]) -> dict:
             "ratio": round(extract_s / bare_s, 3), "bare_runs_s": bare,
             "extract_validate_runs_s": runs,
             "validation_s": report.get("elapsed_s")}
+
+
+def _bands(folder: Path, flags: list[str], pages: tuple[int, int]) -> dict:
+    """Issue 19: a wide list printed in three column bands, of ``pages`` pages: bare
+    pdfplumber ``extract_tables`` and ``extract --validate`` on the longer one (once
+    each, one after the other: minutes), peak memory of ``extract --validate`` on both
+    (largest process; the sandboxed reader alone)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out: dict = {"pages": list(pages)}
+    for n in pages:
+        pdf = folder / f"bands-{n}p.pdf"
+        made = subprocess.run([PYTHON, "-c", BANDS, str(pdf), str(n)], cwd=ROOT,
+                              capture_output=True, text=True)
+        if made.returncode != 0:
+            return {"skipped": f"cannot print a list in bands: {made.stderr.strip()[-300:]}"}
+        printed, rows = (int(x) for x in made.stdout.split()[-2:])
+        command = [PYTHON, "-m", "pipeline", "extract", str(pdf), "--out",
+                   str(folder / f"out-{n}"), "--validate", "--force", "--max-pages", "1000",
+                   *(flags if "--timeout" in flags else [*flags, "--timeout", "3600"])]
+        figures: dict = {"pages": printed, "rows": rows}
+        if n == max(pages):
+            figures["bare_s"] = _times([PYTHON, "-c", BARE, str(pdf)], 1)[0]
+            figures["extract_validate_s"] = _times(command, 1)[0]
+            out["ratio"] = round(figures["extract_validate_s"] / figures["bare_s"], 3)
+        sampled = subprocess.run([PYTHON, "-c", TREE_RSS, *command], cwd=ROOT,
+                                 capture_output=True, text=True)
+        try:
+            rc, largest, reader = (int(x) for x in sampled.stdout.split())
+        except ValueError:
+            return {"error": f"memory of the {n}-page list: {sampled.stderr.strip()[-300:]}"}
+        if rc != 0:
+            return {"error": f"extract --validate of the {n}-page list exited {rc}"}
+        figures["peak_rss_mb"] = round(largest / 1024, 1)
+        figures["reader_peak_rss_mb"] = round(reader / 1024, 1)
+        out[f"{n}"] = figures
+    low, high = (out[f"{n}"] for n in pages)
+    out["memory_ratio"] = round(high["peak_rss_mb"] / low["peak_rss_mb"], 3)
+    out["reader_memory_ratio"] = round(high["reader_peak_rss_mb"] / low["reader_peak_rss_mb"], 3)
+    out["note"] = ("peak_rss_mb: the largest process of `extract --validate` (the CLI: pandas, "
+                   "great_expectations and the tables, which grow with the rows); "
+                   "reader_peak_rss_mb: the sandboxed reader (sampled with psutil every 10 ms)")
+    return out
 
 
 def _long_lists(folder: Path, flags: list[str], long_pages: tuple[int, int]) -> dict:
@@ -536,6 +625,7 @@ def _markdown(r: dict) -> str:
     else:
         rows.append(("long lists", long.get("skipped") or long.get("error", "?"), "",
                      "≤ 1.2×", ""))
+    rows += _band_rows(r.get("bands") or {}, met)
     mach = r["machine"]
     lines = [f"Benchmark of {r['when'][:10]} on `{r['pdf']['file']}` ({r['pdf']['pages']} pages), "
              f"{mach['cpus']} CPUs, Python {mach['python']}, commit {mach['commit']}; median of "
@@ -559,6 +649,24 @@ def _markdown(r: dict) -> str:
                   "| stage | s |", "| --- | --- |"]
         lines += [f"| {k} | {v:.2f} |" for k, v in stages.items()]
     return "\n".join(lines)
+
+
+def _band_rows(bands: dict, met: dict) -> list[tuple[str, ...]]:
+    """The table's rows for the lists printed in column bands (issue 19)."""
+    if "ratio" not in bands:
+        return [("lists in column bands", bands.get("skipped") or bands.get("error", "?"), "",
+                 "≤ 1.2×", "")]
+    low, high = (bands[f"{p}"] for p in bands["pages"])
+    return [
+        (f"{high['pages']}-page list in 3 column bands ({high['rows']:,} rows): bare "
+         "pdfplumber", f"{high['bare_s']:.1f} s", "1.00×", "", ""),
+        ("… `extract --validate`", f"{high['extract_validate_s']:.1f} s",
+         f"{bands['ratio']:.2f}×", "≤ 1.2×", met["bands_ratio"]),
+        (f"… memory, {low['pages']} → {high['pages']} pages",
+         f"reader {low['reader_peak_rss_mb']:.0f} → {high['reader_peak_rss_mb']:.0f} MB, "
+         f"largest process {low['peak_rss_mb']:.0f} → {high['peak_rss_mb']:.0f} MB",
+         f"reader {bands['reader_memory_ratio']:.2f}×, largest {bands['memory_ratio']:.2f}×",
+         "reader ≤ 1.2×", met["bands_reader_memory_ratio"])]
 
 
 def _batch_cell(b: dict) -> str:

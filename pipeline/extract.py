@@ -1,7 +1,7 @@
 """The extraction chain: one notice file in, the notice's tables out (in memory).
 
-    run(path) = read_document → drop_headers → stitch_rows → clean_items
-                → parse_items, with read_notice alongside
+    run(path) = read_document → join_bands → drop_headers → stitch_rows
+                → account_pages → clean_items → parse_items, with read_notice alongside
 
 ``read_document`` picks the reader for the file's format (PDF, scanned PDF,
 Word, Excel, web page: ``readers``); every later stage is shared.  Nothing
@@ -24,6 +24,8 @@ from .profiles import AUTO, load_profiles
 from .quality.ocrcells import list_ocr_cells
 from .readers import Format, detect_format, read_document
 from .settings import DEFAULT_LAYOUT, DEFAULT_LIMITS, LayoutSettings, Limits
+from .table.account import account_pages
+from .table.bands import join_bands
 from .table.clean import clean_items
 from .table.header import drop_headers
 from .table.notice import read_notice
@@ -42,6 +44,7 @@ class Extraction:
     tables: tuple[schema.Table, ...] = schema.EXTRACTION_TABLES
     notes: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # pages or cells not read in full
 
     def frames(self, release: bool = False) -> dict:
         """Typed DataFrames per table name, in schema order.  ``release``: let go of each
@@ -70,10 +73,16 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         else:
             doc = read_document(converted[0], layout, limits, converted[1])
             doc.source_format = fmt.kind
+        banding = join_bands(doc.pages, layout) if doc.paginated else None
+        if banding is not None:
+            doc.pages = banding.pages
+            doc.notes += [banding.note] if banding.note else []
         table = drop_headers(doc.pages, choose_profiles(profile), layout, doc.paginated)
         if table.pages[0] in doc.page_labels:
             doc.notes.append(f"the list is on {doc.page_labels[table.pages[0]]}")
         raw_items = stitch_rows(table, layout)
+        account = account_pages(doc.pages, table, raw_items, banding) if doc.paginated else None
+        doc.notes += account.notes if account is not None else []
         # (the rows are in raw_items now: the pages keep only what notice facts need)
         table.fragments = []
         for page in doc.pages:
@@ -105,6 +114,10 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         "notes": doc.notes,
         "page_count": doc.page_count,
         "table_pages": [table.pages[0], table.pages[-1]] if doc.paginated else None,
+        "column_bands": ({"order": banding.order, "pages": banding.bands}
+                         if banding is not None and banding.bands else None),
+        "unread_pages": account.unread_pages if account is not None else None,
+        "clipped_cells": account.clipped_cells if account is not None else None,
         "pipeline_version": __version__,
         "extracted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     })
@@ -113,7 +126,7 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         rows["ocr_cells"] = ocr_cells
         tables = (*tables, schema.OCR_CELLS)
     return Extraction({k: notice.get(k) for k in schema.NOTICE_FIELDS}, rows, tables,
-                      doc.notes, files)
+                      doc.notes, files, account.warnings if account is not None else [])
 
 
 def choose_profiles(name: str = AUTO) -> list:

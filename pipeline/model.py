@@ -25,6 +25,9 @@ class Page:
     Characters read by OCR carry a ``conf`` (0–1), and ``seal`` where they look
     like seal text; the page has ``ocr`` set and ``image``: the grey page image
     the OCR read (a 2-D uint8 array, ``width`` points wide), for crops of cells.
+    ``hidden``: characters of the text layer that the page does not show (cut
+    off by a clipping path: a cell's text clipped at its border), each with
+    ``clip``, the (x0, top, x1, bottom) box that hid it.
     """
 
     number: int  # 1-based
@@ -34,6 +37,7 @@ class Page:
     edges: list[dict]
     ocr: bool = False
     image: Any = None
+    hidden: list[dict] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -105,6 +109,9 @@ class Fragment:
     # No rule closes the table under this row at the foot of its page: the
     # page break cut it (PDF ruling; set by ``readers.grid``).
     open_bottom: bool = False
+    # Columns with no rule under this row at the foot of its page where others
+    # have one: a cell merged over rows that the page break cut (PDF ruling).
+    open_columns: frozenset[int] = frozenset()
 
     def column_lines(self, j: int) -> list[Line]:
         return [line for c in self.cells if c.col0 == j for line in c.lines]
@@ -117,15 +124,34 @@ class Fragment:
         return not any(c.lines for c in self.cells)
 
 
+@dataclass(slots=True)
+class ClippedCell:
+    """A cell whose text layer holds more than the page shows (its text cut off at
+    the cell border in print): its column on the page (-1: hidden text in no
+    cell), the lines shown (the very list of its ``Cell``) and the text hidden."""
+
+    column: int
+    lines: list[Line]
+    hidden: str
+
+
 @dataclass
 class PageLayout:
-    """A page after table finding: its table rows (if any) and the text around them."""
+    """A page after table finding: its table rows (if any) and the text around them.
+
+    ``row_edges``: the y of every row boundary of the table's grid, top to bottom
+    (PDF pages: the bands of its fragments, in order); pages printed from one
+    sheet in column bands share them (``table.bands``).  ``clipped``: cells whose
+    text was cut off at their border.
+    """
 
     number: int
     columns: list[tuple[float, float]]  # x0, x1 of each column; [] if no table
     rows: list[Fragment]
     outside: list[Line]  # lines outside the table, top to bottom
     table_top: float | None = None
+    row_edges: tuple[float, ...] = ()
+    clipped: list[ClippedCell] = field(default_factory=list)
 
     @property
     def has_table(self) -> bool:

@@ -338,6 +338,15 @@ NOTICE_FIELDS: dict[str, str] = {
              "a declared charset that was wrong, …",
     "page_count": "pages in the PDF (1 for sources without pages)",
     "table_pages": "first and last page of the list's table",
+    "column_bands": "a wide table printed in column bands (pages of later columns joined onto "
+                    "the rows they continue): the page order (\"down, then over\" or \"over, "
+                    "then down\") and the pages of each band; null where not printed so",
+    "unread_pages": "pages that were not read into the list: [{pages: [first, last], kind: "
+                    "table or text, why}] (empty: every page read; null for sources without "
+                    "pages)",
+    "clipped_cells": "cells whose text is cut off at the cell border in print (the text layer "
+                     "holds more than the page shows), kept as shown: [{page, row, key, field, "
+                     "label, shown, hidden}] (null for sources without pages)",
     "pipeline_version": "version of this pipeline",
     "extracted_at": "UTC time of extraction",
 }

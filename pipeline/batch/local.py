@@ -117,6 +117,7 @@ def _extract_one(pdf: Path, options: Options) -> Outcome:
         folder = Path(options.out or options.extracted_root / extraction.notice["version"])
         outcome = Outcome(pdf, "extracted", folder, len(extraction.rows.get("items", [])),
                           notes=list(extraction.notes),
+                          warnings=list(getattr(extraction, "warnings", [])),
                           profile=str(extraction.notice.get("profile") or ""))
         _write(extraction, outcome, options)
         return outcome
@@ -142,7 +143,7 @@ def _write(extraction, outcome: Outcome, options: Options) -> None:
 
         # Notices validated in parallel (--jobs) keep every core busy already.
         result = validate_extraction(tmp, write=False, workers=1 if options.jobs > 1 else None)
-        outcome.warnings = result.warning_lines()
+        outcome.warnings += result.warning_lines()
         dest = folder
         if not result.success:
             outcome.status = "invalid"

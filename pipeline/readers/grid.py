@@ -23,7 +23,7 @@ import itertools
 import statistics
 
 from ..errors import LayoutError
-from ..model import Fragment, Line, OcrMarks, Page, PageLayout
+from ..model import ClippedCell, Fragment, Line, OcrMarks, Page, PageLayout
 from ..settings import DEFAULT_LAYOUT, LayoutSettings
 from .cells import group_rows
 
@@ -38,8 +38,10 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
     """
     verticals, horizontals = _rules(page.edges, layout)
     region = _largest_region(verticals, layout)
+    one_column = region is None
+    region = region or _one_column(verticals, layout)
     if region is None:
-        return PageLayout(page.number, [], [], _lines_outside(page.chars, layout))
+        return _no_table(page, layout)
     x0, top, x1, bottom, region_verticals = region
     xs = _cluster([v["x0"] for v in region_verticals], layout.snap_tolerance)
     ys, open_bands = _row_boundaries(horizontals, x0, top, x1, bottom, layout)
@@ -55,6 +57,8 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
             stray.append(ch)  # (turned text in the margin, such as a page number, is furniture)
         else:
             outside.append(ch)
+    if len(stray) > layout.max_stray_chars and one_column:
+        return _no_table(page, layout)  # (a framed box beside text: not a column band)
     if len(stray) > layout.max_stray_chars:
         sample = "".join(c["text"] for c in stray[:20])
         raise LayoutError(
@@ -69,13 +73,83 @@ def find_tables(page: Page, layout: LayoutSettings = DEFAULT_LAYOUT) -> PageLayo
         else:
             cell = grid.cell_at(_anchor(ch), (ch["top"] + ch["bottom"]) / 2)
             inside[cell].append(ch)
+    hidden = []
+    for ch in page.hidden:
+        cell = _cut_by_break(ch, grid, layout)
+        if cell is None:
+            hidden.append(ch)
+        else:
+            inside[cell].append(ch)
 
-    rows = grid.rows([_cell_lines(chars, layout) for chars in inside])
+    cell_lines = [_cell_lines(chars, layout) for chars in inside]
+    rows = grid.rows(cell_lines)
     if rows and any(b1 >= bottom and b0 > top for b0, b1 in open_bands):
         rows[-1].open_bottom = True  # no rule under the last row: the page break cut it
+    elif rows:
+        rows[-1].open_columns = grid.open_at_foot()
     _mark_short_lines(rows, xs, layout)
     columns = [(xs[j], xs[j + 1]) for j in range(len(xs) - 1)]
-    return PageLayout(page.number, columns, rows, _lines_outside(outside, layout), top)
+    return PageLayout(page.number, columns, rows, _lines_outside(outside, layout), top,
+                      tuple(ys), _clipped_cells(hidden, grid, rows, cell_lines, layout))
+
+
+def _no_table(page: Page, layout: LayoutSettings) -> PageLayout:
+    """A page without table: its text is all outside (hidden text in no cell)."""
+    hidden = _cell_lines(page.hidden, layout)
+    return PageLayout(page.number, [], [], _lines_outside(page.chars, layout),
+                      clipped=[ClippedCell(-1, [], "".join(ln.text for ln in hidden))]
+                      if hidden else [])
+
+
+def _cut_by_break(ch: dict, grid: _Grid, layout: LayoutSettings) -> int | None:
+    """The cell a hidden character belongs to when the page break cut its cell: a cell
+    merged over rows on two pages, whose text a spreadsheet centres over the whole of
+    it and so prints on one page only, clipped on the other (LibreOffice).  The text
+    layer holds it on both: the part without it takes it, as Excel prints it again
+    in every part.  Such a character lies in a column, above its clipping box where
+    the box starts the body (at the table's top, or under a header of one or two
+    rows), or below it where the box ends at the table's foot.  None otherwise."""
+    tol = layout.snap_tolerance
+    x = (ch["x0"] + ch["x1"]) / 2
+    y = (ch["top"] + ch["bottom"]) / 2
+    x0, top, x1, bottom = ch["clip"]
+    if not (x0 - tol <= x <= x1 + tol and grid.xs[0] < x < grid.xs[-1]):
+        return None  # (hidden beside its box: a title wider than the page, not a break)
+    if y < top and any(abs(top - edge) <= tol for edge in grid.ys[:3]):
+        return grid.cell_at(x, top + tol)
+    if y > bottom and abs(bottom - grid.ys[-1]) <= tol:
+        return grid.cell_at(x, bottom - tol)
+    return None
+
+
+def _clipped_cells(hidden: list[dict], grid: _Grid, rows: list[Fragment],
+                   cell_lines: list[list[Line]], layout: LayoutSettings) -> list[ClippedCell]:
+    """The cells whose text the page's clipping hides in part (see ``readers.clipping``).
+
+    A hidden character belongs to the cell its clipping box lies in (a
+    spreadsheet clips each cell's text to the cell); one hidden by a box that
+    is not one cell's (the page's, the table's) belongs to no cell (column -1).
+    """
+    if not hidden:
+        return []
+    by_cell: dict[int, list[dict]] = {}
+    inset = layout.snap_tolerance
+    for ch in hidden:
+        x0, top, x1, bottom = ch["clip"]
+        corners = {grid.cell_at(x, y) for x in (x0 + inset, x1 - inset)
+                   for y in (top + inset, bottom - inset)}
+        inside = (grid.xs[0] - inset <= x0 and x1 <= grid.xs[-1] + inset
+                  and grid.ys[0] - inset <= top and bottom <= grid.ys[-1] + inset)
+        by_cell.setdefault(corners.pop() if inside and len(corners) == 1 else -1, []).append(ch)
+    column_of = {id(c.lines): c.col0 for r in rows for c in r.cells}
+    out = []
+    for k, chars in sorted(by_cell.items()):
+        text = "".join(ln.text for ln in _cell_lines(chars, layout))
+        if k < 0:
+            out.append(ClippedCell(-1, [], text))
+        else:
+            out.append(ClippedCell(column_of.get(id(cell_lines[k]), -1), cell_lines[k], text))
+    return out
 
 
 def _anchor(ch: dict) -> float:
@@ -104,7 +178,15 @@ def _rules(edges: list[dict], layout: LayoutSettings) -> tuple[list[dict], list[
     return verticals, horizontals
 
 
-def _largest_region(verticals: list[dict], layout: LayoutSettings):
+def _one_column(verticals: list[dict], layout: LayoutSettings):
+    """Where no table has two columns, a table of one: the biggest pair of vertical
+    rules.  It may be a column band printed on a page of its own; a framed box is
+    one too, and ``table.join_bands`` makes any such page not joined as a band a
+    page of text again."""
+    return _largest_region(verticals, layout, min_columns=1)
+
+
+def _largest_region(verticals: list[dict], layout: LayoutSettings, min_columns: int = 2):
     """The biggest group of vertical rules whose extents overlap: one table."""
     groups: list[list[dict]] = []
     for v in sorted(verticals, key=lambda e: e["top"]):
@@ -117,7 +199,7 @@ def _largest_region(verticals: list[dict], layout: LayoutSettings):
     best = None
     for g in groups:
         xs = _cluster([e["x0"] for e in g], layout.snap_tolerance)
-        if len(xs) < 3:  # fewer than two columns: a box or a rule, not a table
+        if len(xs) < min_columns + 1:  # (one column: a box or a rule, unless ruled in rows)
             continue
         x0, x1 = xs[0], xs[-1]
         top = min(e["top"] for e in g)
@@ -286,6 +368,11 @@ class _Grid:
             s[0], s[1], s[2], s[3] = min(s[0], b), max(s[1], b), min(s[2], c), max(s[3], c)
         self.nb, self.nc = nb, nc
         self._h_rule_at = h_rule_at
+
+    def open_at_foot(self) -> frozenset[int]:
+        """Columns with no rule at the table's foot (where others have one)."""
+        return frozenset(c for c in range(self.nc)
+                         if not self._h_rule_at(self.nb, (self.xs[c] + self.xs[c + 1]) / 2))
 
     def cell_at(self, x: float, y: float) -> int:
         c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), self.nc - 1)

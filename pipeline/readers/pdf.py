@@ -190,16 +190,25 @@ def _text_pages(pdf, numbers: list[int], layout: LayoutSettings) -> Iterator[Pag
     boxes) and stroked boxes.  A filled box that is not thin is a background
     (a shaded cell, a page-sized white fill), not a rule.  What is drawn off
     the page is invisible, so characters there are dropped and edges clipped
-    to the page (browsers draw the rest of a cut row above the page).
+    to the page (browsers draw the rest of a cut row above the page).  Characters
+    a clipping path hides (a spreadsheet cell's text cut at its border) are not
+    the page's text either: they are kept apart (``Page.hidden``, see
+    ``readers.clipping``) for the reader to name the cells they were cut from.
     """
     from pdfplumber import utils
+
+    from .clipping import apply_clipping
+
+    def on_page(c: dict) -> bool:
+        return (0 <= (c["x0"] + c["x1"]) / 2 <= width
+                and 0 <= (c["top"] + c["bottom"]) / 2 <= height)
 
     for number in numbers:
         page = pdf.pages[number - 1]
         width, height = float(page.width), float(page.height)
-        chars = [{k: c[k] for k in CHAR_KEYS} for c in page.chars
-                 if 0 <= (c["x0"] + c["x1"]) / 2 <= width
-                 and 0 <= (c["top"] + c["bottom"]) / 2 <= height]
+        hidden = [{**{k: c[k] for k in CHAR_KEYS}, "clip": c["clip"]}
+                  for c in apply_clipping(page) if on_page(c)]
+        chars = [{k: c[k] for k in CHAR_KEYS} for c in page.chars if on_page(c)]
         raw: list[dict] = [utils.line_to_edge(line) for line in page.lines]
         for curve in page.curves:
             raw.extend(utils.curve_to_edges(curve))
@@ -208,7 +217,7 @@ def _text_pages(pdf, numbers: list[int], layout: LayoutSettings) -> Iterator[Pag
             if thin or rect.get("stroke"):
                 raw.extend(utils.rect_to_edges(rect))
         edges = [e for e in (_clipped(e, width, height) for e in raw) if e is not None]
-        yield Page(number, width, height, chars, edges)
+        yield Page(number, width, height, chars, edges, hidden=hidden)
         page.close()
 
 

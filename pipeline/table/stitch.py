@@ -25,7 +25,10 @@ are filled down into each row.  A column in which the document merges cells
 anywhere is a category column; across a page break, a category cell that
 reaches the foot of a page goes on at the top of the next, where it is printed
 again (Excel prints it in every page part), in part (only what fits in a part
-one row high), or not at all (Word prints it once).  The cell atop the page is
+one row high), or not at all (Word prints it once); where no rule closes it
+at the foot (``Fragment.open_columns``) it goes on whatever the next part
+prints (LibreOffice prints its text once, in the part its middle falls in).
+Else the cell atop the page is
 the same category when it is empty or when one text begins the other, unless
 a category column to its left starts a new group there; the rows of the whole
 group then take its fullest printed text.
@@ -150,7 +153,8 @@ def _split(frag: Fragment, key_col: int | None) -> Iterator[Fragment]:
                     lines.extend(c.lines)
             cells.append(Cell(col, max(c.col1 for c in parts), lines))
         yield Fragment(frag.page, 0, False, cells, 1, frozenset(merged),
-                       open_bottom=frag.open_bottom and b1 == frag.nbands)
+                       open_bottom=frag.open_bottom and b1 == frag.nbands,
+                       open_columns=frag.open_columns if b1 == frag.nbands else frozenset())
 
 
 def _category_columns(fragments: list[Fragment], key_col: int | None) -> set[int]:
@@ -291,6 +295,7 @@ class _Group:
     items: list[RawItem]
     printings: list[list[Line]]
     cell: list[Line] | None = None
+    cut: bool = False  # no rule under its cell at the foot of the page (the break cut it)
 
 
 class _FillDown:
@@ -313,7 +318,8 @@ class _FillDown:
                     if unit.index > 0:
                         joined = j in unit.merged and cell is not None and cell.lines is group.cell
                     elif not any(k < j for k in new_here):
-                        joined = _continues(max(group.printings, key=_length), here)
+                        joined = group.cut or _continues(max(group.printings, key=_length),
+                                                         here)
                         if joined:
                             group.printings.append(list(here))
                 if joined:
@@ -327,6 +333,7 @@ class _FillDown:
                     group = self.open[j] = _Group([item], [list(here)])
                     new_here.add(j)
                 group.cell = here if cell is not None else None
+                group.cut = unit.last_on_page and j in unit.open_columns
 
     def close(self) -> None:
         for j, name in self.columns:
