@@ -245,7 +245,7 @@ def test_a_heavy_parent_gets_a_light_child(monkeypatch):
 CHILD_OF_KILLED_PARENT = """
 import sys, time
 sys.path.insert(0, {root!r})
-from pipeline import sandbox
+from pipeline.safety import sandbox
 from pipeline.settings import DEFAULT_LIMITS
 sandbox._start_method = lambda limits: {method!r}
 job = sandbox.start_isolated(time.sleep, 120, limits=DEFAULT_LIMITS, label="x.pdf")
