@@ -14,12 +14,18 @@ A page's runnable blocks, in order:
 - ```` ```pycon ````: a Python session (``>>>``), run by doctest in the scratch root.
 - ```` ```sql ````: DuckDB SQL, run in the scratch root; it must return rows.
 
+A command or Python code shown in any other fenced block (plain, ``bash``, ``python``…) is
+not run, so it must be a synopsis naming what varies in capitals (``extract FILE --out DIR``,
+``tcp://HOST:8786``) or name the test that runs it: ``unrun_commands`` lists the others.
+
 An HTML comment on the line before a block's fence says how to run it:
 ``<!-- doctest: slow -->`` (a case over a few seconds: LibreOffice, OCR, long lists; run by
 ``make test-all`` only), ``<!-- doctest: dry-run -->`` (``make TARGET``: its recipe, as
 ``make -n`` prints it, must be the first lines shown: the test suite's own targets),
 ``<!-- doctest: server -->`` (runs until its last shown line is printed, then gets Ctrl-C;
-the port in ``PORT=N``/``--port N`` is replaced by a free one everywhere in the block).
+the port in ``PORT=N``/``--port N`` is replaced by a free one everywhere in the block),
+``<!-- doctest: run-by tests/test_x.py -->`` (any block: run by that test, which must name
+the page, not here).
 
 Blocks of a page share one scratch root, so a page reads as a session: a command may use
 what an earlier one on the page made. Slow blocks run together in a root of their own and
@@ -69,6 +75,7 @@ class Block:
     body: str
     modes: set[str] = field(default_factory=set)
     commands: list[Command] = field(default_factory=list)
+    run_by: str | None = None  # the test file that runs the block instead of this runner
 
     @property
     def where(self) -> str:
@@ -85,9 +92,31 @@ def shown(path: Path) -> str:
 
 # --------------------------------------------------------------------------- parsing
 
-_FENCE = re.compile(r"^```(\w+)\s*$")
+_FENCE = re.compile(r"^```([\w-]*)\s*$")
 _DIRECTIVE = re.compile(r"^<!--\s*doctest:\s*(.*?)\s*-->\s*$")
+_RUN_BY = re.compile(r"\brun-by\s+(\S+)")
 _COMMENT = re.compile(r"\s+#\s.*$")
+RUNNABLE = ("console", "pycon", "sql")
+
+
+def _fenced(page: Path) -> list[tuple[int, str, list[str], str]]:
+    """Every fenced block of a page: (index of its opening line, language, body lines,
+    directive text on the line before it).  Raises ValueError for a fence never closed."""
+    lines = page.read_text(encoding="utf-8").split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        start = i
+        end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("```")), None)
+        if end is None:
+            raise ValueError(f"{page}:{i + 1}: the ``` block is never closed")
+        d = _DIRECTIVE.match(lines[start - 1]) if start else None
+        out.append((start, m.group(1), lines[start + 1:end], d.group(1) if d else ""))
+        i = end + 1
+    return out
 
 
 def read_blocks(page: Path) -> list[Block]:
@@ -95,33 +124,47 @@ def read_blocks(page: Path) -> list[Block]:
 
     Raises ValueError naming the page and line for an unknown directive or an unclosed fence.
     """
-    lines = page.read_text(encoding="utf-8").split("\n")
-    blocks, i = [], 0
-    while i < len(lines):
-        m = _FENCE.match(lines[i])
-        if not m:
-            i += 1
+    blocks = []
+    for start, lang, body, directive in _fenced(page):
+        run_by = _RUN_BY.search(directive)
+        modes = set(_RUN_BY.sub("", directive).split())
+        if modes - MODES:
+            raise ValueError(f"{page}:{start}: unknown doctest mode(s) {modes - MODES}; "
+                             f"expected some of {sorted(MODES)} or run-by tests/FILE.py")
+        if lang not in RUNNABLE:
             continue
-        start, lang = i, m.group(1)
-        end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("```")), None)
-        if end is None:
-            raise ValueError(f"{page}:{i + 1}: the ``` block is never closed")
-        i = end + 1
-        if lang not in ("console", "pycon", "sql"):
-            continue
-        modes: set[str] = set()
-        before = lines[start - 1] if start else ""
-        d = _DIRECTIVE.match(before)
-        if d:
-            modes = set(d.group(1).split())
-            if modes - MODES:
-                raise ValueError(f"{page}:{start}: unknown doctest mode(s) {modes - MODES}; "
-                                 f"expected some of {sorted(MODES)}")
-        block = Block(page, start + 1, lang, "\n".join(lines[start + 1:end]), modes)
+        block = Block(page, start + 1, lang, "\n".join(body), modes,
+                      run_by=run_by.group(1) if run_by else None)
         if lang == "console":
-            block.commands = _commands(lines[start + 1:end], start + 2, page)
+            block.commands = _commands(body, start + 2, page)
         blocks.append(block)
     return blocks
+
+
+#: A line that runs this project: make, the venv's programs, python on the package or a script
+#: (after ``$ `` and variables set for it).
+_PROJECT_COMMAND = re.compile(
+    r"^(?:\$\s+)?(?:\w+=\S*\s+)*(?:make(?:\s|$)|\.venv/bin/|python3?\s+(?:-m\s+pipeline|\S+\.py))")
+#: A word in capitals standing for what the reader puts there (FILE, DIR, HOST, N).
+_METAVARIABLE = re.compile(r"(?<![\w=-])[A-Z][A-Z0-9_]*(?![\w=])")
+
+
+def unrun_commands(page: Path) -> list[str]:
+    """Commands and Python code a page shows in blocks nobody runs, as ``page:line: text``:
+    a command line outside a console block that names no metavariable, every line of a
+    ``python`` block; blocks marked ``run-by`` are run by their test."""
+    found = []
+    for start, lang, body, directive in _fenced(page):
+        if lang in RUNNABLE or _RUN_BY.search(directive):
+            continue
+        for n, line in enumerate(body, start=start + 2):
+            text = _COMMENT.sub("", line).strip()
+            if lang == "python" and text and not text.startswith("#"):
+                found.append(f"{shown(page)}:{n}: ```python block: {text}")
+                break
+            if _PROJECT_COMMAND.match(text) and not _METAVARIABLE.search(text):
+                found.append(f"{shown(page)}:{n}: {text}")
+    return found
 
 
 def _commands(lines: list[str], first: int, page: Path) -> list[Command]:

@@ -40,8 +40,13 @@ def _ids(pages):
     return [str(p.relative_to(ROOT)) for p in pages]
 
 
-FAST_PAGES = [p for p in _pages() if any("slow" not in b.modes for b in _blocks(p))]
-SLOW_PAGES = [p for p in _pages() if any("slow" in b.modes for b in _blocks(p))]
+def _here(page: Path) -> list[Block]:
+    """The blocks of a page this file runs (not those another test runs)."""
+    return [b for b in _blocks(page) if b.run_by is None]
+
+
+FAST_PAGES = [p for p in _pages() if any("slow" not in b.modes for b in _here(p))]
+SLOW_PAGES = [p for p in _pages() if any("slow" in b.modes for b in _here(p))]
 
 
 # --------------------------------------------------------------------------- the pages
@@ -101,6 +106,30 @@ def test_every_page_parses(page):
     docrun.read_blocks(page)  # raises naming the line
 
 
+@pytest.mark.parametrize("page", _pages(), ids=_ids(_pages()))
+def test_no_command_is_shown_where_no_test_runs_it(page):
+    unrun = docrun.unrun_commands(page)
+    assert not unrun, (
+        "shown but never run (so it can go stale): write it as a ```console block (`$ command`"
+        " then what it prints) or a ```pycon session, name what varies in capitals (FILE, HOST)"
+        " if it is a synopsis, or put <!-- doctest: run-by tests/test_x.py --> on the line"
+        " before the block:\n" + "\n".join(unrun))
+
+
+@pytest.mark.parametrize("page", _pages(), ids=_ids(_pages()))
+def test_a_block_run_elsewhere_names_a_test_that_reads_the_page(page):
+    wrong = []
+    for block in _blocks(page):
+        if block.run_by is None:
+            continue
+        test = ROOT / block.run_by
+        if not (block.run_by.startswith("tests/") and test.is_file()):
+            wrong.append(f"{block.where}: run-by {block.run_by}: no such file under tests/")
+        elif page.name not in test.read_text(encoding="utf-8"):
+            wrong.append(f"{block.where}: run-by {block.run_by}: it never names {page.name}")
+    assert not wrong, "\n".join(wrong)
+
+
 # --------------------------------------------------------------------------- the commands
 
 @pytest.fixture(scope="session")
@@ -114,7 +143,7 @@ def doc_files(tmp_path_factory):
 
 
 def _run_page(page: Path, slow: bool, where: Path, doc_files) -> None:
-    blocks = [b for b in docrun.read_blocks(page) if ("slow" in b.modes) == slow]
+    blocks = [b for b in _here(page) if ("slow" in b.modes) == slow]
     root = docrun.make_root(where)
     problems, skipped = [], []
     for block in blocks:
@@ -228,3 +257,28 @@ def test_an_unknown_mode_is_an_error_naming_the_line(tmp_path):
     page.write_text("<!-- doctest: sloow -->\n```console\n$ true\n```\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"page.md:1: unknown doctest mode"):
         docrun.read_blocks(page)
+
+
+def test_a_command_shown_outside_a_console_block_is_named_unless_a_synopsis(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```\npython -m pipeline extract FILE --out DIR\n"                  # synopsis: fine
+        "$ PYTHONPATH=. .venv/bin/dask worker tcp://HOST:8786\n"             # synopsis: fine
+        "python -m pipeline extract raw/notice-2021.pdf --validate   # the 2021 notice\n"
+        "DEBUG=1 make extract\nwarning: kept as printed\n```\n\n"
+        "```python\n# a comment\nimport pandas as pd\n```\n\n"
+        "<!-- doctest: run-by tests/test_dataset.py -->\n```python\nimport pandas\n```\n",
+        encoding="utf-8")
+    assert docrun.unrun_commands(page) == [
+        f"{page}:4: python -m pipeline extract raw/notice-2021.pdf --validate",
+        f"{page}:5: DEBUG=1 make extract",
+        f"{page}:11: ```python block: import pandas as pd"]
+    assert docrun.read_blocks(page) == []  # nothing here is run by this file
+
+
+def test_a_block_run_by_another_test_is_not_run_here(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("<!-- doctest: slow run-by tests/test_dataset.py -->\n```sql\nSELECT 1\n```"
+                    "\n```console\n$ true\n```\n", encoding="utf-8")
+    first, second = docrun.read_blocks(page)
+    assert (first.run_by, first.modes, second.run_by) == ("tests/test_dataset.py", {"slow"}, None)
