@@ -227,7 +227,7 @@ def test_real_extractions_pass_the_schema_check_and_round_trip(tmp_path):
             pd.testing.assert_frame_equal(part, expected, obj=f"{table.name} {version}")
 
 
-def test_a_generic_list_is_left_out_with_a_note(tmp_path):
+def test_a_generic_list_goes_to_its_family_and_the_assist_tables_stay_at_the_root(tmp_path):
     root = tmp_path / "extracted"
     gold = load_gold(GOLD_2021)
     write_tables(gold_frames(gold), root / "v2021", {"notice.json": {"version": "v2021"}})
@@ -236,10 +236,15 @@ def test_a_generic_list_is_left_out_with_a_note(tmp_path):
                {"position": 2, "field": "code", "label": "代码", "role": "text"}]
     tables = schema.generic_tables(columns)
     frames = {t.name: t.frame([]) for t in tables}
+    frames["items"] = tables[0].frame([{"seq": 1, "name": "甲", "code": "A1"}])
     frames["columns"] = schema.COLUMNS.frame(columns)
     write_tables(frames, root / "vgen", {"notice.json": generic})
     notes = []
     out = build_dataset(root, note=notes.append)
     versions = pd.read_parquet(out / "versions")
     assert list(versions["version"].astype(str)) == ["v2021"]
-    assert len(notes) == 1 and "vgen" in notes[0] and "generic" in notes[0]
+    assert list(pd.read_parquet(out / "items")["version"].unique()) == ["v2021"]
+    generic_items = pd.read_parquet(out / "generic" / "items")
+    assert generic_items[["seq", "name", "code"]].values.tolist() == [[1, "甲", "A1"]]
+    assert list(pd.read_parquet(out / "generic" / "versions")["version"]) == ["vgen"]
+    assert len(notes) == 1 and "generic (1 version)" in notes[0]

@@ -25,7 +25,7 @@ def _layer_of() -> dict[str, int]:
 
 #: Modules still over MAX_MODULE_LINES, to be split along their seams (the test fails once
 #: one is split and still listed, so that the list only shrinks).
-OVERSIZE = {"quality/validate.py", "readers/sheet.py", "review/diff.py", "safety/sandbox.py"}
+OVERSIZE = {"quality/validate.py", "readers/sheet.py", "safety/sandbox.py"}
 
 
 def _modules(root: Path = ROOT) -> list[Path]:

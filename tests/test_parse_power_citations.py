@@ -12,7 +12,7 @@ from pipeline.cells.power_citations import ROW_KEYS, parse_power_citations
 #: title and note, colons, separators.  Removed on both sides before a rebuild.
 DROPPED = re.compile(r"[\s【】《》（）():：、，,；;。.．]")
 #: A prefix (设定依据：) and a law's number (1. （一） ①) as they read once DROPPED is gone.
-LEAD = re.compile(r"(?:[\u4e00-\u9fff]{0,8}依据)?"
+LEAD = re.compile(r"(?:[\u4e00-\u9fff]{0,8}[依根]据)?"
                   r"(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}|[①-⑳⑴-⒇⒈-⒛])?")
 
 HUSBANDRY = (
@@ -176,7 +176,7 @@ def test_bare_law_name_at_the_start_of_a_cell():
 
 
 @pytest.mark.parametrize("prefix", ["依据：", "设定依据：", "实施依据:", "【设定依据】",
-                                    "法律依据：\n", "1.", "（一）", "①"])
+                                    "法律依据：\n", "1.", "（一）", "①", "依据", "根据"])
 def test_prefixes_and_numbers_before_a_law_are_dropped(prefix):
     rows = parse_power_citations(f"{prefix}【法律】《甲法》第三条：文\n"
                                  f"{prefix}《乙条例》第四条：文二")

@@ -39,6 +39,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _serve(root: Path, db: Path, *sources: Path):
+    """``site serve`` of the folders under ``root`` in a child: yields its URL once it
+    answers, stops it after."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.site", "serve", "--port", str(_free_port()),
+         "--extracted", str(root), "--db", str(db),
+         *(a for src in sources for a in ("--sources", str(src)))],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.poll() else url
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory):
     """Both notices extracted by the real chain into one root; their items by version."""
@@ -60,26 +85,7 @@ def extracted(tmp_path_factory):
 def site_url(extracted, tmp_path_factory):
     root, _ = extracted
     db = tmp_path_factory.mktemp("site") / "lists.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.site", "serve", "--port", str(_free_port()),
-         "--extracted", str(root), "--db", str(db), "--sources", str(ROOT / "raw"),
-         "--sources", str(FIXTURES)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        url = proc.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.poll() else url
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    yield from _serve(root, db, ROOT / "raw", FIXTURES)
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +147,64 @@ def test_search_gongan_then_open_an_item_in_a_real_browser(site_url, browser, ex
         "return performance.getEntriesByType('resource').map(e => e.name)")
     assert resources and all(r.startswith(site_url) for r in resources), resources
 
+
+
+# --- 权责清单 of several departments beside the assist lists -----------------------
+
+@pytest.fixture(scope="module")
+def family_site_url(tmp_path_factory):
+    """The site of the 2021 assist gold and three departments' 权责清单
+    (``tests/powerversions.py``: folders as the extraction writes them)."""
+    from tests.goldversions import write_gold_version
+    from tests.powerversions import POWER_LISTS, write_power_version
+
+    root = tmp_path_factory.mktemp("families")
+    write_gold_version(root, "2021")
+    for which in POWER_LISTS:
+        write_power_version(root, which)
+    db = tmp_path_factory.mktemp("family-site") / "lists.db"
+    yield from _serve(root, db, ROOT / "raw")
+
+
+@pytest.mark.slow
+def test_search_xingzheng_chufa_across_every_departments_power_list(family_site_url, browser,
+                                                                    tmp_path):
+    """行政处罚 typed in the 权责清单 box finds the penalty items of all three departments'
+    lists, faceted by power type and exercising body; an item shows its citations.
+    SITE_SCREENSHOTS=DIR saves the result page (docs/img/site-power-search.png)."""
+    import os
+
+    from selenium.webdriver.common.by import By
+
+    from tests.powerversions import POWER_LISTS, power_rows
+
+    penalties = [(r["exercising_body"], r["item_name"]) for w in POWER_LISTS
+                 for r in power_rows(w)["items"]
+                 if any("行政处罚" in str(v or "") for v in r.values())]
+    browser.get(family_site_url)
+    box = browser.find_element(By.ID, "site-search-power")
+    box.send_keys("行政处罚")
+    box.submit()
+    assert "/lists/power_items" in browser.current_url
+    assert f"{len(penalties)} rows where search matches" in browser.page_source
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
+    shown = sorted((r.find_element(By.CSS_SELECTOR, "td.col-exercising_body").text,
+                    r.find_element(By.CSS_SELECTOR, "td.col-item_name").text) for r in rows)
+    assert shown == sorted(penalties)
+    assert len({body for body, _ in shown}) == 3  # every department's list
+    facets = browser.find_element(By.CSS_SELECTOR, ".facet-results").text
+    for facet in ("power_type", "exercising_body", "law_types"):
+        assert facet in facets
+    folder = Path(os.environ.get("SITE_SCREENSHOTS") or tmp_path)
+    browser.set_window_size(1200, 1500)
+    try:
+        browser.save_screenshot(str(folder / "site-power-search.png"))
+    finally:
+        browser.set_window_size(1200, 900)
+
+    link = next(r for r in rows if "畜牧" in r.text).find_element(By.CSS_SELECTOR,
+                                                                 "td.col-item_id a")
+    link.click()
+    assert re.search(r"/lists/power_items/\d+$", browser.current_url)
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Links from other tables" in body and "power_citations" in body

@@ -227,7 +227,7 @@ def test_metadata_labels_come_from_the_schema(site):
     assert tables["items_fts"] == {"hidden": True}
     assert tables["items"]["label_column"] == "name"
     assert set(metadata["databases"]["lists"]["queries"]) == {
-        "tasks_per_department", "departments_changed", "items_citing_law"}
+        "search_every_list", "tasks_per_department", "departments_changed", "items_citing_law"}
 
 
 def _query(site, name: str, **params) -> list[sqlite3.Row]:
@@ -297,8 +297,10 @@ def test_a_table_with_columns_the_schema_does_not_know_is_built_from_its_own_col
     tables = {"versions": pd.DataFrame({"version": ["v1"], "doc_no": ["x"]}),
               "items": pd.DataFrame({"version": ["v1", "v1"], "seq": [1, 2],
                                      "owner": ["公安部门", "民政部门"], "weight": [0.5, 1.5]})}
-    site_build._number_items({"items": tables["items"]})
-    site_build._write_database(tables, tmp_path / "lists.db")
+    family = site_build._Family("assist", "", {"items": tables["items"]})
+    site_build._number_items(family)
+    site_build._write_database(tables["versions"], {"items": (family, tables["items"])},
+                               tmp_path / "lists.db")
     conn = sqlite3.connect(tmp_path / "lists.db")
     types = {r[1]: r[2] for r in conn.execute("PRAGMA table_info(items)")}
     assert types == {"item_id": "INTEGER", "version": "TEXT", "seq": "INTEGER",

@@ -46,16 +46,19 @@ from .citations import NOTE_CLOSE, NOTE_OPEN, NUMERAL, TITLE_CLOSE, TITLE_OPEN
 ROW_KEYS = ("citation_no", "law_type", "law", "law_note", "article_ref", "article",
             "paragraph", "item", "article_text", "parsed")
 #: A law's type as printed in 【】 (法律, 行政法规, 规范性文件…); a 【…依据】 label is a prefix.
-TYPE = re.compile(r"【(?![^【】]{0,20}依\s*据\s*】)\s*([^【】《》]{1,20}?)\s*】")
-_LABEL = r"[\u4e00-\u9fff]{0,8}依\s*据"
-_PREFIX = rf"(?:【\s*{_LABEL}\s*】\s*[:：]?|{_LABEL}\s*[:：])"
+TYPE = re.compile(r"【(?![^【】]{0,20}[依根]\s*据\s*】)\s*([^【】《》]{1,20}?)\s*】")
+_LABEL = r"[\u4e00-\u9fff]{0,8}[依根]\s*据"
+#: 设定依据： 【实施依据】 — or 依据/根据 straight before a law (依据《某某法》第三条).
+_PREFIX = rf"(?:【\s*{_LABEL}\s*】\s*[:：]?|{_LABEL}\s*[:：]|{_LABEL}(?=\s*[《【]))"
 _MARKER = (r"(?:(?<![0-9０-９])[0-9０-９]{1,2}\s*[.．、](?![0-9０-９])"
            r"|[（(]\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]"
            r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,3}\s*[、.．]"
            r"|[①-⑳⑴-⒇⒈-⒛])")
 #: What may stand before a law and is dropped: a prefix (设定依据：) and a number (1. （一） ①).
 LEAD = re.compile(rf"(?:{_PREFIX}\s*)?(?:{_MARKER}\s*)?")
-_LEAD_BEFORE = re.compile(rf"(?:{_PREFIX}\s*)?(?:{_MARKER}\s*)?\s*\Z")
+# (searched up to the law's 【 or 《, which it cannot see: a label needs no colon there)
+_LEAD_BEFORE = re.compile(rf"(?:(?:【\s*{_LABEL}\s*】|{_LABEL})\s*[:：]?\s*)?"
+                          rf"(?:{_MARKER}\s*)?\s*\Z")
 #: A bare law name (no 【type】, no 《》) is read only at the start of a cell and when
 #: it ends like a law's title.
 _LAW_SUFFIX = re.compile(r"(?:法|条例|规定|办法|细则|决定|规则|通知|意见|规程|标准|规范|目录"

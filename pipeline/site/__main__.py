@@ -88,7 +88,8 @@ def _port(text: str) -> int:
 def _build(args) -> Path:
     from .build import build_site
 
-    return build_site(args.extracted, args.db, args.sources or [Path("raw")])
+    return build_site(args.extracted, args.db, args.sources or [Path("raw")],
+                      note=lambda text: print(f"note: {text}", file=sys.stderr))
 
 
 def _cmd_build(args) -> int:

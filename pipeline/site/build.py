@@ -4,24 +4,31 @@
 
 The rows come from the dataset (``pipeline.output.dataset.build_dataset``, rebuilt
 first), so the site shows exactly what ``make dataset`` gives analysts: one
-table per dataset table with a ``version`` column.  The site adds
+table per dataset table with a ``version`` column.  Each list family keeps its
+own tables: the assist family's under their own names (``items``, ``tasks`` …),
+every other family's prefixed by its profile (``power_items``,
+``power_citations``, ``generic_items`` …), as in ``dataset/<profile>/``.  The
+site adds
 
-* ``items.item_id``: one integer per (version, seq), the key that tasks,
-  citations, departments and the diff tables point to (Datasette links rows
-  through single-column foreign keys only); ``items.departments`` and
-  ``items.laws``: JSON lists, so the items table can be faceted by either;
-* ``changes``, ``detail_changes``, ``matches``: ``pipeline.review.diff.diff_versions``
-  between each version and the next, with ``old_version``/``new_version`` and
-  ``old_item_id``/``new_item_id``;
+* ``versions``: every version of every family, with its ``profile``;
+* ``<family>items.item_id``: one integer per item of a version (by its key:
+  ``row`` where the family has one, as 权责清单 do, else ``seq``), the key that
+  the family's other tables and diff tables point to (Datasette links rows
+  through single-column foreign keys only); ``departments``, ``laws`` and
+  ``law_types`` on the items: JSON lists, so the items can be faceted by them;
+* ``changes``, ``detail_changes``, ``matches`` (prefixed per family):
+  ``pipeline.review.diff.diff_versions`` between each version and the one before
+  it of the same list (same family and list title), with
+  ``old_version``/``new_version`` and ``old_item_id``/``new_item_id``;
 * ``<table>_fts``: an FTS5 trigram index of each searchable table's text;
 * ``versions.source_path``: a copy of the source file, found by name and
   sha256 in ``source_dirs``, under ``sources/<sha256>.<ext>`` beside the
   database, so an item links to its page (``#page=N``).
 
 Columns are taken from the tables as they are; ``pipeline/schema.py`` gives
-types and labels where it knows a column, so a list with other columns (the
-generic profile) is built the same way.  The database is written beside its
-place and moved in at the end: a failed build leaves the previous one.
+types and labels where it knows a column of the assist family, other columns
+get the type of their values.  The database is written beside its place and
+moved in at the end: a failed build leaves the previous one.
 """
 
 from __future__ import annotations
@@ -31,7 +38,8 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,29 +52,55 @@ from .metadata import describe_site
 if TYPE_CHECKING:
     import pandas as pd
 
-_SQL_TYPES = {"int": int, "float": float, "str": str}
+_SQL_TYPES = {"int": int, "float": float, "str": str, "bool": int}
 
 
-def build_site(extracted_root: Path, db_path: Path, source_dirs: Iterable[Path] = ()) -> Path:
+@dataclass
+class _Family:
+    """The tables of one list family, by their dataset name (``items``, ``citations`` …)."""
+
+    profile: str
+    prefix: str  # of its site tables: "" for the assist family, "power_" …
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The items column that identifies an item within a version (an integer one)."""
+        import pandas as pd
+
+        items = self.tables[names.ITEMS]
+        return next(k for k in names.ITEM_KEYS
+                    if k in items.columns and pd.api.types.is_integer_dtype(items[k]))
+
+    def schema_table(self, name: str) -> schema.Table | None:
+        """The schema's definition of a table of this family, where it has one."""
+        return schema.TABLES.get(name) if not self.prefix else None
+
+
+def build_site(extracted_root: Path, db_path: Path, source_dirs: Iterable[Path] = (),
+               note: Callable[[str], None] | None = None) -> Path:
     """Write the site database ``db_path`` (and its metadata and sources beside it).
 
     In: the root of the version folders (``extracted``), the database file to
-    write, and folders to look for the source files in (``raw``).  Out:
-    ``db_path``.  Raises ``PipelineError`` when the root holds no complete
-    version, a version differs from the schema (see ``build_dataset``), a diff
-    cannot be computed, or the files cannot be written.
+    write, folders to look for the source files in (``raw``), and ``note``, told
+    what the dataset notes.  Out: ``db_path``.  Raises ``PipelineError`` when the
+    root holds no complete version, a version differs from the schema (see
+    ``build_dataset``), a diff cannot be computed, or the files cannot be written.
     """
     from ..output.dataset import build_dataset
 
     root, db_path = Path(extracted_root), Path(db_path)
-    tables = _dataset_tables(build_dataset(root))
-    versions = tables.pop(names.VERSIONS)
-    ids = _number_items(tables)
-    _add_item_lists(tables)
-    tables.update(_diff_tables(root, versions[names.VERSION].tolist(), ids))
+    families = _dataset_families(build_dataset(root, note))
+    versions = _all_versions(families)
+    tables: dict[str, tuple[_Family, pd.DataFrame]] = {}
+    for family in families:
+        ids = _number_items(family)
+        _add_item_lists(family.tables)
+        family.tables.update(_diff_tables(root, family, versions, ids))
+        tables.update({family.prefix + name: (family, df) for name, df in family.tables.items()})
     versions["source_path"] = _copy_sources(versions, [Path(d) for d in source_dirs],
                                             db_path.parent / names.SOURCES)
-    _write_database({names.VERSIONS: versions, **tables}, db_path)
+    _write_database(versions, tables, db_path)
     metadata = describe_site(db_path)
     _replace_text(db_path.with_name(db_path.stem + names.METADATA_SUFFIX),
                   json.dumps(metadata, ensure_ascii=False, indent=1) + "\n")
@@ -75,39 +109,74 @@ def build_site(extracted_root: Path, db_path: Path, source_dirs: Iterable[Path] 
 
 # ------------------------------------------------------------------ the rows
 
-def _dataset_tables(dataset: Path) -> dict[str, pd.DataFrame]:
-    """Every table of the dataset folder: ``version`` first, rows by version then key."""
+def _dataset_families(dataset: Path) -> list[_Family]:
+    """Every family of the dataset folder: its tables with ``version`` first, rows by
+    version then key (the assist family: its tables at the root)."""
+    from ..output.dataset import ROOT_PROFILE
+
+    families = []
+    for folder in [dataset, *sorted(p for p in dataset.iterdir() if p.is_dir())]:
+        root = folder == dataset
+        tables = {p.name: _read_table(p, root) for p in sorted(folder.iterdir()) if _is_table(p)}
+        if not tables:
+            continue
+        if names.VERSIONS not in tables or names.ITEMS not in tables:
+            raise PipelineError("the dataset has no versions or items table", file=str(folder),
+                                hint="rebuild it: python -m pipeline dataset")
+        profile = ROOT_PROFILE if root else folder.name
+        families.append(_Family(profile, "" if root else f"{profile}_", tables))
+    return families
+
+
+def _is_table(path: Path) -> bool:
+    return path.is_dir() and any(p.name.startswith(f"{names.VERSION}=") for p in path.iterdir())
+
+
+def _read_table(folder: Path, contract: bool) -> pd.DataFrame:
+    """A dataset table, rows by version then key: the schema's key for the assist
+    family (``contract``), document order (as the dataset holds them) for the others."""
     import pandas as pd
 
-    tables = {}
-    for folder in sorted(p for p in dataset.iterdir() if p.is_dir()):
-        df = pd.read_parquet(folder)
-        df[names.VERSION] = df[names.VERSION].astype(str)
-        table = schema.TABLES.get(folder.name)
-        key = [k for k in (table.key if table else ()) if k in df.columns]
-        df = df[[names.VERSION, *(c for c in df.columns if c != names.VERSION)]]
-        tables[folder.name] = df.sort_values([names.VERSION, *key], kind="stable",
-                                             ignore_index=True)
-    if names.VERSIONS not in tables or names.ITEMS not in tables:
-        raise PipelineError("the dataset has no versions or items table", file=str(dataset),
-                            hint="rebuild it: python -m pipeline dataset")
-    return tables
+    df = pd.read_parquet(folder)
+    df[names.VERSION] = df[names.VERSION].astype(str)
+    table = schema.TABLES.get(folder.name) if contract else None
+    key = [k for k in (table.key if table else ()) if k in df.columns]
+    df = df[[names.VERSION, *(c for c in df.columns if c != names.VERSION)]]
+    return df.sort_values([names.VERSION, *key], kind="stable", ignore_index=True)
 
 
-def _number_items(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, int], int]:
+def _all_versions(families: list[_Family]) -> pd.DataFrame:
+    """Every family's versions, each with its ``profile``, in version order."""
+    import pandas as pd
+
+    frames = []
+    for family in families:
+        df = family.tables.pop(names.VERSIONS)
+        frames.append(df.assign(profile=pd.Series([family.profile] * len(df), dtype="str")))
+    versions = pd.concat(frames, ignore_index=True).sort_values(names.VERSION,
+                                                                ignore_index=True)
+    label = versions[names.VERSION]
+    for column in ("title", "list_title", "doc_no"):  # the last one there wins
+        if column in versions.columns:
+            label = versions[column].where(versions[column].notna(), label)
+    versions["version_label"] = label.astype("str")
+    return versions
+
+
+def _number_items(family: _Family) -> dict[tuple[str, int], int]:
     """Give each item an ``item_id`` and each row of an item's table its item's id."""
-    items = tables[names.ITEMS]
-    ids = {(v, int(s)): i for i, (v, s) in
-           enumerate(zip(items[names.VERSION], items["seq"], strict=True), start=1)}
+    items, key = family.tables[names.ITEMS], family.key
+    ids = {(v, int(k)): i for i, (v, k) in
+           enumerate(zip(items[names.VERSION], items[key], strict=True), start=1)}
     items.insert(0, names.ITEM_ID, range(1, len(items) + 1))
-    for name, df in tables.items():
-        if name != names.ITEMS and {names.VERSION, "seq"} <= set(df.columns):
-            df.insert(1, names.ITEM_ID, _ids(ids, df[names.VERSION], df["seq"]))
+    for name, df in family.tables.items():
+        if name != names.ITEMS and {names.VERSION, key} <= set(df.columns):
+            df.insert(1, names.ITEM_ID, _ids(ids, df[names.VERSION], df[key]))
     return ids
 
 
-def _ids(ids: dict[tuple[str, int], int], versions: Iterable, seqs: Iterable) -> list[int | None]:
-    return [None if _missing(s) else ids.get((v, int(s))) for v, s in zip(versions, seqs,
+def _ids(ids: dict[tuple[str, int], int], versions: Iterable, keys: Iterable) -> list[int | None]:
+    return [None if _missing(k) else ids.get((v, int(k))) for v, k in zip(versions, keys,
                                                                         strict=True)]
 
 
@@ -118,15 +187,15 @@ def _missing(value: Any) -> bool:
 
 
 def _add_item_lists(tables: dict[str, pd.DataFrame]) -> None:
-    """``items.departments`` / ``items.laws``: JSON lists in printed order, for array facets."""
+    """``departments`` / ``laws`` / ``law_types`` on the items: JSON lists in printed
+    order, for array facets (where the family's tables have the column)."""
     items = tables[names.ITEMS]
-    for column, (table, field) in {"departments": ("departments", "department"),
-                                   "laws": ("citations", "law")}.items():
+    for column, (table, field_) in names.ITEM_LISTS.items():
         rows = tables.get(table)
-        if rows is None or field not in rows.columns:
+        if rows is None or field_ not in rows.columns or names.ITEM_ID not in rows.columns:
             continue
         lists: dict[int, list[str]] = {}
-        for item_id, value in zip(rows[names.ITEM_ID], rows[field], strict=True):
+        for item_id, value in zip(rows[names.ITEM_ID], rows[field_], strict=True):
             if not _missing(item_id) and not _missing(value) and value not in lists.setdefault(
                     item_id, []):
                 lists[item_id].append(value)
@@ -134,23 +203,36 @@ def _add_item_lists(tables: dict[str, pd.DataFrame]) -> None:
                          for i in items[names.ITEM_ID]]
 
 
-def _diff_tables(root: Path, versions: list[str],
+def _diff_tables(root: Path, family: _Family, versions: pd.DataFrame,
                  ids: dict[tuple[str, int], int]) -> dict[str, pd.DataFrame]:
-    """The diff tables of each version against the one before it, stacked."""
+    """The diff tables of each version of the family against the one before it of the
+    same list (same list title), stacked."""
     import pandas as pd
 
     from ..review.diff import diff_versions
 
+    mine = versions[versions["profile"] == family.profile]
+    lists: dict[Any, list[str]] = {}
+    for version, title in zip(mine[names.VERSION], _list_titles(mine), strict=True):
+        lists.setdefault(title, []).append(version)
+    # (a diff numbers items by the family's key too: seq, or a 权责清单's row)
     parts: dict[str, list[pd.DataFrame]] = {n: [] for n in names.DIFF_TABLES}
-    for old, new in pairwise(versions):
-        for name, df in diff_versions(root / old, root / new).tables().items():
-            if name in parts:
-                parts[name].append(_between(df, old, new, ids))
+    for same_list in lists.values():
+        for old, new in pairwise(sorted(same_list)):
+            for name, df in diff_versions(root / old, root / new).tables().items():
+                if name in parts:
+                    parts[name].append(_between(df, old, new, ids))
     out = {}
     for name, frames in parts.items():
         out[name] = (pd.concat(frames, ignore_index=True) if frames else
                      _between(schema.TABLES[name].frame([]), "", "", ids))
     return out
+
+
+def _list_titles(versions: pd.DataFrame) -> list:
+    """What tells the lists of a family apart: the list title, else the notice title."""
+    return [None if _missing(t) else t for t in
+            versions["list_title"].where(versions["list_title"].notna(), versions["title"])]
 
 
 def _between(df: pd.DataFrame, old: str, new: str,
@@ -223,7 +305,8 @@ def _sha256(path: Path, digests: dict[Path, str]) -> str:
 
 # ------------------------------------------------------------------ the database
 
-def _write_database(tables: dict[str, pd.DataFrame], db_path: Path) -> None:
+def _write_database(versions: pd.DataFrame, tables: dict[str, tuple[_Family, pd.DataFrame]],
+                    db_path: Path) -> None:
     """Create every table (versions and items first: the others point to them),
     the text indexes and the lookup indexes in a temporary file, then move it in."""
     import sqlite_utils
@@ -233,12 +316,14 @@ def _write_database(tables: dict[str, pd.DataFrame], db_path: Path) -> None:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         tmp.unlink(missing_ok=True)
         db = sqlite_utils.Database(tmp)
-        for name in sorted(tables, key=lambda n: (n != names.VERSIONS, n != names.ITEMS)):
-            _create_table(db, name, tables[name])
-        for name in names.SEARCHABLE:
-            if name in tables:
-                _index_text(db, name, _text_columns(name, tables[name]))
-        _index_lookups(db)
+        _create_table(db, names.VERSIONS, versions, None)
+        for name in sorted(tables, key=lambda n: (n != tables[n][0].prefix + names.ITEMS, n)):
+            _create_table(db, name, tables[name][1], tables[name][0])
+        for name, (family, df) in tables.items():
+            if name[len(family.prefix):] in names.SEARCHABLE:
+                _index_text(db, name, _text_columns(df))
+        for name, (family, _) in tables.items():
+            _index_lookups(db, name, family)
         db.conn.commit()
         db.close()
         os.replace(tmp, db_path)
@@ -247,23 +332,26 @@ def _write_database(tables: dict[str, pd.DataFrame], db_path: Path) -> None:
         raise PipelineError(f"cannot write the site database: {e}", file=str(db_path)) from None
 
 
-def _create_table(db, name: str, df: pd.DataFrame) -> None:
-    table = schema.TABLES.get(name)
+def _create_table(db, name: str, df: pd.DataFrame, family: _Family | None) -> None:
+    """One table; ``family`` None for ``versions``."""
+    base = name[len(family.prefix):] if family else name
+    table = family.schema_table(base) if family else schema.VERSIONS
     types = {c: _sql_type(table, c, df[c]) for c in df.columns}
-    if name == names.VERSIONS:
+    items = family.prefix + names.ITEMS if family else None
+    if family is None:
         pk: str | tuple[str, ...] | None = names.VERSION
-    elif name == names.ITEMS:
+    elif name == items:
         pk = names.ITEM_ID
     elif table and table.key and {names.VERSION, *table.key} <= set(df.columns):
         pk = (names.VERSION, *table.key)
     else:
         pk = None  # rowid: diff tables and tables the schema has no key for
-    foreign_keys = [(c, names.ITEMS, names.ITEM_ID) for c in names.ITEM_COLUMNS
-                    if c in df.columns and name != names.ITEMS]
+    foreign_keys = [(c, items, names.ITEM_ID) for c in names.ITEM_COLUMNS
+                    if c in df.columns and name != items]
     foreign_keys += [(c, names.VERSIONS, names.VERSION) for c in names.VERSION_COLUMNS
-                     if c in df.columns and name != names.VERSIONS]
-    not_null = {names.VERSION, names.ITEM_ID} & set(df.columns) if name in (
-        names.VERSIONS, names.ITEMS) else set()
+                     if c in df.columns and family is not None]
+    not_null = {names.VERSION, names.ITEM_ID} & set(df.columns) if (
+        family is None or name == items) else set()
     db[name].create(types, pk=pk, foreign_keys=foreign_keys, not_null=not_null)
     db[name].insert_all(_records(df), batch_size=500)
 
@@ -282,12 +370,17 @@ def _sql_type(table: schema.Table | None, column: str, values: pd.Series) -> typ
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    """Rows as dicts of plain Python values (None for every kind of missing)."""
-    columns = {c: df[c].astype(object).where(df[c].notna(), None).tolist() for c in df.columns}
+    """Rows as dicts of plain Python values (None for every kind of missing; booleans as 0/1)."""
+    import pandas as pd
+
+    columns = {}
+    for c in df.columns:
+        values = df[c].astype("Int64") if pd.api.types.is_bool_dtype(df[c]) else df[c]
+        columns[c] = values.astype(object).where(values.notna(), None).tolist()
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def _text_columns(name: str, df: pd.DataFrame) -> list[str]:
+def _text_columns(df: pd.DataFrame) -> list[str]:
     """The table's own text columns (not the version, ids or the site's JSON lists)."""
     import pandas as pd
 
@@ -310,20 +403,18 @@ def _index_text(db, name: str, columns: list[str]) -> None:
     db.execute(f'INSERT INTO "{fts}"(rowid, {cols}) SELECT rowid, {cols} FROM "{name}"')
 
 
-def _index_lookups(db) -> None:
+def _index_lookups(db, name: str, family: _Family) -> None:
     """Indexes for the joins the pages and canned queries make."""
-    for name in db.table_names():
-        if name.endswith(names.FTS_SUFFIX) or "_fts_" in name:
-            continue
-        columns = set(db[name].columns_dict)
-        if name == names.ITEMS:
-            db[name].create_index([names.VERSION, "seq"], unique=True)
-            continue
-        for column in (*names.ITEM_COLUMNS, "department", "law"):
-            if column in columns:
-                db[name].create_index([column])
-        if {names.VERSION, "seq"} <= columns and name != names.VERSIONS:
-            db[name].create_index([names.VERSION, "seq"])
+    columns = set(db[name].columns_dict)
+    key = family.key
+    if name == family.prefix + names.ITEMS:
+        db[name].create_index([names.VERSION, key], unique=True)
+        return
+    for column in (*names.ITEM_COLUMNS, "department", "law"):
+        if column in columns:
+            db[name].create_index([column])
+    if {names.VERSION, key} <= columns:
+        db[name].create_index([names.VERSION, key])
 
 
 def _replace_text(path: Path, text: str) -> None:

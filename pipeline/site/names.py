@@ -19,14 +19,24 @@ METADATA_SUFFIX = ".metadata.json"
 #: The versions table and its key; every other table has a ``version`` column.
 VERSIONS = "versions"
 VERSION = "version"
-#: One integer per (version, seq) item: the key Datasette links rows by (it links
-#: single-column foreign keys only, not the compound (version, seq)).
+#: One integer per item of a version: the key Datasette links rows by (it links
+#: single-column foreign keys only, not the compound (version, seq)).  Each family's
+#: items table is ``<prefix>items`` (``power_items``; the assist family's: ``items``).
 ITEMS = "items"
 ITEM_ID = "item_id"
 #: The diff tables, computed between consecutive versions.
 DIFF_TABLES: tuple[str, ...] = ("changes", "detail_changes", "matches")
-#: Tables whose text gets a full-text index, named ``<table>_fts``.
-SEARCHABLE: tuple[str, ...] = ("items", "tasks", "citations", "departments")
+#: The items column that identifies an item within a version: the first of these an
+#: items table has as integers (权责清单: ``row``, the position across sheets, for 序号
+#: is printed as text and may repeat; every other list: ``seq``).
+ITEM_KEYS: tuple[str, ...] = ("row", "seq")
+#: Columns the site adds to an items table: a JSON list of the values of a column of
+#: another table of its family (table, column), for array facets.
+ITEM_LISTS: dict[str, tuple[str, str]] = {"departments": ("departments", "department"),
+                                          "laws": ("citations", "law"),
+                                          "law_types": ("citations", "law_type")}
+#: Tables (by their dataset name) whose text gets a full-text index, ``<table>_fts``.
+SEARCHABLE: tuple[str, ...] = ("items", "sub_items", "tasks", "citations", "departments")
 FTS_SUFFIX = "_fts"
 #: FTS5's trigram tokenizer indexes 3-character sequences: shorter words need a scan.
 TRIGRAM = 3
@@ -42,6 +52,13 @@ SITE_COLUMNS: dict[str, tuple[str, str]] = {
     "new_item_id": ("新事项", "the item in the newer version"),
     "departments": ("主管单位列表", "the item's departments as a JSON list (from departments)"),
     "laws": ("法规列表", "the laws the item cites as a JSON list (from citations)"),
+    "law_types": ("法规类型列表", "the types (【法律】, 【规章】…) of the laws the item cites as a "
+                  "JSON list (from citations)"),
+    "version_label": ("版本名称", "how a version is named where a row links to it: its "
+                      "document number, else its list title (a 权责清单 has no document "
+                      "number), else the version"),
+    "profile": ("清单类型", "the list family (profile) that read the version: assist, power "
+                "(权责清单), generic …"),
     "source_path": ("源文件链接", "the copy of the source file the site serves; null where "
                     "the file was not found when the site was built"),
 }

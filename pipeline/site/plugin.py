@@ -13,7 +13,8 @@
 * Links (``render_cell``): ``page_start``/``page_end`` of a row with a
   ``version`` open the source file at that page (``sources/<sha256>.pdf#page=N``,
   served from the folder beside the database); ``versions.source_file`` opens
-  the file; ``item_id`` columns of a canned query's result open the item.
+  the file; ``item_id`` columns of a canned query's result open the item (in the
+  table its ``items_table`` column names, where the query has one).
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def render_cell(row, value, column, table, database, datasette):
     if table == names.VERSIONS and column == "source_file" and value and version:
         return _page_link(datasette, database, version, None, str(value))
     if table is None and column in names.ITEM_COLUMNS and isinstance(value, int):
-        href = datasette.urls.row(database, names.ITEMS, str(value))
+        # (a query over several families says which items table each row's id is of)
+        items = row["items_table"] if "items_table" in row.keys() else names.ITEMS
+        href = datasette.urls.row(database, _plain(items), str(value))
         return Markup(f'<a href="{escape(href)}">{value}</a>')
     return None
 
