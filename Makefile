@@ -40,11 +40,14 @@ diff: $(STAMP) ## Compare two versions: make diff OLD=folder-or-pdf NEW=folder-o
 dataset: $(STAMP) ## Combine every version in extracted/ into extracted/dataset/ (Hive-partitioned Parquet)
 	$(PY) -m pipeline dataset
 
-test: $(STAMP) ## Run the fast tests (minutes; slow cases left out: make test-all)
-	$(PY) -m pytest -q -m "not slow"
+# Tests run on every logical core (pytest-xdist); TEST_JOBS=1 runs them in this process.
+TEST_JOBS ?= logical
 
-test-all: $(STAMP) ## Run every test, the slow cases too (OCR, LibreOffice, long lists, browser): what CI runs
-	$(PY) -m pytest -q
+test: $(STAMP) ## Run the fast tests on every core (a few minutes; slow cases left out: make test-all)
+	$(PY) -m pytest -q -m "not slow" -n $(TEST_JOBS)
+
+test-all: $(STAMP) ## Run every test, the slow cases too (OCR, LibreOffice, long lists, browser): what CI runs; prints the slowest 20
+	$(PY) -m pytest -q -n $(TEST_JOBS) --durations=20
 
 lint: $(STAMP) ## Check the code with ruff
 	$(VENV)/bin/ruff check pipeline tests bench notebooks

@@ -50,7 +50,7 @@ dataset = Path(DATASET)
 root = dataset.resolve().parent
 # `pipeline` lives in the project root: above notebooks/ (the working folder) or above extracted/
 for folder in (Path.cwd().resolve().parent, root.parent):
-    if (folder / "pipeline" / "charts.py").is_file() and str(folder) not in sys.path:
+    if (folder / "pipeline" / "review" / "charts.py").is_file() and str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
 # %%

@@ -47,6 +47,7 @@ def _files(folder: Path) -> dict[str, str]:
     return {k: v for k, v in hostile.snapshot(folder).items() if not k.startswith("../")}
 
 
+@pytest.mark.slow  # three runs of extract --validate
 def test_a_failing_rerun_keeps_the_valid_folder_byte_identical(pdfs, tmp_path):
     good, bad = pdfs
     valid = tmp_path / "extracted" / "v1"
@@ -90,6 +91,7 @@ def test_a_failing_rerun_keeps_the_valid_folder_byte_identical(pdfs, tmp_path):
     assert [p.name for p in valid.parent.iterdir()] == [valid.name]
 
 
+@pytest.mark.slow  # three runs of extract --validate
 def test_force_lets_failing_output_replace_a_valid_folder(pdfs, tmp_path):
     good, bad = pdfs
     out = tmp_path / "extracted" / "v1"
@@ -102,6 +104,7 @@ def test_force_lets_failing_output_replace_a_valid_folder(pdfs, tmp_path):
     assert f"extracted to {out} but failed validation" in run.stderr
 
 
+@pytest.mark.slow  # three runs of extract --validate
 def test_failing_output_goes_into_the_folder_where_nothing_valid_is_there(pdfs, tmp_path):
     out = tmp_path / "extracted" / "v1"
     assert _extract(pdfs[1], out).returncode == 1

@@ -18,29 +18,45 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from pipeline.errors import InputError, LayoutError
-from pipeline.readers.word import _format_number, read_word
+from pipeline.readers.word import read_word
+from pipeline.readers.wordstyles import _format_number
 from tests import hostile
 from tests.formats import extract_notice, needs_soffice
 from tests.formats.docx import CASES, DELETED, DELETED_ROW, HIDDEN, make_cases
 from tests.goldtables import csv_rows, load_gold, score_module
-from tests.render.pdf_soffice import soffice_binary
 
 CONVERTED = sorted(n for n, c in CASES.items() if c.make is None)
+#: Cases LibreOffice converts (a few seconds each): run by make test-all.
+SOFFICE = [needs_soffice, pytest.mark.slow]
+
+
+class _Generated(dict):
+    """case name → file, each written on first use; the LibreOffice conversions all at once
+    (one soffice run per format), so that a run leaving them out never starts soffice."""
+
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, name: str) -> Path:
+        group = CONVERTED if name in CONVERTED else [name]
+        self.update(make_cases([n for n in group if n not in self], self.folder))
+        return self[name]
 
 
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory):
-    """Every case written once (LibreOffice conversions only where soffice is installed)."""
-    names = [n for n in CASES if CASES[n].make is not None or soffice_binary() is not None]
-    return make_cases(names, tmp_path_factory.mktemp("word-cases"))
+    """Every case written once per session, when first asked for."""
+    return _Generated(tmp_path_factory.mktemp("word-cases"))
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=needs_soffice) if n in CONVERTED else n for n in CASES])
+    pytest.param(n, marks=SOFFICE) if n in CONVERTED else n for n in CASES])
 def test_generated_file_extracts_to_its_gold(name, generated, tmp_path, request):
     case = CASES[name]
     gold = load_gold(case.gold)
@@ -75,7 +91,7 @@ def test_generated_file_extracts_to_its_gold(name, generated, tmp_path, request)
 
 @pytest.mark.parametrize(("source", "wrong"), [("clerk-2021", ".doc"),
                                                pytest.param("doc-2021", ".docx",
-                                                            marks=needs_soffice),
+                                                            marks=SOFFICE),
                                                ("clerk-2021", ".odt")])
 def test_a_file_whose_content_contradicts_its_name_is_read_as_its_content_with_a_note(
         source, wrong, generated, tmp_path):

@@ -27,16 +27,14 @@ CATEGORY_ROWS = {
     "教育(P)": 3, "卫生和社会工作业(Q)": 10, "文化、体育和娱乐业(R)": 58, "综合(S)": 22,
 }
 
-pytestmark = pytest.mark.skipif(not CSRC.is_file(), reason=f"{CSRC} is not here")
+pytestmark = [pytest.mark.skipif(not CSRC.is_file(), reason=f"{CSRC} is not here"),
+              pytest.mark.slow]  # 85 pages
 
 
-@pytest.fixture(scope="module")
-def csrc(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("csrc") / "v"
-    run = hostile.run_cli("extract", CSRC, "--out", out, timeout=300)
-    assert run.returncode == 0, run.stderr
-    (out.parent / "stderr.txt").write_text(run.stderr, encoding="utf-8")
-    return out
+@pytest.fixture
+def csrc(csrc_folder) -> Path:
+    """The list extracted once per session (conftest), its stderr in stderr.txt beside it."""
+    return csrc_folder
 
 
 def test_every_company_row_is_read_with_the_generic_profile(csrc):

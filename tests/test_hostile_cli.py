@@ -113,6 +113,7 @@ def test_list_pages_repeated_is_caught_by_validation(tmp_path):
     assert any("seq_unique" in line for line in lines), run.stderr
 
 
+@pytest.mark.slow  # a batch of several notices, validated
 def test_batch_reports_each_bad_notice_and_goes_on(tmp_path):
     # After the first notice the CLI has imported pandas and great_expectations:
     # later readers come from the fork server, with the same limits.

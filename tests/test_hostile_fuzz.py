@@ -207,7 +207,14 @@ def existing(good_folder, tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("key", sorted(CASES))
+#: Cases run by make test-all only: OCR of a whole page, and the second case of a reader
+#: (each case is a run of extract --validate: seconds).
+SLOW = {"scan-read-as-nothing", "xlsx-sheet-bad-deflate", "ods-content-bad-deflate",
+        "docx-document-flagged-encrypted", "ods-mimetype-flagged-encrypted"}
+
+
+@pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.slow) if k in SLOW else k
+                                 for k in sorted(CASES)])
 def test_found_by_fuzzing_exits_1_with_one_clear_line(key, existing, tmp_path):
     case = CASES[key]
     path = tmp_path / case.name

@@ -214,7 +214,12 @@ def _sweep_leftovers(parent: Path, siblings: set[str], pdf: Path, out: Path) -> 
     assert run.returncode == 0, run.stderr
 
 
-@pytest.mark.parametrize("stage", STAGES)
+def _stages(stages, fast):
+    """Every stage (make test-all); the ``fast`` ones in make test too."""
+    return [s if s in fast else pytest.param(s, marks=pytest.mark.slow) for s in stages]
+
+
+@pytest.mark.parametrize("stage", _stages(STAGES, fast={"write", "before-swap"}))
 def test_kill_at_each_stage_of_extract_validate(good_folder, tmp_path, stage):
     parent = tmp_path / "extracted"
     out = parent / "v1"
@@ -232,7 +237,8 @@ def test_kill_at_each_stage_of_extract_validate(good_folder, tmp_path, stage):
     assert hostile.is_complete(out) and [p.name for p in parent.iterdir()] == ["v1"]
 
 
-@pytest.mark.parametrize("stage", ["validate", "report", "before-swap", "into-invalid"])
+@pytest.mark.parametrize("stage", _stages(["validate", "report", "before-swap", "into-invalid"],
+                                           fast={"into-invalid"}))
 def test_kill_while_failing_output_goes_beside_a_valid_folder(good_folder, lists, tmp_path,
                                                               stage):
     parent = tmp_path / "extracted"

@@ -399,7 +399,12 @@ CASES: dict[str, Case] = {
 
 # --------------------------------------------------------------------------- tests
 
-@pytest.mark.parametrize("case", sorted(CASES))
+#: Cases of several seconds (a million rows, 600,000 merged ranges): make test-all.
+SLOW = {"million-empty-rows", "600000-merged-ranges"}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW else c
+                                  for c in sorted(CASES)])
 def test_case_exits_1_with_one_clear_line(case, existing, tmp_path):
     out, before = existing
     bad = CASES[case].make(tmp_path)

@@ -359,6 +359,7 @@ def saved_docs(tmp_path_factory):
 
 
 @needs_soffice
+@pytest.mark.slow  # LibreOffice
 def test_a_password_doc_saved_by_libreoffice_needs_its_password(saved_docs, existing):
     import olefile
 
@@ -369,6 +370,7 @@ def test_a_password_doc_saved_by_libreoffice_needs_its_password(saved_docs, exis
 
 
 @needs_soffice
+@pytest.mark.slow  # LibreOffice
 def test_a_doc_libreoffice_has_no_filter_for_says_what_to_save_it_as(saved_docs, existing,
                                                                      tmp_path):
     import olefile
@@ -448,6 +450,7 @@ def test_libreoffice_missing_names_the_package(existing, tmp_path, monkeypatch):
 
 
 @needs_soffice
+@pytest.mark.slow  # LibreOffice
 def test_an_rtf_without_a_table_converts_then_says_so(existing, tmp_path):
     path = _write(tmp_path, "letter.rtf", RTF)
     _refused(path, existing, r"the document has no table", timeout=120)

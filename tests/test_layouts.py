@@ -100,6 +100,16 @@ def _ids(cases):
     return [c.id for c in cases]
 
 
+#: Producers that start a browser or LibreOffice (seconds a case): make test-all.
+SLOW_PRODUCERS = {"chromium", "soffice", "docx"}
+
+
+def _params(cases):
+    return [pytest.param(c, marks=pytest.mark.slow, id=c.id)
+            if c.variant.producer in SLOW_PRODUCERS else pytest.param(c, id=c.id)
+            for c in cases]
+
+
 def _assert_extracts_exactly(case: Case, pdf: Path, out: Path) -> None:
     gold = load_source(case.source)
     result = score_pdf(pdf, gold, out)
@@ -111,7 +121,7 @@ def _assert_extracts_exactly(case: Case, pdf: Path, out: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+@pytest.mark.parametrize("case", _params(CASES))
 def test_layout_extracts_exactly(case: Case, rendered, tmp_path):
     _assert_extracts_exactly(case, rendered(case), tmp_path / "out")
 
@@ -729,7 +739,7 @@ FEATURES = {
 FEATURE_CASES = [CASE_BY_ID[k] for k in FEATURES]
 
 
-@pytest.mark.parametrize("case", FEATURE_CASES, ids=_ids(FEATURE_CASES))
+@pytest.mark.parametrize("case", _params(FEATURE_CASES))
 def test_rendering_shows_its_quirk(case: Case, rendered):
     pages = _pages(rendered(case))
     for check in FEATURES[case.id]:

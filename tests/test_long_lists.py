@@ -17,6 +17,7 @@ def long_list(tmp_path_factory):
     return render_long_list(tmp_path_factory.mktemp("long") / "long.pdf", 120)
 
 
+@pytest.mark.slow  # a 120-page list
 def test_pages_read_buy_time_beyond_the_timeout_and_show_progress(long_list, tmp_path):
     # 120 pages take longer than 15 s to read; each page read adds 10 s.
     run = hostile.run_cli("extract", long_list.path, "--out", tmp_path / "out", "--timeout", "15",
@@ -28,6 +29,7 @@ def test_pages_read_buy_time_beyond_the_timeout_and_show_progress(long_list, tmp
     assert progress and all(line.startswith(f"{long_list.path}: pages ") for line in progress)
 
 
+@pytest.mark.slow  # a 120-page list
 def test_without_time_per_page_the_timeout_still_bounds_the_read(long_list, tmp_path):
     run = hostile.run_cli("extract", long_list.path, "--out", tmp_path / "out", "--timeout", "1",
                           "--page-s", "0", timeout=120)

@@ -78,6 +78,7 @@ def _items(folder: Path) -> pd.DataFrame:
     return pd.read_parquet(folder / "items.parquet").set_index("seq")
 
 
+@pytest.mark.slow  # OCR of two whole pages
 def test_a_mixed_pdf_is_read_page_by_page_and_says_so(runs):
     folder, run = runs["scan"]
     notice = json.loads((folder / "notice.json").read_text(encoding="utf-8"))
@@ -91,6 +92,7 @@ def test_a_mixed_pdf_is_read_page_by_page_and_says_so(runs):
     assert "OCR page 1/2 read" in run.stderr and "OCR page 2/2 read" in run.stderr
 
 
+@pytest.mark.slow  # OCR of two whole pages
 def test_scanned_cells_are_exact_where_clean_and_flagged_where_wrong(runs):
     got, want = _items(runs["scan"][0]), _items(runs["text"][0])
     assert list(got.index) == list(want.index)
@@ -114,6 +116,7 @@ def test_scanned_cells_are_exact_where_clean_and_flagged_where_wrong(runs):
     assert want["ocr_min_conf"].isna().all()
 
 
+@pytest.mark.slow  # OCR of two whole pages
 def test_flagged_cells_have_a_crop_in_the_version_folder(runs):
     folder = runs["scan"][0]
     cells = pd.read_parquet(folder / "ocr_cells.parquet")
@@ -137,6 +140,7 @@ def test_ocr_never_refuses_a_scan_as_before(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow  # OCR of two whole pages
 def test_ocr_never_refuses_a_mixed_pdf_naming_its_scanned_pages(runs, tmp_path):
     """--ocr never once left the scanned pages of a mixed PDF unread, silently."""
     mixed = runs["scan"][0].parent / "mixed.pdf"

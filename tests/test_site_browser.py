@@ -26,10 +26,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 PDFS = (ROOT / "raw" / "notice-2021.pdf", FIXTURES / "notice-2023-synthetic-INVENTED.pdf")
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.skipif(
     not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()),
     reason="needs Debian's chromium and chromium-driver (/usr/bin/chromium, "
-           "/usr/bin/chromedriver); .ci/run installs them")
+           "/usr/bin/chromedriver); .ci/run installs them"),
+    pytest.mark.slow]  # a real browser
 
 
 def _free_port() -> int:

@@ -46,7 +46,8 @@ def test_validate_exits_1_with_one_line_per_failed_check(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("gold", [GOLD_2021, GOLD_2023], ids=["2021", "2023-invented"])
+@pytest.mark.parametrize("gold", [GOLD_2021, pytest.param(GOLD_2023, marks=pytest.mark.slow)],
+                         ids=["2021", "2023-invented"])
 def test_real_extraction_of_each_replica_passes(gold, tmp_path):
     out = tmp_path / "out"
     proc = _run("extract", str(GOLD_PDF[gold]), "--out", str(out), "--validate")

@@ -16,7 +16,6 @@ from pipeline.quality.validate import EXPECTATIONS_DIR, REPORT_JSON, validate_ex
 from tests.folders import write_folder
 
 ROOT = Path(__file__).resolve().parent.parent
-CSRC = ROOT.parent / "shared" / "real" / "csrc-2018q3.pdf"
 
 #: A classification list: category merged over runs (filled down), a code column of
 #: digits, a name, a sparse remarks column, a basis column parsed into citations.
@@ -255,18 +254,13 @@ def test_a_profile_no_suite_knows_fails_clearly(tmp_path):
     assert result.failure_lines()[0].startswith("notice.json: profile: found 'made-up'")
 
 
-@pytest.fixture(scope="module")
-def csrc(tmp_path_factory):
-    if not CSRC.is_file():
-        pytest.skip("../shared/real/csrc-2018q3.pdf is not here (CI has no ../shared)")
-    from tests import hostile
-
-    out = tmp_path_factory.mktemp("csrc") / "v"
-    run = hostile.run_cli("extract", CSRC, "--out", out, "--max-pages", "1000", timeout=600)
-    assert run.returncode == 0, run.stderr
-    return out
+@pytest.fixture
+def csrc(csrc_folder):
+    """The real list extracted once per session (conftest; skipped where absent)."""
+    return csrc_folder
 
 
+@pytest.mark.slow  # 85 pages
 def test_the_real_csrc_list_passes_the_generic_suite(csrc, tmp_path):
     folder = Path(shutil.copytree(csrc, tmp_path / "v"))
     result = validate_extraction(folder)
