@@ -271,6 +271,14 @@ def _converted_workbook(target: str) -> Callable[[Path], None]:
     return make
 
 
+def _power_workbook(dest: Path) -> None:
+    # a 权责清单 with every phenomenon of issue 18, as a binary .xls named .xlsx
+    from tests.render.power import VARIANTS, make_list
+    from tests.render.power_files import write_xls
+
+    write_xls(make_list(VARIANTS["everything"]), dest)
+
+
 def _web_page(dest: Path) -> None:
     from tests.formats import web
 
@@ -287,6 +295,10 @@ def _scan(dest: Path) -> None:
 def _html_saved_as_pdf(dest: Path) -> None:
     dest.write_bytes(b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
                      b"<body><h1>Not Found</h1></body></html>\n")
+
+
+def _text_named_xlsx(dest: Path) -> None:
+    dest.write_text("序号,事项名称\n1,某事项\n", encoding="utf-8")
 
 
 def _pdf_named_docx(dest: Path) -> None:
@@ -306,9 +318,11 @@ FILES: dict[str, Callable[[Path], None]] = {
     "list.et": _converted_workbook("et"),
     "list.ods": _converted_workbook("ods"),
     "notice.html": _web_page,
+    "power.xlsx": _power_workbook,
     "scan.pdf": _scan,
     "download.pdf": _html_saved_as_pdf,
     "report.docx": _pdf_named_docx,
+    "notes.xlsx": _text_named_xlsx,
 }
 
 
