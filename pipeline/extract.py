@@ -72,52 +72,91 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
     fmt = None
     try:
         fmt = detect_format(path)
-        if converted is None:
-            doc = read_document(path, layout, limits, fmt)
-        else:
-            doc = read_document(converted[0], layout, limits, converted[1])
-            doc.source_format = fmt.kind
-        if fmt.note:
-            doc.notes.insert(0, fmt.note)
+        doc = _read(path, fmt, converted, layout, limits)
         banding = join_bands(doc.pages, layout) if doc.paginated else None
-        if banding is not None:
-            doc.pages = banding.pages
-            doc.notes += [banding.note] if banding.note else []
-        table = drop_headers(doc.pages, choose_profiles(profile), layout, doc.paginated)
+        table = drop_headers(_with_bands(doc, banding), choose_profiles(profile), layout,
+                             doc.paginated)
         table.page_names = {s["page"]: s["name"] for s in doc.sheets if s["page"]}
         raw_items = stitch_rows(table, layout)
         account = account_pages(doc.pages, table, raw_items, banding) if doc.paginated else None
-        doc.notes += account.notes if account is not None else []
-        # (the rows are in raw_items now: the pages keep only what notice facts need)
-        table.fragments = []
-        for page in doc.pages:
-            page.rows = []
+        _release_pages(doc, table, account)
         items = clean_items(raw_items, table)
         sheets, sheet_notes = describe_sheets(doc, table, items)
-        doc.notes.extend(sheet_notes)
-        if not doc.paginated:
-            for item in (*items, *table.sub_items):
-                item["page_start"] = item["page_end"] = None
-        columns = [{"position": c.index + 1, "field": c.field, "label": c.label, "role": c.role,
-                    "span": c.span} for c in table.columns]
-        rows = {"items": items, **_parse(items, table), "columns": columns}
-        if table.profile.sub_items:
-            rows["sub_items"] = table.sub_items
-        by_row = table.profile.key_as_printed  # (OCR cells are keyed by the item's row)
-        ocr_cells, files = list_ocr_cells(raw_items, [{"seq": i["row"]} for i in items]
-                                          if by_row else items, table.profile.key_field)
+        rows, ocr_files = _rows(doc, table, raw_items, items)
         notice = read_notice(doc.pages, table, doc.paginated)
-        if any(ln.conf is not None for page in doc.pages if page.number <= table.pages[0]
-               for ln in page.outside):
-            doc.notes.append("the notice's own facts (document number, date, title, issuers) "
-                             "were read by OCR and no check covers them: compare them with "
-                             "the scan")
     except PipelineError as e:
         raise _with_note(e.located(str(path)), fmt) from None
+    doc.notes += sheet_notes + _ocr_facts_note(doc, table)
+    return _extraction(path, doc, table, banding, account, notice, sheets, rows, ocr_files)
+
+
+def _read(path: Path, fmt: Format, converted: tuple[Path, Format] | None,
+          layout: LayoutSettings, limits: Limits):
+    """The document of ``path`` (or of what it was converted to), its format's note first."""
+    if converted is None:
+        doc = read_document(path, layout, limits, fmt)
+    else:
+        doc = read_document(converted[0], layout, limits, converted[1])
+        doc.source_format = fmt.kind
+    if fmt.note:
+        doc.notes.insert(0, fmt.note)
+    return doc
+
+
+def _with_bands(doc, banding) -> list:
+    """The document's pages with column bands joined (``join_bands``), its note kept."""
+    if banding is not None:
+        doc.pages = banding.pages
+        doc.notes += [banding.note] if banding.note else []
+    return doc.pages
+
+
+def _release_pages(doc, table, account) -> None:
+    """Once the pages are accounted for (their notes kept), the stitched rows hold the
+    table: the pages keep only what the notice facts need (a long list is not held twice)."""
+    doc.notes += account.notes if account is not None else []
+    table.fragments = []
+    for page in doc.pages:
+        page.rows = []
+
+
+def _rows(doc, table, raw_items: list[dict], items: list[dict]
+          ) -> tuple[dict[str, list[dict]], dict[str, bytes]]:
+    """Rows per output table (items, parsed cells, columns, sub_items, ocr_cells) and the
+    PNG crops of OCR'd cells."""
+    if not doc.paginated:
+        for item in (*items, *table.sub_items):
+            item["page_start"] = item["page_end"] = None
+    columns = [{"position": c.index + 1, "field": c.field, "label": c.label, "role": c.role,
+                "span": c.span} for c in table.columns]
+    rows = {"items": items, **_parse(items, table), "columns": columns}
+    if table.profile.sub_items:
+        rows["sub_items"] = table.sub_items
+    by_row = table.profile.key_as_printed  # (OCR cells are keyed by the item's row)
+    ocr_cells, files = list_ocr_cells(raw_items, [{"seq": i["row"]} for i in items]
+                                      if by_row else items, table.profile.key_field)
+    if ocr_cells:  # (only sources with OCR'd text have the table)
+        rows["ocr_cells"] = ocr_cells
+    return rows, files
+
+
+def _ocr_facts_note(doc, table) -> list[str]:
+    """A note where the notice's own facts (before the table) were read by OCR."""
+    if any(ln.conf is not None for page in doc.pages if page.number <= table.pages[0]
+           for ln in page.outside):
+        return ["the notice's own facts (document number, date, title, issuers) were read "
+                "by OCR and no check covers them: compare them with the scan"]
+    return []
+
+
+def _extraction(path: Path, doc, table, banding, account, notice: dict, sheets,
+                rows: dict[str, list[dict]], files: dict[str, bytes]) -> Extraction:
+    """The notice (notice.json's fields), the rows, their tables and the reader's
+    notes and warnings, as one ``Extraction``."""
     digest = sha256_file(path)
     notice.update({
         "version": version_name(notice.get("date"), digest),
-        "item_count": len(items),
+        "item_count": len(rows["items"]),
         "source_file": path.name,
         "source_sha256": digest,
         "source_format": doc.source_format,
@@ -134,9 +173,8 @@ def run(path: Path, layout: LayoutSettings = DEFAULT_LAYOUT,
         "pipeline_version": __version__,
         "extracted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     })
-    tables = schema.version_tables(table.profile.tables, columns)
-    if ocr_cells:  # (only sources with OCR'd text have the table)
-        rows["ocr_cells"] = ocr_cells
+    tables = schema.version_tables(table.profile.tables, rows["columns"])
+    if "ocr_cells" in rows:
         tables = (*tables, schema.OCR_CELLS)
     return Extraction({k: notice.get(k) for k in schema.NOTICE_FIELDS}, rows, tables,
                       doc.notes, files,
