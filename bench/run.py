@@ -107,16 +107,24 @@ print(made.pages, len(made.items))
 """
 
 # Runs a command, sampling the RSS of each process of its tree (psutil); prints the
-# largest process's peak and the sandboxed reader's (the largest child of the CLI), in KB.
+# largest process's peak and the sandboxed reader's, in KB. The reader is the CLI's first
+# child (forked before anything else; the validation workers come later and are larger:
+# the largest child is not the reader); its page workers are its own children, not counted.
 TREE_RSS = """
 import subprocess, sys, time
 import psutil
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-peak = {}
+peak, born = {}, {}
 root = psutil.Process(proc.pid)
 while proc.poll() is None:
     try:
-        for p in [root, *root.children(recursive=True)]:
+        for p in [root, *root.children(recursive=False)]:
+            try:
+                peak[p.pid] = max(peak.get(p.pid, 0), p.memory_info().rss)
+                born.setdefault(p.pid, p.create_time())
+            except psutil.Error:
+                pass
+        for p in root.children(recursive=True):
             try:
                 peak[p.pid] = max(peak.get(p.pid, 0), p.memory_info().rss)
             except psutil.Error:
@@ -124,8 +132,8 @@ while proc.poll() is None:
     except psutil.Error:
         pass
     time.sleep(0.01)
-children = [v for pid, v in peak.items() if pid != proc.pid]
-print(proc.returncode, max(peak.values()) // 1024, max(children, default=0) // 1024)
+first = min((t, pid) for pid, t in born.items() if pid != proc.pid)[1] if len(born) > 1 else None
+print(proc.returncode, max(peak.values()) // 1024, peak.get(first, 0) // 1024)
 """
 
 BARE = """
@@ -430,7 +438,8 @@ def _bands(folder: Path, flags: list[str], pages: tuple[int, int]) -> dict:
     out["reader_memory_ratio"] = round(high["reader_peak_rss_mb"] / low["reader_peak_rss_mb"], 3)
     out["note"] = ("peak_rss_mb: the largest process of `extract --validate` (the CLI: pandas, "
                    "great_expectations and the tables, which grow with the rows); "
-                   "reader_peak_rss_mb: the sandboxed reader (sampled with psutil every 10 ms)")
+                   "reader_peak_rss_mb: the sandboxed reader, the CLI's first child, without its page "
+                   "workers (sampled with psutil every 10 ms)")
     return out
 
 
