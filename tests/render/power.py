@@ -25,6 +25,8 @@ import random
 import re
 from dataclasses import dataclass, field, replace
 
+from tests.render.generic import _numeral  # (the same 第X条 numerals as the generic lists)
+
 #: Known fields in printed order, with their usual label.
 LABELS = {
     "seq": "序号", "power_code": "职权编码", "item_name": "事项名称", "sub_item_name": "子项名称",
@@ -180,14 +182,6 @@ def _citation(rng: random.Random, k: int = 0) -> str:
             ref += f"第{_numeral(rng.randint(1, 3))}款"
         articles.append(f"{ref}：{rng.choice(CLAUSES)}。")
     return "\n".join([f"【{kind}】《{law}》（{note}）", *articles])
-
-
-def _numeral(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def _duties(rng: random.Random) -> str:
