@@ -150,9 +150,12 @@ def test_odd_and_empty_seq_are_kept_as_printed_with_warnings_naming_the_row(made
     assert run_.returncode == 0, run_.stderr
     warnings = [ln for ln in run_.stderr.splitlines() if ln.startswith("warning: ")]
     assert warnings[:4] == [
-        f"warning: {path}: sheet '权责清单' row 4: 序号 '2,3' is not one number; kept as printed",
-        f"warning: {path}: sheet '权责清单' row 6: 序号 '5、6' is not one number; kept as printed",
-        f"warning: {path}: sheet '权责清单' row 8: 序号 '8-9' is not one number; kept as printed",
+        f"warning: {path}: sheet '权责清单' row 4: 序号 '2,3' is not one number; kept as printed "
+        "(item 2 of the list)",
+        f"warning: {path}: sheet '权责清单' row 6: 序号 '5、6' is not one number; kept as printed "
+        "(item 4 of the list)",
+        f"warning: {path}: sheet '权责清单' row 8: 序号 '8-9' is not one number; kept as printed "
+        "(item 6 of the list)",
         f"warning: {path}: sheet '权责清单' row 10: 序号 is empty; the row is kept as an item, "
         "as printed (item 8 of the list)"]
     notice = json.loads((out / "notice.json").read_text(encoding="utf-8"))

@@ -306,9 +306,11 @@ def test_clean_seq_that_is_not_one_number_is_kept_as_printed_with_a_warning():
     rows = clean_items(items, table)
     assert [(r["seq"], r["seq_text"]) for r in rows] == [(None, "一"), (2, "2,3"), (4, "4-5")]
     assert table.warnings == [
-        "page 1, row 0: 序号 '一' is not one number; kept as printed",
-        "page 1, row 0: 序号 '2,3' is not one number; kept as printed (seq 2: its first number)",
-        "page 1, row 0: 序号 '4-5' is not one number; kept as printed (seq 4: its first number)"]
+        "page 1, row 0: 序号 '一' is not one number; kept as printed (item 1 of the list)",
+        "page 1, row 0: 序号 '2,3' is not one number; kept as printed (item 2 of the list; "
+        "seq 2: its first number)",
+        "page 1, row 0: 序号 '4-5' is not one number; kept as printed (item 3 of the list; "
+        "seq 4: its first number)"]
 
 
 # --- bugs found by the layout generator (tests/render), one fixture each ------------

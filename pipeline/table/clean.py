@@ -131,8 +131,10 @@ def _odd_key(text: str, value, item: RawItem, table: ListTable, position: int) -
     if not text:
         return (f"{where}: 序号 is empty; the row is kept as an item, as printed "
                 f"(item {position} of the list)")
-    shown = f" (seq {value}: its first number)" if isinstance(value, int) else ""
-    return f"{where}: 序号 {text!r} is not one number; kept as printed{shown}"
+    # (the item's position is what validation names its row by: "row 2" of items)
+    shown = f"; seq {value}: its first number" if isinstance(value, int) else ""
+    return (f"{where}: 序号 {text!r} is not one number; kept as printed "
+            f"(item {position} of the list{shown})")
 
 
 def _join(lines: list[Line], breaks_before: regex.Pattern | None, paragraphs: bool) -> str:
