@@ -258,3 +258,17 @@ def test_cmap_traversal_in_the_sandbox(planted, tmp_path):
     # The forked child inherits the hook: an open would end it with another message.
     with pytest.raises(PipelineError, match="no table of the expected shape found"):
         sandbox.run_isolated(hostile.read_probe, path, limits=DEFAULT_LIMITS, label="cmap.pdf")
+
+
+def test_the_checks_before_parsing_leave_each_page_stream_undecoded():
+    # pdfminer keeps what it decodes, and the document lives as long as the reader: the
+    # checks decoded every page's content stream, 13 KB a page (a 750-page list: 10 MB).
+    from pdfminer.pdfpage import PDFPage
+
+    pdf_path = Path(__file__).resolve().parents[1] / "raw" / "notice-2021.pdf"
+    with guard.open_pdf(pdf_path, DEFAULT_LIMITS) as pdf:
+        streams = [s for page in PDFPage.create_pages(pdf.doc)
+                   for s in (page.contents or [])]
+        assert streams and all(s.data is None and s.rawdata for s in streams)
+        text = pdf.pages[0].extract_text()  # the page that draws a stream decodes it
+    assert "渝民发" in text

@@ -333,7 +333,7 @@ class _PageScan:
         xobjects = _dict(res.get("XObject"))
         segments = draws = 0
         for s in streams:
-            data = s.get_data()
+            data = _data_not_kept(s)
             segments += _count_segments(data)
             for name, times in _count_draws(data).items():
                 xobj = _resolve(xobjects.get(name))
@@ -368,6 +368,18 @@ def _count_draws(data: bytes) -> dict[str, int]:
         key = name.decode("latin-1")
         out[key] = out.get(key, 0) + 1
     return out
+
+
+def _data_not_kept(stream) -> bytes:
+    """The decoded bytes of a pdfminer ``stream``, the stream left as it was: pdfminer keeps
+    what it decodes, and the document lives as long as the reader (a 750-page list's
+    content streams held 10 MB there); the page that draws it decodes it again."""
+    if stream.data is not None or stream.rawdata is None:
+        return stream.get_data()
+    raw = stream.rawdata
+    data = stream.get_data()
+    stream.data, stream.rawdata = None, raw
+    return data
 
 
 def _count_segments(data: bytes) -> int:
