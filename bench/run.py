@@ -438,8 +438,8 @@ def _bands(folder: Path, flags: list[str], pages: tuple[int, int]) -> dict:
     out["reader_memory_ratio"] = round(high["reader_peak_rss_mb"] / low["reader_peak_rss_mb"], 3)
     out["note"] = ("peak_rss_mb: the largest process of `extract --validate` (the CLI: pandas, "
                    "great_expectations and the tables, which grow with the rows); "
-                   "reader_peak_rss_mb: the sandboxed reader, the CLI's first child, without its page "
-                   "workers (sampled with psutil every 10 ms)")
+                   "reader_peak_rss_mb: the sandboxed reader, the CLI's first child, without "
+                   "its page workers (sampled with psutil every 10 ms)")
     return out
 
 

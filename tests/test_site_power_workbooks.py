@@ -18,10 +18,6 @@ from pipeline.extract import run
 from pipeline.output.dataset import build_dataset
 from pipeline.output.write import write_tables
 from pipeline.site import build_site
-
-# (the power profile and its generators come with the 权责清单 reading side: until that
-# is merged these cases are skipped, never passed)
-pytest.importorskip("tests.render.power_files", reason="needs the power profile's generators")
 from tests.render.power import KNOWN, VARIANTS, gold_of, make_list, squash
 from tests.render.power_files import write_xls, write_xlsx
 

@@ -162,8 +162,6 @@ def test_every_column_a_suite_names_exists_in_a_good_extraction(suite, tmp_path)
     if suite == "assist":
         frames, tables = gold_frames_filled(GOLD_2021), schema.VALIDATED_TABLES
     elif suite == "power":
-        if "power" not in load_profiles() or not hasattr(schema, "power_tables"):
-            pytest.skip("the power profile and its tables are not merged yet")
         from tests.test_validate_power import make_power
 
         frames = make_power()
